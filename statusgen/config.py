@@ -1,0 +1,251 @@
+"""Read the statusgen settings from the ``statusgen`` plugin entry of mkdocs.yml.
+
+This runs without importing mkdocs, so the CLI starts fast; the mkdocs plugin uses it too.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import StatusgenError, ValidationError, display_path
+from .model import DEFAULT_SEVERITIES, Component, Config, Group, Severity
+from .yamlnodes import FileCheck
+
+CONFIG_FILE = "mkdocs.yml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+IMPACTS = ("critical", "major", "minor", "none")
+
+# Plugin options and their defaults. Options the site builders read stay in Config.extra.
+PATH_OPTIONS = {
+    "incidents_dir": "incidents",
+    "runbooks_dir": "runbooks",
+    "templates_dir": "templates",
+    "public_dir": "site/public",
+    "internal_dir": "site/internal",
+}
+TEXT_OPTIONS = {"company": "", "support_url": ""}
+SITE_OPTIONS = {
+    "enabled": True,  # the mkdocs plugin's switch
+    "site": "public",  # which site a plain `mkdocs build` renders: public | internal
+    "uptime_days": 90,
+    "history_page_size": 50,
+    "feed_size": 50,
+    "runbook_review_days": 90,
+    "error_budget_days": 30,
+}
+OPTIONS = (
+    *PATH_OPTIONS,
+    *TEXT_OPTIONS,
+    *SITE_OPTIONS,
+    "groups",
+    "components",
+    "severities",
+    "postmortem_severities",
+    "postmortem_due_hours",
+)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding mkdocs.yml."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_FILE).is_file():
+            return directory
+    raise StatusgenError(f"{start}: no {CONFIG_FILE} here or above; run `statusgen init` or pass -C DIR")
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/mkdocs.yml``; raise ValidationError listing every problem in it."""
+    path = root / CONFIG_FILE
+    check = FileCheck(path, display_path(path, root))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StatusgenError(f"{check.shown}: cannot be read: {exc.strerror}") from None
+    config = _read(check, root, check.parse(data))
+    if check.failed:
+        raise ValidationError(check.problems)
+    return config
+
+
+def _read(check: FileCheck, root: Path, node) -> Config | None:
+    if node is None:
+        return None
+    top = check.mapping(node, CONFIG_FILE)
+    if top is None:
+        return None
+    site_name = _scalar(top, "site_name") or "Status"
+    site_url = _scalar(top, "site_url") or ""
+    options_node = _plugin_options(check, top)
+    if options_node is None:
+        check.error(node, "no 'statusgen' entry under plugins; expected plugins: [statusgen: {components: ...}]")
+        return None
+    options = check.mapping(options_node, "the statusgen plugin options") if isinstance(options_node, yaml.Node) else {}
+    if options is None:
+        return None
+    check.known_keys(options, OPTIONS, "the statusgen plugin options")
+    values = {}
+    for name in (*PATH_OPTIONS, *TEXT_OPTIONS):
+        if name in options:
+            values[name] = check.text(options[name][1], name, allow_empty=True)
+    extra = dict(SITE_OPTIONS)
+    for name, default in SITE_OPTIONS.items():
+        if name not in options:
+            continue
+        value_node = options[name][1]
+        if isinstance(default, bool):
+            extra[name] = check.boolean(value_node, name)
+        elif isinstance(default, int):
+            number = check.number(value_node, name)
+            if number is not None and (number < 1 or number != int(number)):
+                check.error(value_node, f"{name} must be a whole number above 0, not {number:g}")
+            extra[name] = int(number) if number else default
+        else:
+            extra[name] = check.choice(value_node, name, ("public", "internal"))
+    groups = _groups(check, options.get("groups"))
+    components = _components(check, options.get("components"), groups)
+    severities = _severities(check, options.get("severities"))
+    if "postmortem_severities" in options:
+        chosen = check.text_list(options["postmortem_severities"][1], "postmortem_severities") or []
+        known = [s.id for s in severities]
+        for name in chosen:
+            if name not in known:
+                check.error(
+                    options["postmortem_severities"][1],
+                    f"postmortem_severities names '{name}'; expected one of: {', '.join(known)}",
+                )
+        values["postmortem_severities"] = frozenset(chosen)
+    if "postmortem_due_hours" in options:
+        hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
+        values["postmortem_due_hours"] = int(hours or 48)
+    values = {k: v for k, v in values.items() if v is not None}
+    return Config(
+        root=root,
+        site_name=site_name,
+        site_url=site_url,
+        components=components,
+        groups=groups,
+        severities=severities,
+        extra=extra,
+        **values,
+    )
+
+
+def _scalar(top: dict, key: str) -> str | None:
+    if key in top and isinstance(top[key][1], yaml.ScalarNode):
+        return top[key][1].value
+    return None
+
+
+def _plugin_options(check: FileCheck, top: dict):
+    """The node of the statusgen plugin's options (an empty dict when it has none)."""
+    if "plugins" not in top:
+        return None
+    plugins = top["plugins"][1]
+    if isinstance(plugins, yaml.MappingNode):
+        entries = [(k, v) for k, v in plugins.value]
+    elif isinstance(plugins, yaml.SequenceNode):
+        entries = []
+        for item in plugins.value:
+            if isinstance(item, yaml.ScalarNode):
+                entries.append((item, None))
+            elif isinstance(item, yaml.MappingNode):
+                entries.extend(item.value)
+    else:
+        return None
+    for key, value in entries:
+        if isinstance(key, yaml.ScalarNode) and key.value == "statusgen":
+            if value is None or value.tag == "tag:yaml.org,2002:null":
+                return {}
+            return value
+    return None
+
+
+def _groups(check: FileCheck, entry) -> tuple[Group, ...]:
+    if entry is None:
+        return ()
+    groups = []
+    for position, node in enumerate(check.sequence(entry[1], "groups") or [], 1):
+        fields = check.mapping(node, "a group")
+        if fields is None:
+            continue
+        check.known_keys(fields, ("id", "name"), "a group")
+        group_id = _id(check, fields, node, "group")
+        name = check.text(fields["name"][1], "group name") if "name" in fields else group_id
+        if group_id:
+            if any(g.id == group_id for g in groups):
+                check.error(node, f"group id '{group_id}' is used twice; ids must be unique")
+            groups.append(Group(group_id, name or group_id, position))
+    return tuple(groups)
+
+
+def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
+    if entry is None:
+        check.error(1, "the statusgen plugin options have no 'components'; expected a list of {id, name, group}")
+        return ()
+    group_ids = [g.id for g in groups]
+    components = []
+    for position, node in enumerate(check.sequence(entry[1], "components") or [], 1):
+        fields = check.mapping(node, "a component")
+        if fields is None:
+            continue
+        check.known_keys(fields, ("id", "name", "group", "description", "slo"), "a component")
+        component_id = _id(check, fields, node, "component")
+        if not component_id:
+            continue
+        if any(c.id == component_id for c in components):
+            check.error(node, f"component id '{component_id}' is used twice; ids must be unique")
+        name = check.text(fields["name"][1], "component name") if "name" in fields else component_id
+        group = None
+        if "group" in fields:
+            group = check.choice(fields["group"][1], "group", group_ids) if group_ids else None
+            if not group_ids:
+                check.error(fields["group"][1], "component names a group but no groups are defined")
+        description = (
+            check.text(fields["description"][1], "description", allow_empty=True) if "description" in fields else ""
+        )
+        slo = None
+        if "slo" in fields:
+            slo = check.number(fields["slo"][1], "slo")
+            if slo is not None and not 0 < slo < 100:
+                check.error(fields["slo"][1], f"slo {slo:g} is out of range; expected a percentage like 99.9")
+                slo = None
+        components.append(Component(component_id, name or component_id, position, group, description or "", slo))
+    return tuple(components)
+
+
+def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
+    if entry is None:
+        return DEFAULT_SEVERITIES
+    severities = []
+    for rank, node in enumerate(check.sequence(entry[1], "severities") or [], 1):
+        fields = check.mapping(node, "a severity")
+        if fields is None:
+            continue
+        check.known_keys(fields, ("id", "name", "impact", "description"), "a severity")
+        if "id" not in fields:
+            check.error(node, "a severity has no 'id'; expected something like SEV1")
+            continue
+        severity_id = check.text(fields["id"][1], "severity id")
+        name = check.text(fields["name"][1], "severity name") if "name" in fields else severity_id
+        impact = check.choice(fields["impact"][1], "impact", IMPACTS) if "impact" in fields else "minor"
+        description = (
+            check.text(fields["description"][1], "description", allow_empty=True) if "description" in fields else ""
+        )
+        if severity_id:
+            severities.append(Severity(severity_id, name or severity_id, rank, impact or "minor", description or ""))
+    return tuple(severities) or DEFAULT_SEVERITIES
+
+
+def _id(check: FileCheck, fields: dict, node, what: str) -> str | None:
+    if "id" not in fields:
+        check.error(node, f"a {what} has no 'id'; expected a short lowercase id like 'api'")
+        return None
+    value = check.text(fields["id"][1], f"{what} id")
+    if value is not None and not ID_PATTERN.match(value):
+        check.error(fields["id"][1], f"{what} id '{value}' must be lowercase letters, digits, '-' or '_'")
+        return None
+    return value

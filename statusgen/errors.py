@@ -1,0 +1,60 @@
+"""Problems found in a status repository, and the errors that report them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file: printed as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+    level: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+class StatusgenError(click.ClickException):
+    """An error with a message meant for a person; prints without a traceback."""
+
+
+class ValidationError(StatusgenError):
+    """Raised when a repository (or an edit to it) has errors; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=_problem_order)
+        errors = sum(p.is_error for p in self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"Aborted with {errors} error{'s' if errors != 1 else ''}.")
+        super().__init__("\n".join(lines))
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _problem_order(problem: Problem):
+    return (problem.path, problem.line, problem.message)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    path = Path(path)
+    for base in (Path.cwd(), root):
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)

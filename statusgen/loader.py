@@ -1,0 +1,317 @@
+"""Files -> model. Reads every incident file, checks every field and rule, and reports
+every problem in every file at once as ``path:line: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from . import lifecycle
+from .config import load_config
+from .errors import Problem, display_path
+from .model import (
+    COMPONENT_STATUSES,
+    INCIDENT,
+    KINDS,
+    MAINTENANCE,
+    STAGES,
+    UNDER_MAINTENANCE,
+    Config,
+    Incident,
+    Repository,
+    Update,
+    frozen_map,
+)
+from .timeutil import TimeError, parse_time
+from .yamlnodes import FileCheck, line_of, suggest
+
+ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+INCIDENT_FILE_SUFFIXES = (".yaml", ".yml")
+POSTMORTEM_SUFFIX = ".postmortem.md"
+TIME_FIELDS = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until")
+INCIDENT_KEYS = (
+    "id", "title", "kind", "severity", "template", "components", *TIME_FIELDS,
+    "commander", "roles", "runbooks", "drill", "updates",
+)  # fmt: skip
+UPDATE_KEYS = ("at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened")
+
+
+def load_repository(root: Path, *, now: datetime, config: Config | None = None) -> tuple[Repository, list[Problem]]:
+    """Load every incident under ``root``; return the repository and every problem found.
+
+    Files with errors are left out of the repository. Raises ValidationError only when
+    mkdocs.yml itself cannot be used.
+    """
+    config = config or load_config(root)
+    incidents_dir = config.incidents_path
+    paths, postmortems = incident_files(incidents_dir)
+    runbooks = runbook_names(config.root / config.runbooks_dir)
+    problems: list[Problem] = []
+    incidents: list[Incident] = []
+    first_seen: dict[str, str] = {}
+    for path in paths:
+        shown = display_path(path, root)
+        incident, file_problems = read_incident(path, path.read_bytes(), config, shown)
+        problems.extend(file_problems)
+        if incident is None:
+            continue
+        if incident.id in first_seen:
+            problems.append(Problem(shown, 1, f"duplicate id '{incident.id}'; also used by {first_seen[incident.id]}"))
+            continue
+        first_seen[incident.id] = shown
+        postmortem = path.with_name(incident.id + POSTMORTEM_SUFFIX)
+        if postmortem in postmortems:
+            incident = replace(incident, postmortem_path=postmortem)
+        problems.extend(_repository_checks(incident, config, now, shown, runbooks))
+        incidents.append(incident)
+    incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
+    return Repository(config, tuple(incidents)), problems
+
+
+def incident_files(directory: Path) -> tuple[list[Path], set[Path]]:
+    """Incident files (sorted) and postmortem files under ``directory``."""
+    if not directory.is_dir():
+        return [], set()
+    paths, postmortems = [], set()
+    for path in directory.rglob("*"):
+        name = path.name
+        if name.startswith("."):
+            continue
+        if name.endswith(INCIDENT_FILE_SUFFIXES):
+            paths.append(path)
+        elif name.endswith(POSTMORTEM_SUFFIX):
+            postmortems.add(path)
+    return sorted(paths), postmortems
+
+
+def runbook_names(directory: Path) -> set[str]:
+    if not directory.is_dir():
+        return set()
+    return {path.stem for path in directory.rglob("*.md")}
+
+
+def read_incident(path: Path, data: bytes, config: Config, shown: str) -> tuple[Incident | None, list[Problem]]:
+    """Parse and check one incident file's bytes. Returns (incident or None, problems)."""
+    check = FileCheck(path, shown)
+    root = check.parse(data)
+    incident = None
+    if root is not None:
+        incident = _incident(check, root, path, config)
+    if check.failed:
+        return None, check.problems
+    return incident, check.problems
+
+
+def _incident(check: FileCheck, root, path: Path, config: Config) -> Incident | None:
+    fields = check.mapping(root, "an incident file")
+    if fields is None:
+        return None
+    check.known_keys(fields, INCIDENT_KEYS, "an incident")
+    lines = {key: line_of(key_node) for key, (key_node, _) in fields.items()}
+
+    def value(key):
+        return fields[key][1] if key in fields else None
+
+    def required(key, hint):
+        if key not in fields:
+            check.error(1, f"missing required field '{key}'; expected {hint}")
+            return None
+        return fields[key][1]
+
+    kind = check.choice(value("kind"), "kind", KINDS) if "kind" in fields else INCIDENT
+    kind = kind or INCIDENT
+    incident_id = None
+    node = required("id", f"the file name without .yaml: id: {path.stem}")
+    if node is not None:
+        incident_id = check.text(node, "id")
+        if incident_id and incident_id != path.stem:
+            check.error(node, f"id '{incident_id}' does not match the file name; expected id: {path.stem}")
+        elif incident_id and not ID_PATTERN.match(incident_id):
+            check.error(node, f"id '{incident_id}' must look like YYYY-MM-DD-short-name (lowercase, digits, '-')")
+    node = required("title", "a short public title, like: title: Elevated API latency")
+    title = check.text(node, "title") if node is not None else None
+
+    severity_ids = [s.id for s in config.severities]
+    severity = None
+    if kind == INCIDENT:
+        node = required("severity", f"one of: {', '.join(severity_ids)}")
+        severity = check.choice(node, "severity", severity_ids) if node is not None else None
+    elif "severity" in fields:
+        severity = check.choice(value("severity"), "severity", severity_ids)
+
+    component_ids = [c.id for c in config.components]
+    default_status = UNDER_MAINTENANCE if kind == MAINTENANCE else None
+    components = (
+        _components(check, value("components"), "components", component_ids, default_status)
+        if "components" in fields
+        else {}
+    )
+
+    times = {}
+    for name in TIME_FIELDS:
+        if name in fields:
+            times[name] = _time(check, fields[name][1], name)
+    if kind == INCIDENT:
+        if "impact_start" not in fields:
+            check.error(
+                1,
+                "missing required field 'impact_start'; expected when customers were first affected, like 2026-11-22T14:20:00Z",
+            )
+        for name in ("scheduled_for", "scheduled_until"):
+            if name in fields:
+                check.error(fields[name][0], f"'{name}' is only for maintenance; add 'kind: maintenance' or remove it")
+    else:
+        for name in ("scheduled_for", "scheduled_until"):
+            if name not in fields:
+                check.error(1, f"maintenance needs '{name}'; expected a time like 2026-12-03T02:00:00Z")
+
+    commander = check.text(value("commander"), "commander") if "commander" in fields else ""
+    roles = {}
+    if "roles" in fields:
+        items = check.mapping(value("roles"), "roles") or {}
+        for role, (_, person) in items.items():
+            roles[role] = check.text(person, f"roles.{role}")
+    runbooks = check.text_list(value("runbooks"), "runbooks") if "runbooks" in fields else []
+    template = check.text(value("template"), "template") if "template" in fields else ""
+    drill = check.boolean(value("drill"), "drill") if "drill" in fields else False
+
+    updates = []
+    node = required("updates", "a list of updates, each with at, stage and message")
+    if node is not None:
+        items = check.sequence(node, "updates")
+        if items is not None and not items:
+            check.error(node, "updates is empty; expected at least one update")
+        for item in items or []:
+            update = _update(check, item, kind, component_ids, default_status, severity_ids)
+            if update is not None:
+                updates.append(update)
+
+    if check.failed:
+        return None
+    incident = Incident(
+        id=incident_id,
+        title=title.strip(),
+        kind=kind,
+        severity=severity,
+        components=frozen_map(components),
+        commander=commander or "",
+        roles=frozen_map(roles),
+        runbooks=tuple(runbooks or ()),
+        template=template or "",
+        drill=bool(drill),
+        updates=tuple(updates),
+        path=path,
+        **times,
+    )
+    for line, message in lifecycle.check_incident(incident, config, lines):
+        check.error(line, message)
+    return incident
+
+
+def _update(check: FileCheck, node, kind, component_ids, default_status, severity_ids) -> Update | None:
+    fields = check.mapping(node, "an update")
+    if fields is None:
+        return None
+    before = len(check.problems)
+    check.known_keys(fields, UPDATE_KEYS, "an update")
+    for key, hint in (
+        ("at", "a time like 2026-11-22T14:36:00Z"),
+        ("stage", f"one of: {', '.join(STAGES[kind])}"),
+        ("message", "the public text of the update"),
+    ):
+        if key not in fields:
+            check.error(node, f"update is missing '{key}'; expected {hint}")
+    at = _time(check, fields["at"][1], "at") if "at" in fields else None
+    stage = check.choice(fields["stage"][1], "stage", STAGES[kind]) if "stage" in fields else None
+    message = check.text(fields["message"][1], "message") if "message" in fields else None
+    note = (
+        check.text(fields["internal_note"][1], "internal_note", allow_empty=True) if "internal_note" in fields else ""
+    )
+    components = (
+        _components(check, fields["components"][1], "update components", component_ids, default_status)
+        if "components" in fields
+        else {}
+    )
+    severity = check.choice(fields["severity"][1], "severity", severity_ids) if "severity" in fields else None
+    backward = check.boolean(fields["backward"][1], "backward") if "backward" in fields else False
+    reopened = check.boolean(fields["reopened"][1], "reopened") if "reopened" in fields else False
+    if any(p.is_error for p in check.problems[before:]):
+        return None
+    return Update(
+        at=at,
+        stage=stage,
+        message=message.strip(),
+        internal_note=(note or "").strip(),
+        components=frozen_map(components),
+        severity=severity,
+        backward=bool(backward),
+        reopened=bool(reopened),
+        line=line_of(node),
+    )
+
+
+def _components(check: FileCheck, node, what, component_ids, default_status) -> dict[str, str]:
+    """``{component: status}`` from a mapping, or from a plain list when a default exists."""
+    result = {}
+    if default_status and check_is_list(node):
+        for item in check.text_list(node, what) or []:
+            result[item] = default_status
+        pairs = [(item, None) for item in result]
+    else:
+        items = check.mapping(node, what)
+        if items is None:
+            return {}
+        pairs = []
+        for cid, (key_node, status_node) in items.items():
+            status = check.choice(status_node, f"status of '{cid}'", COMPONENT_STATUSES)
+            result[cid] = status
+            pairs.append((cid, key_node))
+    for cid, key_node in pairs:
+        if cid not in component_ids:
+            check.error(
+                key_node or node,
+                f"unknown component '{cid}'{suggest(cid, component_ids)}; expected one of: {', '.join(component_ids)}",
+            )
+    return result
+
+
+def check_is_list(node) -> bool:
+    return isinstance(node, yaml.SequenceNode)
+
+
+def _time(check: FileCheck, node, what: str) -> datetime | None:
+    text = check.text(node, what)
+    if text is None:
+        return None
+    try:
+        return parse_time(text)
+    except TimeError as exc:
+        check.error(node, f"{what}: {exc}")
+        return None
+
+
+def _repository_checks(
+    incident: Incident, config: Config, now: datetime, shown: str, runbooks: set[str]
+) -> list[Problem]:
+    """Checks that need more than the file: runbooks that exist, postmortems that are due."""
+    problems = []
+    for name in incident.runbooks:
+        if name not in runbooks:
+            problems.append(Problem(shown, 1, f"runbook '{name}' not found under {config.runbooks_dir}/", "warning"))
+    if lifecycle.postmortem_overdue(incident, config, now):
+        hours = config.postmortem_due_hours
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"{incident.severity} resolved more than {hours} h ago has no postmortem; "
+                f"run `statusgen postmortem {incident.id}` to start {incident.id}{POSTMORTEM_SUFFIX}",
+                "warning",
+            )
+        )
+    return problems

@@ -1,0 +1,249 @@
+"""The statusgen model: frozen dataclasses with no I/O.
+
+The loader builds these from files; views and renderers only read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+
+# Component statuses, from best to worst. The names are Statuspage's.
+OPERATIONAL = "operational"
+UNDER_MAINTENANCE = "under_maintenance"
+DEGRADED = "degraded_performance"
+PARTIAL_OUTAGE = "partial_outage"
+MAJOR_OUTAGE = "major_outage"
+COMPONENT_STATUSES = (OPERATIONAL, UNDER_MAINTENANCE, DEGRADED, PARTIAL_OUTAGE, MAJOR_OUTAGE)
+STATUS_RANK = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}
+
+INCIDENT = "incident"
+MAINTENANCE = "maintenance"
+KINDS = (INCIDENT, MAINTENANCE)
+
+INCIDENT_STAGES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STAGES = ("scheduled", "in_progress", "verifying", "completed")
+STAGES = {INCIDENT: INCIDENT_STAGES, MAINTENANCE: MAINTENANCE_STAGES}
+FINAL_STAGES = frozenset({"resolved", "completed"})
+
+EMPTY: Mapping = MappingProxyType({})
+
+
+def worst_status(statuses) -> str:
+    """The worst of some component statuses; operational when there are none."""
+    return max(statuses, key=STATUS_RANK.__getitem__, default=OPERATIONAL)
+
+
+def frozen_map(values: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(values)) if values else EMPTY
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    name: str
+    position: int
+    group: str | None = None
+    description: str = ""
+    slo: float | None = None  # availability target in percent, e.g. 99.9
+
+
+@dataclass(frozen=True)
+class Severity:
+    id: str  # SEV1
+    name: str  # Critical
+    rank: int  # 1 is the most severe
+    impact: str  # Statuspage impact: critical | major | minor | none
+    description: str = ""
+
+
+DEFAULT_SEVERITIES = (
+    Severity("SEV1", "Critical", 1, "critical", "Customers cannot use a core service."),
+    Severity("SEV2", "Major", 2, "major", "A core service is badly degraded or a feature is down."),
+    Severity("SEV3", "Minor", 3, "minor", "Limited or partial impact, with a workaround."),
+    Severity("SEV4", "Low", 4, "none", "Little or no customer impact."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Site and statusgen settings, read from mkdocs.yml."""
+
+    root: Path
+    site_name: str
+    site_url: str
+    components: tuple[Component, ...]
+    groups: tuple[Group, ...] = ()
+    severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
+    company: str = ""
+    support_url: str = ""
+    incidents_dir: str = "incidents"
+    runbooks_dir: str = "runbooks"
+    templates_dir: str = "templates"
+    public_dir: str = "site/public"
+    internal_dir: str = "site/internal"
+    postmortem_severities: frozenset = frozenset({"SEV1", "SEV2"})
+    postmortem_due_hours: int = 48
+    extra: Mapping = field(default_factory=lambda: EMPTY)  # the rest of the plugin options, for the site builders
+
+    def component(self, component_id: str) -> Component | None:
+        return self._components_by_id.get(component_id)
+
+    def severity(self, severity_id: str) -> Severity | None:
+        return next((s for s in self.severities if s.id == severity_id), None)
+
+    @cached_property
+    def _components_by_id(self) -> dict[str, Component]:
+        return {c.id: c for c in self.components}
+
+    @property
+    def incidents_path(self) -> Path:
+        return self.root / self.incidents_dir
+
+
+@dataclass(frozen=True)
+class Update:
+    """One entry of an incident's append-only timeline."""
+
+    at: datetime
+    stage: str
+    message: str
+    internal_note: str = ""
+    components: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # statuses set at this update
+    severity: str | None = None  # severity set at this update
+    backward: bool = False  # an explicit move back to an earlier stage
+    reopened: bool = False  # the update that reopened a resolved incident
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident or a scheduled maintenance, as read from one file."""
+
+    id: str
+    title: str
+    kind: str
+    updates: tuple[Update, ...]
+    severity: str | None = None
+    components: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # id -> status while active
+    impact_start: datetime | None = None
+    detected_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    mitigated_at: datetime | None = None
+    scheduled_for: datetime | None = None
+    scheduled_until: datetime | None = None
+    commander: str = ""
+    roles: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    runbooks: tuple[str, ...] = ()
+    template: str = ""
+    drill: bool = False
+    path: Path | None = field(default=None, compare=False)
+    postmortem_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == MAINTENANCE
+
+    @property
+    def stage(self) -> str:
+        return self.updates[-1].stage
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.stage in FINAL_STAGES
+
+    @property
+    def is_active(self) -> bool:
+        """An incident not yet resolved; a maintenance that has started and not completed."""
+        if self.is_maintenance:
+            return self.stage in ("in_progress", "verifying")
+        return not self.is_resolved
+
+    @property
+    def started_at(self) -> datetime:
+        """When the impact began (incident) or the work began (maintenance)."""
+        if self.is_maintenance:
+            started = next((u.at for u in self.updates if u.stage == "in_progress"), None)
+            return started or self.scheduled_for or self.updates[0].at
+        return self.impact_start or self.updates[0].at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """The time of the final update, or None while the incident is open."""
+        return self.updates[-1].at if self.is_resolved else None
+
+    @property
+    def created_at(self) -> datetime:
+        return self.updates[0].at
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.updates[-1].at
+
+    def duration(self, now: datetime) -> timedelta:
+        end = self.resolved_at or now
+        return max(end - self.started_at, timedelta(0))
+
+    def current_components(self) -> Mapping[str, str]:
+        """Each affected component's status as of the latest update (operational once resolved)."""
+        if self.is_resolved:
+            return {cid: OPERATIONAL for cid in self.components}
+        if self.is_maintenance and not self.is_active:
+            return {cid: OPERATIONAL for cid in self.components}
+        statuses = dict(self.components)
+        for update in self.updates:
+            statuses.update(update.components)
+        return statuses
+
+    def status_windows(self, now: datetime) -> list[tuple[str, str, datetime, datetime]]:
+        """``(component, status, start, end)`` for every stretch a component was not operational.
+
+        A component named by no update keeps its top-level status for the whole incident.
+        Otherwise its status is what updates set: the first update counts from the start of
+        impact, later ones from their own time. Everything ends at resolution (or ``now``).
+        """
+        if self.is_maintenance and self.stage == "scheduled":
+            return []
+        start = self.started_at
+        end = self.resolved_at or now
+        if end <= start:
+            return []
+        named = {cid for update in self.updates for cid in update.components}
+        current = {cid: s for cid, s in self.components.items() if cid not in named}
+        since = dict.fromkeys(current, start)
+        windows = []
+        for index, update in enumerate(self.updates):
+            at = start if index == 0 else min(max(update.at, start), end)
+            for cid, status in update.components.items():
+                previous = current.get(cid, OPERATIONAL)
+                if status == previous:
+                    continue
+                if previous != OPERATIONAL and at > since[cid]:
+                    windows.append((cid, previous, since[cid], at))
+                current[cid], since[cid] = status, at
+        for cid, status in current.items():
+            if status != OPERATIONAL and end > since[cid]:
+                windows.append((cid, status, since[cid], end))
+        return sorted(windows, key=lambda w: (w[2], w[0]))
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Everything loaded from a status repository."""
+
+    config: Config
+    incidents: tuple[Incident, ...]  # sorted newest first by start
+
+    def incident(self, incident_id: str) -> Incident | None:
+        return next((i for i in self.incidents if i.id == incident_id), None)

@@ -1,0 +1,83 @@
+"""Parsing and printing times. Every time in statusgen is timezone-aware and in UTC."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+
+UTC = timezone.utc
+
+
+class TimeError(ValueError):
+    """A time string that is not a timezone-aware ISO 8601 time."""
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an ISO 8601 time with an explicit zone and return it in UTC.
+
+    Raises TimeError for a naive time (no zone) or text that is not a time.
+    """
+    text = str(text).strip()
+    try:
+        value = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise TimeError(f"'{text}' is not a time; expected ISO 8601 with a zone, like 2026-11-22T14:20:00Z") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise TimeError(f"time '{text}' has no timezone; write it in UTC with a Z, like {value:%Y-%m-%dT%H:%M:%S}Z")
+    return value.astimezone(UTC)
+
+
+def parse_date(text: str) -> date:
+    text = str(text).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TimeError(f"'{text}' is not a date; expected YYYY-MM-DD") from None
+
+
+def iso(value: datetime) -> str:
+    """``2026-11-22T14:20:00Z``: the form statusgen writes to files and APIs."""
+    value = value.astimezone(UTC)
+    if value.microsecond:
+        value = value.replace(microsecond=0)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human(value: datetime, *, with_date: bool = True) -> str:
+    """``14:20 UTC on 22 Nov``: the form used in messages to customers."""
+    value = value.astimezone(UTC)
+    clock = f"{value:%H:%M} UTC"
+    return f"{clock} on {value.day} {value:%b}" if with_date else clock
+
+
+def human_long(value: datetime) -> str:
+    """``22 Nov 2026, 14:20 UTC``: the form used on pages and in the terminal."""
+    value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y}, {value:%H:%M} UTC"
+
+
+def duration(delta: timedelta) -> str:
+    """``1 h 25 min``, ``3 d 2 h``, ``40 min``, ``under a minute``."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+def now_from(value: str | None = None, environ=os.environ) -> datetime:
+    """The one "now" of a run: ``--now ISO``, else ``SOURCE_DATE_EPOCH``, else the clock."""
+    if value:
+        return parse_time(value)
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except ValueError:
+            raise TimeError(f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds") from None
+    return datetime.now(UTC).replace(microsecond=0)

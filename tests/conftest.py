@@ -1,0 +1,103 @@
+"""Shared fixtures: the example repository, and small repositories written into tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc)  # "now" for the example content
+
+SMALL_CONFIG = """\
+site_name: Acme Status
+site_url: https://status.acme.test/
+theme:
+  name: material
+  custom_dir: overrides
+  font: false
+plugins:
+  - statusgen:
+      company: Acme
+      groups:
+        - id: core
+          name: Core
+      components:
+        - id: api
+          name: API
+          group: core
+          slo: 99.9
+        - id: web
+          name: Website
+          group: core
+          slo: 99.5
+        - id: db
+          name: Database
+          slo: 99.95
+"""
+
+INCIDENT = """\
+# hand-written comment: keep me
+id: 2026-11-20-api-errors
+title: API errors
+kind: incident
+severity: SEV3
+components:
+  api: partial_outage
+impact_start: 2026-11-20T10:00:00Z
+detected_at: 2026-11-20T10:05:00Z
+acknowledged_at: 2026-11-20T10:07:00Z
+commander: carol
+updates:
+  - at: 2026-11-20T10:10:00Z
+    stage: investigating
+    message: We are looking into failed API requests.
+    internal_note: CANARY-NOTE-7f3a
+    components:
+      api: partial_outage
+  - at: 2026-11-20T11:10:00Z
+    stage: resolved
+    message: Fixed.
+    components:
+      api: operational
+"""
+
+
+@pytest.fixture
+def example_root() -> Path:
+    """The example status repository that ships at the top of this repo (read-only)."""
+    return ROOT
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    """A writable copy of the example repository."""
+    target = tmp_path / "example"
+    target.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for name in ("incidents", "runbooks", "overrides"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture
+def small_repo(tmp_path) -> Path:
+    """A tiny status repository: three components, one resolved incident."""
+    return write_repo(tmp_path / "repo", {"incidents/2026/2026-11-20-api-errors.yaml": INCIDENT})
+
+
+def write_repo(root: Path, files: dict[str, str], config: str = SMALL_CONFIG) -> Path:
+    """Write ``mkdocs.yml`` plus ``files`` (path -> text, dedented) under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(config)
+    if (ROOT / "overrides").is_dir() and not (root / "overrides").exists():
+        shutil.copytree(ROOT / "overrides", root / "overrides")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text)
+    return root
