@@ -34,19 +34,17 @@ class StatusgenError(click.ClickException):
 class ValidationError(StatusgenError):
     """Raised when a repository (or an edit to it) has errors; carries every problem."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=_problem_order)
+    def __init__(self, problems: list[Problem], note: str = ""):
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
         errors = sum(p.is_error for p in self.problems)
         lines = [str(p) for p in self.problems]
+        if note:
+            lines.append(note)
         lines.append(f"Aborted with {errors} error{'s' if errors != 1 else ''}.")
         super().__init__("\n".join(lines))
 
     def format_message(self) -> str:
         return self.message
-
-
-def _problem_order(problem: Problem):
-    return (problem.path, problem.line, problem.message)
 
 
 def display_path(path: Path, root: Path) -> str:

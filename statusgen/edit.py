@@ -1,0 +1,317 @@
+"""Rewrite incident files that people also edit by hand.
+
+Every change is a round trip through ruamel.yaml, so comments, key order and formatting
+elsewhere in the file survive. The new text is checked by the loader before it is written,
+the write is atomic (temporary file, then rename) and a lock serialises concurrent commands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import os
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from . import lifecycle
+from .errors import StatusgenError, ValidationError, display_path
+from .loader import INCIDENT_FILE_SUFFIXES, incident_files, read_incident
+from .model import FINAL_STAGES, MAINTENANCE, STAGES, STATUS_RANK, Config, Incident
+from .timeutil import iso
+
+LOCK_NAME = ".statusgen.lock"
+MILESTONES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at")
+
+
+class UtcTime(str):
+    """A time written as a plain YAML timestamp: ``2026-11-22T14:20:00Z``."""
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.representer.add_representer(
+        UtcTime, lambda rep, value: rep.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
+    )
+    return yaml
+
+
+def _time(value: datetime) -> UtcTime:
+    return UtcTime(iso(value))
+
+
+def _block(text: str):
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    return LiteralScalarString(text.strip() + "\n")
+
+
+def _indent_style(text: str) -> tuple[int, int]:
+    """(sequence indent, dash offset) that the file already uses for lists of mappings."""
+    match = re.search(r"^( *)[\w-]+:[ \t]*\n( *)- ", text, re.MULTILINE)
+    if not match:
+        return 4, 2
+    offset = len(match.group(2)) - len(match.group(1))
+    return offset + 2, offset
+
+
+def dump(doc, like: str = "") -> str:
+    """YAML text for ``doc``, indenting lists the way ``like`` (the old text) does."""
+    yaml = _yaml()
+    sequence, offset = _indent_style(like)
+    yaml.indent(mapping=2, sequence=sequence, offset=offset)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def locked(config: Config):
+    """Hold the repository's edit lock, so two commands never interleave a read and a write."""
+    import fcntl
+
+    directory = config.incidents_path
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_NAME, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def find_incident(config: Config, text: str, *, prefer_active: bool = True) -> Path:
+    """The file of the incident ``text`` names: its id, or a part of an id that only one has."""
+    directory = config.incidents_path
+    if re.match(r"^\d{4}-", text):
+        for suffix in INCIDENT_FILE_SUFFIXES:
+            direct = directory / text[:4] / f"{text}{suffix}"
+            if direct.is_file():
+                return direct
+    paths, _ = incident_files(directory)
+    by_id = {path.stem: path for path in paths}
+    if text in by_id:
+        return by_id[text]
+    matches = [stem for stem in by_id if text in stem]
+    if len(matches) == 1:
+        return by_id[matches[0]]
+    if len(matches) > 1:
+        shown = ", ".join(sorted(matches, reverse=True)[:5])
+        raise StatusgenError(f"'{text}' matches {len(matches)} incidents ({shown}); give the full id")
+    close = difflib.get_close_matches(text, list(by_id), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; `statusgen list` shows the ids"
+    raise StatusgenError(f"no incident '{text}'{hint}")
+
+
+def slugify(title: str, limit: int = 40) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or "incident"
+
+
+def new_incident(
+    config: Config,
+    *,
+    title: str,
+    kind: str,
+    severity: str | None,
+    components: dict[str, str],
+    message: str,
+    at: datetime,
+    stage: str | None = None,
+    impact_start: datetime | None = None,
+    scheduled: tuple[datetime, datetime] | None = None,
+    milestones: dict[str, datetime] | None = None,
+    commander: str = "",
+    template: str = "",
+    note: str = "",
+) -> Path:
+    """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    start = scheduled[0] if scheduled else (impact_start or at)
+    stage = stage or STAGES[kind][0]
+    with locked(config):
+        directory = config.incidents_path / f"{start:%Y}"
+        base = f"{start:%Y-%m-%d}-{slugify(title)}"
+        incident_id, number = base, 1
+        while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
+            number += 1
+            incident_id = f"{base}-{number}"
+        path = directory / f"{incident_id}.yaml"
+
+        doc = CommentedMap()
+        doc["id"] = incident_id
+        doc["title"] = title
+        doc["kind"] = kind
+        if severity:
+            doc["severity"] = severity
+        if template:
+            doc["template"] = template
+        doc["components"] = CommentedMap(components)
+        if kind == MAINTENANCE:
+            doc["scheduled_for"] = _time(scheduled[0])
+            doc["scheduled_until"] = _time(scheduled[1])
+        else:
+            doc["impact_start"] = _time(impact_start or at)
+        for name in MILESTONES[1:]:
+            if milestones and milestones.get(name):
+                doc[name] = _time(milestones[name])
+        if commander:
+            doc["commander"] = commander
+        update = _update(at, stage, message, components, None, note)
+        doc["updates"] = CommentedSeq([update])
+        doc.yaml_set_start_comment(
+            f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
+            "Edit freely; `statusgen validate` checks it."
+        )
+        text = dump(doc)
+        _check(config, path, text)
+        write_atomic(path, text)
+    return path
+
+
+def add_update(
+    config: Config,
+    path: Path,
+    *,
+    stage: str,
+    message: str,
+    at: datetime,
+    components: dict[str, str] | None = None,
+    severity: str | None = None,
+    note: str = "",
+    backward: bool = False,
+    reopened: bool = False,
+    milestones: dict[str, datetime] | None = None,
+) -> Incident:
+    """Append one update to the incident at ``path``; return the incident as written."""
+    with locked(config):
+        old_text = _read_text(path)
+        incident = _current(config, path, old_text)
+        error = lifecycle.transition_error(incident.kind, incident.stage, stage, backward=backward, reopened=reopened)
+        if error:
+            raise StatusgenError(f"{display_path(path, config.root)}: {error}")
+        if at < incident.updated_at:
+            raise StatusgenError(
+                f"{display_path(path, config.root)}: --at {iso(at)} is before the last update ({iso(incident.updated_at)}); "
+                "updates are append-only"
+            )
+        doc = _yaml().load(old_text)
+        components = dict(components or {})
+        if stage in FINAL_STAGES:
+            # A resolved incident leaves every affected component operational.
+            components = {cid: "operational" for cid in incident.current_components()} | components
+        _raise_components(doc, components)
+        if severity and severity != incident.severity:
+            doc["severity"] = severity
+        _set_milestones(doc, milestones or {})
+        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened))
+        text = dump(doc, old_text)
+        new = _check(config, path, text)
+        write_atomic(path, text)
+    return new
+
+
+def _update(at, stage, message, components, severity, note, backward=False, reopened=False):
+    from ruamel.yaml.comments import CommentedMap
+
+    update = CommentedMap()
+    update["at"] = _time(at)
+    update["stage"] = stage
+    if severity:
+        update["severity"] = severity
+    if backward:
+        update["backward"] = True
+    if reopened:
+        update["reopened"] = True
+    update["message"] = _block(message)
+    if note:
+        update["internal_note"] = note
+    if components:
+        update["components"] = CommentedMap(components)
+    return update
+
+
+def _raise_components(doc, components: dict[str, str]) -> None:
+    """Keep the top-level map as each component's worst status while the incident is open."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if "components" not in doc or doc["components"] is None:
+        doc["components"] = CommentedMap()
+    top = doc["components"]
+    for cid, status in components.items():
+        if status == "operational":
+            continue
+        if cid not in top or STATUS_RANK.get(status, 0) > STATUS_RANK.get(str(top[cid]), 0):
+            top[cid] = status
+
+
+def _set_milestones(doc, milestones: dict[str, datetime]) -> None:
+    keys = list(doc.keys())
+    for name in MILESTONES:
+        if name not in milestones:
+            continue
+        value = _time(milestones[name])
+        if name in doc:
+            doc[name] = value
+            continue
+        earlier = [k for k in MILESTONES[: MILESTONES.index(name)] if k in keys]
+        position = keys.index(earlier[-1]) + 1 if earlier else keys.index("updates")
+        doc.insert(position, name, value)
+        keys = list(doc.keys())
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StatusgenError(f"{path}: not valid UTF-8; run `statusgen validate` for details") from None
+
+
+def _current(config: Config, path: Path, text: str) -> Incident:
+    incident, problems = read_incident(path, text.encode(), config, display_path(path, config.root))
+    if incident is None:
+        raise ValidationError([p for p in problems if p.is_error], note="Fix these first; nothing was changed.")
+    return incident
+
+
+def _check(config: Config, path: Path, text: str) -> Incident:
+    """The incident ``text`` describes, or ValidationError: nothing is written then."""
+    shown = display_path(path, config.root)
+    incident, problems = read_incident(path, text.encode(), config, shown)
+    errors = [p for p in problems if p.is_error]
+    if incident is None or errors:
+        raise ValidationError(errors, note="The change would make the file invalid, so nothing was written.")
+    return incident

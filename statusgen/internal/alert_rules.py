@@ -1,0 +1,112 @@
+"""Prometheus alerting rule files (``groups[].rules[].alert``), checked against runbooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, display_path
+from ..yamlnodes import FileCheck, line_of
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    alert: str
+    shown: str  # the rule file as printed in problems
+    line: int
+    runbook_url: str = ""
+
+
+def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Problem]]:
+    """The alerting rules in one Prometheus rule file (recording rules are skipped).
+
+    Accepts the plain rule file format and a Kubernetes PrometheusRule (``spec.groups``).
+    """
+    check = FileCheck(path, display_path(path, root))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        check.error(0, f"cannot be read: {exc.strerror}")
+        return [], check.problems
+    node = check.parse(data)
+    if node is None:
+        return [], check.problems
+    top = check.mapping(node, "a Prometheus rule file")
+    if top is None:
+        return [], check.problems
+    if "groups" not in top and "spec" in top:
+        spec = check.mapping(top["spec"][1], "spec") or {}
+        top = spec
+    if "groups" not in top:
+        check.error(node, "no 'groups' here; expected a Prometheus rule file: groups: [{name, rules: [{alert, expr}]}]")
+        return [], check.problems
+    rules = []
+    for group in check.sequence(top["groups"][1], "groups") or []:
+        group_fields = check.mapping(group, "a rule group")
+        if group_fields is None or "rules" not in group_fields:
+            if group_fields is not None:
+                check.error(group, "rule group has no 'rules'")
+            continue
+        for rule in check.sequence(group_fields["rules"][1], "rules") or []:
+            fields = check.mapping(rule, "a rule")
+            if fields is None or "alert" not in fields:
+                if fields is not None and "record" not in fields:
+                    check.error(rule, "rule has neither 'alert' nor 'record'")
+                continue
+            name = check.text(fields["alert"][1], "alert")
+            if name is None:
+                continue
+            url = ""
+            if "annotations" in fields:
+                annotations = check.mapping(fields["annotations"][1], "annotations") or {}
+                if "runbook_url" in annotations:
+                    url = check.text(annotations["runbook_url"][1], "runbook_url", allow_empty=True) or ""
+            rules.append(AlertRule(name, check.shown, line_of(fields["alert"][1]), url))
+    return rules, check.problems
+
+
+def compare_with_runbooks(rules: list[AlertRule], runbooks, site_url: str = "") -> list[Problem]:
+    """Alerts with no runbook, runbooks naming alerts no rule defines, and runbook_url mismatches."""
+    from .runbooks import alert_slug
+
+    problems = []
+    documented = {alert: runbook for runbook in runbooks for alert in runbook.alerts}
+    defined = {rule.alert for rule in rules}
+    seen = set()
+    for rule in rules:
+        if rule.alert not in documented:
+            if rule.alert in seen:
+                continue  # one alert may have several rules (e.g. warning and critical)
+            close = [a for a in documented if a.lower() == rule.alert.lower()]
+            hint = f" (a runbook lists '{close[0]}'; alert names are case-sensitive)" if close else ""
+            problems.append(
+                Problem(
+                    rule.shown,
+                    rule.line,
+                    f"alert '{rule.alert}' has no runbook{hint}; add it to the 'alerts' of a runbook, "
+                    f"or run `statusgen runbook new NAME --service SERVICE`",
+                )
+            )
+        elif rule.runbook_url:
+            expected = f"/runbooks/alerts/{alert_slug(rule.alert)}/"
+            if not rule.runbook_url.rstrip("/").endswith(expected.rstrip("/")):
+                problems.append(
+                    Problem(
+                        rule.shown,
+                        rule.line,
+                        f"alert '{rule.alert}' has runbook_url '{rule.runbook_url}'; expected it to end with {expected}",
+                        "warning",
+                    )
+                )
+        seen.add(rule.alert)
+    for runbook in runbooks:
+        for alert, line in zip(runbook.alerts, runbook.alert_lines):
+            if alert not in defined:
+                problems.append(
+                    Problem(
+                        runbook.shown,
+                        line,
+                        f"runbook names alert '{alert}', which no alerting rule defines; fix the name or remove it",
+                    )
+                )
+    return problems

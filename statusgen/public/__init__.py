@@ -1,0 +1,1 @@
+"""The public status site: projection, pages, feeds, API, calendar and badges."""

@@ -1,0 +1,92 @@
+"""RSS 2.0 and Atom feeds, made with feedgen: one item per incident or maintenance.
+
+An item holds every public update, newest first; its date is the latest update's, so it
+moves when an update is added. Guids are the incident's page URL, which never changes.
+Nothing here reads a clock: a feed's own date is its newest item's (or ``now`` when empty).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from html import escape
+
+from ..timeutil import human_long
+from .projection import PublicIncident, PublicStatus
+
+
+def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
+    """The item body: affected components, then every update newest first."""
+    parts = []
+    if incident.components:
+        affected = ", ".join(escape(names.get(cid, cid)) for cid, _ in incident.components)
+        parts.append(f"<p>Affected: {affected}</p>")
+    for update in incident.updates_newest_first:
+        message = "<br>".join(escape(line) for line in update.message.splitlines())
+        parts.append(f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at))}</p>")
+        parts.append(f"<p>{message}</p>")
+    return "\n".join(parts)
+
+
+def newest(incidents: Iterable[PublicIncident], size: int) -> list[PublicIncident]:
+    """The ``size`` most recently updated incidents, newest first (ties by id: deterministic)."""
+    return heapq.nlargest(size, incidents, key=lambda i: (i.updated_at, i.id))
+
+
+def build_feeds(status: PublicStatus, incidents: Iterable[PublicIncident], path: str, title: str, link_path: str = ""):
+    """``(rss bytes, atom bytes)`` for ``incidents``; ``path`` is the feeds' folder ('' or 'components/x/')."""
+    from feedgen.feed import FeedGenerator
+
+    items = newest(incidents, status.feed_size)
+    names = status.component_names
+    updated = items[0].updated_at if items else status.now
+    home = status.absolute(link_path)
+    feeds = []
+    for kind in ("rss", "atom"):
+        fg = FeedGenerator()
+        fg.id(status.absolute(f"{path}feed.{kind}"))
+        fg.title(title)
+        fg.subtitle(f"Incidents and maintenance for {status.site_name}")
+        fg.link(href=home, rel="alternate")
+        fg.link(href=status.absolute(f"{path}feed.{kind}"), rel="self")
+        fg.language("en")
+        fg.updated(updated)
+        fg.lastBuildDate(updated)
+        fg.generator("statusgen")
+        if status.company:
+            fg.author({"name": status.company})
+        for incident in items:
+            url = status.absolute(f"incidents/{incident.id}/")
+            entry = fg.add_entry(order="append")
+            entry.id(url)
+            entry.guid(url, permalink=True)
+            label = "Maintenance" if incident.is_maintenance else "Incident"
+            entry.title(f"{label}: {incident.title} ({incident.stage_label})")
+            entry.link(href=url)
+            entry.published(incident.created_at)
+            entry.updated(incident.updated_at)
+            body = incident_html(incident, names)
+            if kind == "rss":
+                entry.description(body)
+                entry.pubDate(incident.updated_at)
+            else:
+                entry.content(body, type="html")
+        feeds.append(fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True))
+    return feeds[0], feeds[1]
+
+
+def all_feeds(status: PublicStatus) -> dict[str, bytes]:
+    """Every feed file, site path -> bytes: the site's pair and one pair per component."""
+    files = {}
+    rss, atom = build_feeds(status, status.incidents, "", f"{status.site_name}: incidents")
+    files["feed.rss"], files["feed.atom"] = rss, atom
+    by_component: dict[str, list[PublicIncident]] = {c.id: [] for c in status.components}
+    for incident in status.incidents:
+        for cid in incident.component_ids:
+            if cid in by_component:
+                by_component[cid].append(incident)
+    for component in status.components:
+        path = f"components/{component.id}/"
+        rss, atom = build_feeds(status, by_component[component.id], path, f"{status.site_name}: {component.name}")
+        files[path + "feed.rss"], files[path + "feed.atom"] = rss, atom
+    return files

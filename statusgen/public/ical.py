@@ -1,0 +1,91 @@
+"""``maintenance.ics``: scheduled maintenance as an RFC 5545 calendar, written by hand.
+
+UIDs are ``<incident id>@<site host>``; SEQUENCE is the number of updates after the first,
+so a calendar app replaces the event when the maintenance gets an update. DTSTAMP and
+LAST-MODIFIED are the latest update's time, never the build clock. Times are UTC (``Z``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from ..timeutil import UTC
+from .projection import PublicIncident, PublicStatus
+
+
+def _time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def escape_text(text: str) -> str:
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 sequence; lines end in CRLF."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # back off a continuation byte
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # continuation lines start with a space
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def event(incident: PublicIncident, status: PublicStatus, host: str) -> list[str]:
+    names = status.component_names
+    affected = ", ".join(names.get(cid, cid) for cid, _ in incident.components)
+    latest = incident.updates[-1]
+    description = f"{latest.stage_label}: {latest.message}"
+    if affected:
+        description += f"\n\nAffected: {affected}"
+    url = status.absolute(f"incidents/{incident.id}/")
+    description += f"\n\n{url}"
+    start = incident.scheduled_for or incident.started_at
+    end = incident.scheduled_until or incident.resolved_at or start
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{incident.id}@{host}",
+        f"DTSTAMP:{_time(incident.updated_at)}",
+        f"DTSTART:{_time(start)}",
+        f"DTEND:{_time(max(end, start))}",
+        f"SEQUENCE:{len(incident.updates) - 1}",
+        f"SUMMARY:{escape_text('Maintenance: ' + incident.title)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        f"URL:{url}",
+        f"CREATED:{_time(incident.created_at)}",
+        f"LAST-MODIFIED:{_time(incident.updated_at)}",
+        "STATUS:CONFIRMED",
+        "TRANSP:OPAQUE",
+    ]
+    if affected:
+        lines.append(f"CATEGORIES:{','.join(escape_text(names.get(cid, cid)) for cid, _ in incident.components)}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar(status: PublicStatus) -> bytes:
+    """Every maintenance with a schedule (past ones too), ordered by start then id."""
+    host = urlsplit(status.site_url).hostname or status.page_id
+    maintenance = [i for i in status.incidents if i.is_maintenance]
+    maintenance.sort(key=lambda i: (i.scheduled_for or i.started_at, i.id))
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//statusgen//maintenance calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(status.site_name + ': scheduled maintenance')}",
+        "X-WR-TIMEZONE:UTC",
+    ]
+    for incident in maintenance:
+        lines.extend(event(incident, status, host))
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines).encode("utf-8")

@@ -1,0 +1,271 @@
+"""The public projection: everything customers may see, and nothing else.
+
+``project(repo, now)`` copies the published fields of the model into new frozen dataclasses.
+Internal fields (internal notes, commander, roles, runbooks, template, drill, postmortems,
+file paths) have no attribute here at all, so a public renderer cannot leak them: it never
+receives the model. Drills are not published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from .. import views
+from ..model import FINAL_STAGES, OPERATIONAL, Repository
+from ..timeutil import duration
+
+STAGE_LABEL = {
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+    "scheduled": "Scheduled",
+    "in_progress": "In progress",
+    "verifying": "Verifying",
+    "completed": "Completed",
+}
+
+
+@dataclass(frozen=True)
+class PublicComponent:
+    id: str
+    name: str
+    position: int
+    group: str | None
+    description: str
+    status: str  # now
+
+    @property
+    def status_label(self) -> str:
+        return views.STATUS_LABEL[self.status]
+
+
+@dataclass(frozen=True)
+class PublicGroup:
+    id: str
+    name: str
+    position: int
+    components: tuple[PublicComponent, ...]
+
+    @property
+    def status(self) -> str:
+        return max((c.status for c in self.components), key=views.STATUS_RANK.__getitem__, default=OPERATIONAL)
+
+
+@dataclass(frozen=True)
+class PublicUpdate:
+    id: str  # <incident id>-<n>, n counting from 1: stable, updates are append-only
+    number: int
+    at: datetime
+    stage: str
+    message: str
+    components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) set here
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABEL.get(self.stage, self.stage.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class PublicIncident:
+    id: str
+    title: str
+    kind: str  # incident | maintenance
+    impact: str  # Statuspage impact: none | minor | major | critical | maintenance
+    severity: str | None  # id, e.g. SEV2
+    severity_name: str | None  # e.g. Major
+    components: tuple[tuple[str, str], ...]  # (component id, status while active), config order
+    current: tuple[tuple[str, str], ...]  # (component id, status now)
+    updates: tuple[PublicUpdate, ...]  # oldest first
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime
+    resolved_at: datetime | None
+    monitoring_at: datetime | None
+    scheduled_for: datetime | None
+    scheduled_until: datetime | None
+    now: datetime
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == "maintenance"
+
+    @property
+    def stage(self) -> str:
+        return self.updates[-1].stage
+
+    @property
+    def stage_label(self) -> str:
+        return self.updates[-1].stage_label
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.stage in FINAL_STAGES
+
+    @property
+    def is_active(self) -> bool:
+        if self.is_maintenance:
+            return self.stage in ("in_progress", "verifying")
+        return not self.is_resolved
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.is_maintenance and self.stage == "scheduled"
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.is_upcoming:
+            return None
+        return max((self.resolved_at or self.now) - self.started_at, timedelta(0))
+
+    @property
+    def duration_text(self) -> str:
+        if self.duration is None:
+            return "not started"
+        text = duration(self.duration)
+        return text if self.resolved_at else f"{text} so far"
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        return tuple(cid for cid, _ in self.components)
+
+    @property
+    def updates_newest_first(self) -> tuple[PublicUpdate, ...]:
+        return tuple(reversed(self.updates))
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """The whole public site's data at one ``now``."""
+
+    now: datetime
+    site_name: str
+    site_url: str  # ends with "/" or is empty
+    description: str
+    company: str
+    support_url: str
+    page_id: str
+    components: tuple[PublicComponent, ...]
+    groups: tuple[PublicGroup, ...]
+    ungrouped: tuple[PublicComponent, ...]
+    incidents: tuple[PublicIncident, ...]  # newest first by start
+    overall: views.OverallStatus
+    uptime: Mapping[str, views.Uptime]
+    uptime_days: int
+    history_page_size: int
+    feed_size: int
+
+    def component(self, component_id: str) -> PublicComponent | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    @property
+    def component_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.components}
+
+    @property
+    def active_incidents(self) -> tuple[PublicIncident, ...]:
+        return tuple(i for i in self.incidents if i.is_active and not i.is_maintenance)
+
+    @property
+    def active_maintenance(self) -> tuple[PublicIncident, ...]:
+        return tuple(i for i in self.incidents if i.is_active and i.is_maintenance)
+
+    @property
+    def upcoming_maintenance(self) -> tuple[PublicIncident, ...]:
+        """Scheduled maintenance, soonest first."""
+        upcoming = [i for i in self.incidents if i.is_upcoming]
+        return tuple(sorted(upcoming, key=lambda i: (i.scheduled_for or i.started_at, i.id)))
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for a site path like ``incidents/x/`` (relative when no site_url)."""
+        return f"{self.site_url}{path.lstrip('/')}" if self.site_url else "/" + path.lstrip("/")
+
+
+def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> PublicStatus:
+    """The public projection of ``repo`` at ``now``: the only thing public renderers get."""
+    config = repo.config
+    extra = dict(config.extra) if extra is None else dict(extra)
+    published = [i for i in repo.incidents if not i.drill]
+    statuses = views.component_statuses(config.components, published)
+    components = tuple(
+        PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id])
+        for c in sorted(config.components, key=lambda c: c.position)
+    )
+    groups = tuple(
+        PublicGroup(g.id, g.name, g.position, tuple(c for c in components if c.group == g.id))
+        for g in sorted(config.groups, key=lambda g: g.position)
+    )
+    order = {c.id: c.position for c in config.components}
+    severity_impact = {s.id: s.impact for s in config.severities}
+    severity_name = {s.id: s.name for s in config.severities}
+    incidents = tuple(_incident(i, now, order, severity_impact, severity_name) for i in published)
+    active = [i for i in incidents if i.is_active]
+    overall = views.overall_status(
+        statuses,
+        (i.impact for i in active if not i.is_maintenance),
+        maintenance=any(i.is_maintenance for i in active),
+    )
+    days = int(extra.get("uptime_days", 90))
+    site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
+    return PublicStatus(
+        now=now,
+        site_name=config.site_name,
+        site_url=site_url,
+        description="",
+        company=config.company,
+        support_url=config.support_url,
+        page_id=_page_id(site_url, config.site_name),
+        components=components,
+        groups=groups,
+        ungrouped=tuple(c for c in components if c.group is None),
+        incidents=incidents,
+        overall=overall,
+        uptime=views.uptime(config.components, published, now, days),
+        uptime_days=days,
+        history_page_size=int(extra.get("history_page_size", 50)),
+        feed_size=int(extra.get("feed_size", 50)),
+    )
+
+
+def _incident(incident, now, order, severity_impact, severity_name) -> PublicIncident:
+    statuses = dict(incident.components)
+    updates = []
+    for number, update in enumerate(incident.updates, 1):
+        changes = []
+        for cid, status in update.components.items():
+            old = statuses.get(cid, OPERATIONAL) if number > 1 else OPERATIONAL
+            changes.append((cid, old, status))
+            statuses[cid] = status
+        changes.sort(key=lambda c: order.get(c[0], 0))
+        updates.append(
+            PublicUpdate(f"{incident.id}-{number}", number, update.at, update.stage, update.message.strip(), tuple(changes))
+        )
+    monitoring_at = next((u.at for u in reversed(incident.updates) if u.stage == "monitoring"), None)
+    return PublicIncident(
+        id=incident.id,
+        title=incident.title,
+        kind=incident.kind,
+        impact=views.incident_impact(incident, severity_impact),
+        severity=incident.severity,
+        severity_name=severity_name.get(incident.severity) if incident.severity else None,
+        components=tuple(sorted(incident.components.items(), key=lambda c: order.get(c[0], 0))),
+        current=tuple(sorted(incident.current_components().items(), key=lambda c: order.get(c[0], 0))),
+        updates=tuple(updates),
+        created_at=incident.created_at,
+        updated_at=incident.updated_at,
+        started_at=incident.started_at,
+        resolved_at=incident.resolved_at,
+        monitoring_at=monitoring_at,
+        scheduled_for=incident.scheduled_for,
+        scheduled_until=incident.scheduled_until,
+        now=now,
+    )
+
+
+def _page_id(site_url: str, site_name: str) -> str:
+    host = urlsplit(site_url).hostname if site_url else ""
+    base = host or site_name
+    return "".join(ch if ch.isalnum() else "-" for ch in base.lower()).strip("-") or "status"
