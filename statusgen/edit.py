@@ -190,7 +190,7 @@ def new_incident(
                 doc[name] = _time(milestones[name])
         if commander:
             doc["commander"] = commander
-        update = _update(at, stage, message, components, None, note)
+        update = _update(at, stage, message, components, severity, note)
         doc["updates"] = CommentedSeq([update])
         doc.yaml_set_start_comment(
             f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "

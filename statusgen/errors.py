@@ -46,6 +46,10 @@ class ValidationError(StatusgenError):
     def format_message(self) -> str:
         return self.message
 
+    def show(self, file=None) -> None:
+        # Without click's "Error: " prefix, so every line stays ``path:line: message``.
+        click.echo(self.format_message(), err=True, file=file)
+
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the user would type it: relative to the working directory when possible."""

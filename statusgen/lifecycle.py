@@ -36,7 +36,7 @@ def transition_error(kind: str, before: str | None, after: str, *, backward=Fals
     """Why an update in stage ``after`` may not follow one in ``before``, or None if it may."""
     stages = STAGES[kind]
     if after not in stages:
-        return f"stage '{after}' is not a {kind} stage; expected one of: {', '.join(stages)}"
+        return f"stage '{after}' is not valid here; {kind} stages are: {', '.join(stages)}"
     if before is None:
         if reopened or backward:
             return "the first update cannot reopen or go back"
@@ -163,5 +163,5 @@ def postmortem_overdue(incident: Incident, config: Config, now: datetime) -> boo
 
 
 def _first_severity(incident: Incident) -> str | None:
-    recorded = next((u.severity for u in incident.updates if u.severity), None)
-    return recorded or incident.severity
+    """The severity the incident was declared with, when its first update records it."""
+    return incident.updates[0].severity if incident.updates else None

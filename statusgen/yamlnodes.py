@@ -78,9 +78,11 @@ class FileCheck:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "cannot be parsed"
-            if "\\t" in what:
+            line = (mark.line + 1) if mark else 1
+            lines = text.splitlines()
+            if line <= len(lines) and "\t" in lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]:
                 what += " (indent with spaces, not tabs)"
-            self.error((mark.line + 1) if mark else 1, f"YAML syntax error: {what}")
+            self.error(line, f"YAML syntax error: {what}")
             return None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
             self.error(1, f"YAML syntax error: {exc}")
