@@ -6,37 +6,37 @@ import pytest
 
 from statusgen.lifecycle import ALLOWED, BACKWARD, REFUSED, REOPEN, move, transition_error
 
-I, M = "incident", "maintenance"
+INC, MNT = "incident", "maintenance"
 
 # (kind, before, after, rule)
 TABLE = [
-    (I, "investigating", "investigating", ALLOWED),
-    (I, "investigating", "identified", ALLOWED),
-    (I, "investigating", "monitoring", ALLOWED),
-    (I, "investigating", "resolved", ALLOWED),
-    (I, "identified", "investigating", BACKWARD),
-    (I, "identified", "identified", ALLOWED),
-    (I, "identified", "monitoring", ALLOWED),
-    (I, "identified", "resolved", ALLOWED),
-    (I, "monitoring", "investigating", BACKWARD),
-    (I, "monitoring", "identified", BACKWARD),
-    (I, "monitoring", "monitoring", ALLOWED),
-    (I, "monitoring", "resolved", ALLOWED),
-    (I, "resolved", "investigating", REOPEN),
-    (I, "resolved", "identified", REOPEN),
-    (I, "resolved", "monitoring", REOPEN),
-    (I, "resolved", "resolved", REFUSED),
-    (M, "scheduled", "scheduled", ALLOWED),
-    (M, "scheduled", "in_progress", ALLOWED),
-    (M, "scheduled", "verifying", ALLOWED),
-    (M, "scheduled", "completed", ALLOWED),
-    (M, "in_progress", "scheduled", BACKWARD),
-    (M, "in_progress", "verifying", ALLOWED),
-    (M, "in_progress", "completed", ALLOWED),
-    (M, "verifying", "in_progress", BACKWARD),
-    (M, "verifying", "completed", ALLOWED),
-    (M, "completed", "in_progress", REOPEN),
-    (M, "completed", "completed", REFUSED),
+    (INC, "investigating", "investigating", ALLOWED),
+    (INC, "investigating", "identified", ALLOWED),
+    (INC, "investigating", "monitoring", ALLOWED),
+    (INC, "investigating", "resolved", ALLOWED),
+    (INC, "identified", "investigating", BACKWARD),
+    (INC, "identified", "identified", ALLOWED),
+    (INC, "identified", "monitoring", ALLOWED),
+    (INC, "identified", "resolved", ALLOWED),
+    (INC, "monitoring", "investigating", BACKWARD),
+    (INC, "monitoring", "identified", BACKWARD),
+    (INC, "monitoring", "monitoring", ALLOWED),
+    (INC, "monitoring", "resolved", ALLOWED),
+    (INC, "resolved", "investigating", REOPEN),
+    (INC, "resolved", "identified", REOPEN),
+    (INC, "resolved", "monitoring", REOPEN),
+    (INC, "resolved", "resolved", REFUSED),
+    (MNT, "scheduled", "scheduled", ALLOWED),
+    (MNT, "scheduled", "in_progress", ALLOWED),
+    (MNT, "scheduled", "verifying", ALLOWED),
+    (MNT, "scheduled", "completed", ALLOWED),
+    (MNT, "in_progress", "scheduled", BACKWARD),
+    (MNT, "in_progress", "verifying", ALLOWED),
+    (MNT, "in_progress", "completed", ALLOWED),
+    (MNT, "verifying", "in_progress", BACKWARD),
+    (MNT, "verifying", "completed", ALLOWED),
+    (MNT, "completed", "in_progress", REOPEN),
+    (MNT, "completed", "completed", REFUSED),
 ]
 
 
@@ -67,11 +67,11 @@ def test_what_each_move_needs(kind, before, after, rule):
 
 
 def test_first_update_may_start_anywhere_but_cannot_reopen():
-    assert transition_error(I, None, "monitoring") is None
-    assert transition_error(I, None, "investigating", reopened=True) == "the first update cannot reopen or go back"
+    assert transition_error(INC, None, "monitoring") is None
+    assert transition_error(INC, None, "investigating", reopened=True) == "the first update cannot reopen or go back"
 
 
 def test_stage_of_the_wrong_kind():
-    assert transition_error(I, "investigating", "in_progress") == (
+    assert transition_error(INC, "investigating", "in_progress") == (
         "stage 'in_progress' is not valid here; incident stages are: investigating, identified, monitoring, resolved"
     )
