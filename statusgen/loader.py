@@ -56,7 +56,7 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     first_seen: dict[str, str] = {}
     for path in paths:
         shown = display_path(path, root)
-        incident, file_problems = read_incident(path, path.read_bytes(), config, shown)
+        incident, file_problems = read_incident(path, path.read_bytes(), config, shown, runbooks)
         problems.extend(file_problems)
         if incident is None:
             continue
@@ -67,7 +67,7 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
         postmortem = path.with_name(incident.id + POSTMORTEM_SUFFIX)
         if postmortem in postmortems:
             incident = replace(incident, postmortem_path=postmortem)
-        problems.extend(_repository_checks(incident, config, now, shown, runbooks))
+        problems.extend(_repository_checks(incident, config, now, shown))
         incidents.append(incident)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
     return Repository(config, tuple(incidents)), problems
@@ -95,13 +95,25 @@ def runbook_names(directory: Path) -> set[str]:
     return {path.stem for path in directory.rglob("*.md")}
 
 
-def read_incident(path: Path, data: bytes, config: Config, shown: str) -> tuple[Incident | None, list[Problem]]:
-    """Parse and check one incident file's bytes. Returns (incident or None, problems)."""
+def read_incident(
+    path: Path, data: bytes, config: Config, shown: str, runbooks: set[str] | None = None
+) -> tuple[Incident | None, list[Problem]]:
+    """Parse and check one incident file's bytes. Returns (incident or None, problems).
+
+    With ``runbooks`` (the known runbook names), references to others are warnings.
+    """
     check = FileCheck(path, shown)
     root = check.parse(data)
     incident = None
     if root is not None:
         incident = _incident(check, root, path, config)
+    if incident is not None and runbooks is not None:
+        for name in incident.runbooks:
+            if name not in runbooks:
+                check.warn(
+                    root_line(root, "runbooks"),
+                    f"runbook '{name}' not found under {config.runbooks_dir}/{suggest(name, runbooks)}",
+                )
     if check.failed:
         return None, check.problems
     return incident, check.problems
@@ -295,14 +307,14 @@ def _time(check: FileCheck, node, what: str) -> datetime | None:
         return None
 
 
-def _repository_checks(
-    incident: Incident, config: Config, now: datetime, shown: str, runbooks: set[str]
-) -> list[Problem]:
-    """Checks that need more than the file: runbooks that exist, postmortems that are due."""
+def root_line(root, key: str) -> int:
+    """The line of a top-level key of a mapping node (1 when it is absent)."""
+    return next((line_of(k) for k, _ in root.value if getattr(k, "value", None) == key), 1)
+
+
+def _repository_checks(incident: Incident, config: Config, now: datetime, shown: str) -> list[Problem]:
+    """Checks that need more than the file: postmortems that are due."""
     problems = []
-    for name in incident.runbooks:
-        if name not in runbooks:
-            problems.append(Problem(shown, 1, f"runbook '{name}' not found under {config.runbooks_dir}/", "warning"))
     if lifecycle.postmortem_overdue(incident, config, now):
         hours = config.postmortem_due_hours
         problems.append(
