@@ -54,8 +54,9 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     problems: list[Problem] = []
     incidents: list[Incident] = []
     first_seen: dict[str, str] = {}
+    shown_dir = display_path(incidents_dir, root)
     for path in paths:
-        shown = display_path(path, root)
+        shown = f"{shown_dir}/{path.relative_to(incidents_dir).as_posix()}"
         incident, file_problems = read_incident(path, path.read_bytes(), config, shown, runbooks)
         problems.extend(file_problems)
         if incident is None:

@@ -90,7 +90,8 @@ class FileCheck:
         if root is None:
             self.error(1, "the file is empty; expected a mapping of fields")
             return None
-        if not self._plain(root, set(), 0):
+        # An anchor needs '&' and an explicit tag needs '!': without either the walk has nothing to find.
+        if ("&" in text or "!" in text) and not self._plain(root, set(), 0):
             return None
         return root
 
