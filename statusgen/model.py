@@ -209,9 +209,10 @@ class Incident:
     def status_windows(self, now: datetime) -> list[tuple[str, str, datetime, datetime]]:
         """``(component, status, start, end)`` for every stretch a component was not operational.
 
-        A component named by no update keeps its top-level status for the whole incident.
-        Otherwise its status is what updates set: the first update counts from the start of
-        impact, later ones from their own time. Everything ends at resolution (or ``now``).
+        A component starts at its top-level status at the start of impact, unless the first update
+        names other components and this one is first named by a later update. Updates then set
+        statuses: the first counts from the start of impact, later ones from their own time.
+        Everything ends at resolution (or ``now``).
         """
         if self.is_maintenance and self.stage == "scheduled":
             return []
@@ -219,8 +220,12 @@ class Incident:
         end = self.resolved_at or now
         if end <= start:
             return []
-        named = {cid for update in self.updates for cid in update.components}
-        current = {cid: s for cid, s in self.components.items() if cid not in named}
+        # When the first update names components (as `statusgen new` does), a component first
+        # named later was hit later. When it names none (a hand-written file), every top-level
+        # component is hit from the start with its top-level status.
+        first = set(self.updates[0].components)
+        later = {cid for update in self.updates[1:] for cid in update.components} - first
+        current = {cid: s for cid, s in self.components.items() if not (first and cid in later)}
         since = dict.fromkeys(current, start)
         windows = []
         for index, update in enumerate(self.updates):

@@ -54,3 +54,29 @@ def test_scheduled_maintenance_has_no_windows_until_it_starts():
     )
     assert started.is_active and started.started_at == at(101)
     assert started.status_windows(at(150)) == [("db", "under_maintenance", at(101), at(150))]
+
+
+def test_hand_written_file_whose_updates_only_clear_a_component():
+    item = incident(
+        Update(at(5), "investigating", "m"),
+        Update(at(40), "monitoring", "m", components={"api": "operational"}),
+        Update(at(60), "resolved", "m"),
+        components={"api": "partial_outage", "web": "degraded_performance"},
+    )
+    assert item.status_windows(at(999)) == [
+        ("api", "partial_outage", at(0), at(40)),
+        ("web", "degraded_performance", at(0), at(60)),
+    ]
+
+
+def test_component_first_named_later_is_hit_from_that_update():
+    item = incident(
+        Update(at(5), "investigating", "m", components={"api": "partial_outage"}),
+        Update(at(30), "identified", "m", components={"web": "major_outage"}),
+        Update(at(60), "resolved", "m"),
+        components={"api": "partial_outage", "web": "major_outage"},
+    )
+    assert item.status_windows(at(999)) == [
+        ("api", "partial_outage", at(0), at(60)),
+        ("web", "major_outage", at(30), at(60)),
+    ]
