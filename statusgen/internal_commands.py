@@ -1,3 +1,221 @@
 """CLI commands of the internal site (postmortem, runbook, metrics). Heavy imports stay inside."""
 
-COMMANDS = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _root() -> Path:
+    ctx = click.get_current_context()
+    obj = ctx.ensure_object(dict)
+    if "root" not in obj:
+        from .config import find_root
+
+        obj["root"] = find_root(obj.get("directory") or Path.cwd())
+    return obj["root"]
+
+
+def _now(text: str | None = None):
+    from .timeutil import TimeError, now_from
+
+    obj = click.get_current_context().find_root().obj or {}
+    try:
+        return now_from(text or obj.get("now_text"))
+    except TimeError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+
+
+def _repo(now):
+    """The repository; files with errors are left out and reported on stderr."""
+    from .loader import load_repository
+
+    repo, problems = load_repository(_root(), now=now)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        click.echo(
+            f"warning: {len(errors)} problems in the repository leave some files out; run `statusgen validate`",
+            err=True,
+        )
+    return repo
+
+
+def _shown(path: Path) -> str:
+    from .errors import display_path
+
+    return display_path(path, _root())
+
+
+@click.command("postmortem")
+@click.argument("incident_id", metavar="ID")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the scaffold instead of writing the file.")
+def postmortem(incident_id, to_stdout):
+    """Start the postmortem of incident ID, beside its file.
+
+    Writes ID.postmortem.md with the metadata, the timeline from the updates and milestones,
+    the impact figures (durations, error budget used) and empty sections to fill in.
+
+    \b
+    Example:
+      statusgen postmortem 2026-11-22-api-latency
+    """
+    from .errors import StatusgenError
+    from .internal.postmortems import postmortem_path, scaffold
+
+    now = _now()
+    repo = _repo(now)
+    incident = repo.incident(incident_id)
+    if incident is None:
+        from .yamlnodes import suggest
+
+        hint = suggest(incident_id, [i.id for i in repo.incidents])
+        raise StatusgenError(f"no incident '{incident_id}'{hint}; `statusgen list` shows the ids")
+    if incident.is_maintenance:
+        raise StatusgenError(f"{incident_id} is a maintenance, not an incident; postmortems are for incidents")
+    text = scaffold(incident, repo.config, now)
+    if to_stdout:
+        click.echo(text, nl=False)
+        return
+    path = postmortem_path(incident)
+    if path.exists():
+        raise StatusgenError(f"{_shown(path)} already exists; edit it, or delete it to start again")
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"Created {_shown(path)}: fill in the summary, root cause and action items, then commit it.")
+
+
+@click.group("runbook")
+def runbook():
+    """Work with runbooks (runbooks/<service>/<name>.md).
+
+    \b
+    Example:
+      statusgen runbook new api-high-latency --service api --alert APIHighLatencyP95
+    """
+
+
+@runbook.command("new")
+@click.argument("name")
+@click.option("--service", required=True, help="The service the runbook is for; also its directory.")
+@click.option("--owner", default="", help="The owning team (default: team-SERVICE).")
+@click.option("--alert", "alerts", multiple=True, help="An alert name the runbook answers (repeatable).")
+def runbook_new(name, service, owner, alerts):
+    """Scaffold runbook NAME for SERVICE with every section a responder expects.
+
+    \b
+    Example:
+      statusgen runbook new api-high-latency --service api --alert APIHighLatencyP95
+    """
+    from .config import load_config
+    from .errors import StatusgenError
+    from .internal.runbooks import ALERT_NAME, NAME, RESERVED_DIRS, load_runbooks, scaffold
+
+    if not NAME.match(name):
+        raise click.BadParameter(f"'{name}' must be lowercase letters, digits, '-' or '_'", param_hint="NAME")
+    if not NAME.match(service) or service in RESERVED_DIRS:
+        raise click.BadParameter(f"'{service}' must be lowercase letters, digits, '-' or '_'", param_hint="--service")
+    for alert in alerts:
+        if not ALERT_NAME.match(alert):
+            raise click.BadParameter(f"'{alert}' is not an alert name", param_hint="--alert")
+    config = load_config(_root())
+    existing, _ = load_runbooks(config)
+    clash = next((r for r in existing if r.name == name), None)
+    if clash is not None:
+        raise StatusgenError(f"a runbook named '{name}' exists: {clash.shown}; incidents name runbooks by file name")
+    claimed = {a.lower(): r for r in existing for a in r.alerts}
+    for alert in alerts:
+        if alert.lower() in claimed:
+            raise StatusgenError(f"alert '{alert}' already leads to {claimed[alert.lower()].shown}")
+    path = config.root / config.runbooks_dir / service / f"{name}.md"
+    if path.exists():
+        raise StatusgenError(f"{_shown(path)} already exists")
+    days = int(config.extra.get("runbook_review_days", 90) or 90)
+    text = scaffold(name, service, owner=owner, today=_now().date(), review_every=days)
+    if alerts:
+        text = text.replace("alerts: []", f"alerts: [{', '.join(alerts)}]", 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"Created {_shown(path)}: fill in each section, list its alerts, then commit it.")
+
+
+@click.command("metrics")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (durations in seconds) instead of tables.")
+@click.option("--now", "now_text", metavar="ISO", help="Compute as of this time (default: now).")
+def metrics(as_json, now_text):
+    """Incident metrics and error budgets, as on the internal site's metrics page.
+
+    MTTD, MTTA, time to mitigate, MTTR and MTBF overall, per severity and per component;
+    incidents per month; action-item completion; error budget per component.
+
+    \b
+    Example:
+      statusgen metrics --json --now 2026-11-22T16:00:00Z
+    """
+    import json
+
+    from .internal import metrics as m
+    from .internal.postmortems import load_postmortems
+
+    now = _now(now_text)
+    repo = _repo(now)
+    postmortems, _ = load_postmortems(repo)
+    result = m.compute(repo, postmortems.values(), now)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    click.echo(format_metrics(result, repo.config))
+
+
+def format_metrics(result, config) -> str:
+    """The metrics as plain-text tables for a terminal."""
+    from .internal import metrics as m
+    from .internal.site import _duration
+    from .timeutil import human_long
+
+    def stat(s):
+        return "-" if s.mean is None else f"{_duration(s.mean)} ({s.counted}/{s.total})"
+
+    def table(title, rows):
+        header = [title, "MTTD", "MTTA", "Mitigate", "MTTR", "MTBF"]
+        body = [[name] + [stat(values[k]) for k in m.METRICS] for name, values in rows]
+        widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
+        return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header, *body])
+
+    names = {c.id: c.name for c in config.components}
+    lines = [
+        f"Metrics as of {human_long(result.now)}: {result.incidents} incidents counted "
+        f"(drills left out: {result.drills_left_out}; maintenance left out).",
+        "Each figure: mean (incidents counted / incidents; MTBF counts gaps).",
+        "",
+        table("All", [("all", result.overall)]),
+        "",
+        table("Severity", list(result.by_severity.items())),
+        "",
+        table("Component", [(names.get(k, k), v) for k, v in result.by_component.items()]),
+        "",
+        "Incidents per month: "
+        + ", ".join(
+            f"{key} {sum(c.values())}"
+            + (f" ({', '.join(f'{s} {n}' for s, n in c.items() if n)})" if any(c.values()) else "")
+            for key, c in result.per_month
+        ),
+        "",
+    ]
+    c = result.completion
+    rate = "n/a" if c.rate is None else f"{c.rate:.1%}"
+    lines.append(
+        f"Action items: {c.done} of {c.counted} done ({rate}); target {c.target:.0%}: {'met' if c.met else 'NOT met'}."
+    )
+    lines += ["", f"Error budgets, rolling {result.rolling_days} days "
+              "(weights: major 1, partial 0.5, degraded 0.25, maintenance 0):"]  # fmt: skip
+    width = max((len(b.component.name) for b in result.rolling), default=0)
+    for b in result.rolling:
+        flag = "" if b.level == "ok" else f"  [{b.level.upper() if b.level == 'exhausted' else b.level + ' used'}]"
+        lines.append(
+            f"  {b.component.name:<{width}}  SLO {f'{b.slo:g}%':<7}  availability {b.availability:8.3f}%  "
+            f"budget used {b.consumed:>5.0%}{flag}"
+        )
+    return "\n".join(lines)
+
+
+COMMANDS = [postmortem, runbook, metrics]

@@ -1,3 +1,117 @@
-"""CLI commands of the public site (build, serve). Heavy imports stay inside the commands."""
+"""CLI commands of the sites (build, serve). Heavy imports (mkdocs, feedgen) stay inside the
+commands so ``statusgen --help`` starts fast. cli.py adds every command in COMMANDS."""
 
-COMMANDS = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+SITE_CHOICES = ("public", "internal", "all")
+
+
+def _root() -> Path:
+    ctx = click.get_current_context()
+    obj = ctx.find_root().obj or {}
+    if obj.get("root"):
+        return Path(obj["root"])
+    from .config import find_root
+
+    return find_root(Path(obj.get("directory") or Path.cwd()))
+
+
+def _now(now_text: str | None):
+    from .errors import StatusgenError
+    from .timeutil import TimeError, now_from
+
+    obj = click.get_current_context().find_root().obj or {}
+    try:
+        return now_from(now_text or obj.get("now_text"))
+    except TimeError as exc:
+        raise StatusgenError(str(exc)) from None
+
+
+@click.command()
+@click.option("--now", "now_text", metavar="ISO", help="Render as of this time (else SOURCE_DATE_EPOCH, else now).")
+@click.option("--site", type=click.Choice(SITE_CHOICES), default="all", show_default=True, help="Which site to build.")
+@click.option("--strict", is_flag=True, help="Treat warnings (from validation or mkdocs) as errors.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write here instead of public_dir/internal_dir (with --site all: OUT/public, OUT/internal).",
+)
+def build(now_text, site, strict, out):
+    """Validate the incidents, then build the sites (public: site/public/ by default).
+
+    Nothing is published when validation finds an error: every problem is printed and the
+    command exits 1, leaving the previous site in place. Each site is built in a temporary
+    directory and swapped in when complete. The same input and --now give the same bytes.
+
+    \b
+    Example:
+      statusgen build --now 2026-11-22T16:00:00Z
+      statusgen build --site public --strict
+    """
+    from .build import SITES, build_sites
+
+    root = _root()
+    now = _now(now_text)
+    sites = SITES if site == "all" else (site,)
+    result = build_sites(root, now, sites=sites, out=out, strict=strict)
+    for problem in result.warnings:
+        click.echo(str(problem), err=True)
+    for name in result.skipped:
+        message = f"skipped the {name} site: its renderer (statusgen.{name}.site) is not installed"
+        if site != "all":
+            raise click.ClickException(message)
+        click.echo(message, err=True)
+    for name, path in result.outputs.items():
+        click.echo(f"Built the {name} site in {_shown(path, root)}")
+
+
+@click.command()
+@click.option("--now", "now_text", metavar="ISO", help="Render as of this time (else SOURCE_DATE_EPOCH, else now).")
+@click.option("--site", type=click.Choice(SITE_CHOICES[:2]), default="public", show_default=True)
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT")
+def serve(now_text, site, dev_addr):
+    """Preview a site with live reload: it rebuilds when an incident file changes.
+
+    \b
+    Example:
+      statusgen serve --site public -a 127.0.0.1:8000
+    """
+    import os
+    import tempfile
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .config import CONFIG_FILE, load_config
+    from .timeutil import iso
+
+    root = _root()
+    config = load_config(root)
+    if now_text or (click.get_current_context().find_root().obj or {}).get("now_text"):
+        os.environ["STATUSGEN_NOW"] = iso(_now(now_text))
+    os.environ["STATUSGEN_SITE"] = site  # read by the plugin on every rebuild
+    watch = [str(config.incidents_path)]
+    if (root / "overrides").is_dir():
+        watch.append(str(root / "overrides"))
+    with tempfile.TemporaryDirectory(prefix="statusgen-docs-") as empty:
+        docs = root / "docs" if (root / "docs").is_dir() else Path(empty)
+        mkdocs_serve(
+            config_file=str(root / CONFIG_FILE),
+            livereload=True,
+            watch=watch,
+            docs_dir=str(docs),
+            dev_addr=dev_addr,
+        )
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+COMMANDS = [build, serve]

@@ -112,7 +112,9 @@ def component_statuses(components: Iterable[Component], incidents: Iterable[Inci
     return statuses
 
 
-def overall_status(statuses: Mapping[str, str], impacts: Iterable[str] = (), maintenance: bool = False) -> OverallStatus:
+def overall_status(
+    statuses: Mapping[str, str], impacts: Iterable[str] = (), maintenance: bool = False
+) -> OverallStatus:
     """The page's status from component statuses, the impacts of active incidents, and whether
     maintenance is under way (the Statuspage indicator rules: the worst of both wins)."""
     indicator = max(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from datetime import datetime, timezone
@@ -101,3 +102,15 @@ def write_repo(root: Path, files: dict[str, str], config: str = SMALL_CONFIG) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text) if text.startswith("\n") else text)
     return root
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require_chromium() -> None:
+    """Skip on a developer machine without Debian's chromium; fail in CI, which installs it."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")

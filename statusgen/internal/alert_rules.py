@@ -66,7 +66,8 @@ def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Prob
 
 
 def compare_with_runbooks(rules: list[AlertRule], runbooks, site_url: str = "") -> list[Problem]:
-    """Alerts with no runbook, runbooks naming alerts no rule defines, and runbook_url mismatches."""
+    """Alerts with no runbook (errors); runbooks naming alerts no rule defines and runbook_url
+    annotations that do not point at the alert's page (warnings: only some rule files may be given)."""
     from .runbooks import alert_slug
 
     problems = []
@@ -106,7 +107,9 @@ def compare_with_runbooks(rules: list[AlertRule], runbooks, site_url: str = "") 
                     Problem(
                         runbook.shown,
                         line,
-                        f"runbook names alert '{alert}', which no alerting rule defines; fix the name or remove it",
+                        f"runbook names alert '{alert}', which no alerting rule given defines; "
+                        "fix the name, remove it, or pass the rule file that defines it",
+                        "warning",
                     )
                 )
     return problems

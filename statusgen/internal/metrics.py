@@ -46,6 +46,7 @@ LABELS = {
     MTTR: "MTTR (time to resolve)",
     MTBF: "MTBF (between failures)",
 }
+SHORT_LABELS = {MTTD: "MTTD", MTTA: "MTTA", TTM: "Time to mitigate", MTTR: "MTTR", MTBF: "MTBF"}
 DEFINITIONS = {
     MTTD: "mean of detected_at − impact_start",
     MTTA: "mean of acknowledged_at − detected_at",
@@ -137,14 +138,24 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
+def last_months(now: datetime, months: int) -> list[str]:
+    """The ``months`` calendar months up to and including now's, as ``YYYY-MM``."""
+    index = now.year * 12 + now.month - 1 - (months - 1)
+    return month_range(f"{index // 12:04d}-{index % 12 + 1:02d}", month_key(now))
+
+
 def incidents_per_month(repo: Repository, now: datetime, months: int = 12) -> list[tuple[str, dict[str, int]]]:
-    """``[(YYYY-MM, {severity: count})]`` for the last ``months`` months up to ``now``, by start."""
-    last = month_key(now)
-    year, month = map(int, last.split("-"))
-    index = year * 12 + month - 1 - (months - 1)
-    first = f"{index // 12:04d}-{index % 12 + 1:02d}"
-    counts = {key: {s.id: 0 for s in repo.config.severities} for key in month_range(first, last)}
-    for incident in counted_incidents(repo):
+    """``[(YYYY-MM, {severity: count})]`` by start month, up to now's month.
+
+    At most ``months`` months, starting no earlier than the first counted incident's month.
+    """
+    incidents = counted_incidents(repo)
+    keys = last_months(now, months)
+    if incidents:
+        first = month_key(incidents[0].started_at)
+        keys = [k for k in keys if k >= first] or keys[-1:]
+    counts = {key: {s.id: 0 for s in repo.config.severities} for key in keys}
+    for incident in incidents:
         key = month_key(incident.started_at)
         if key in counts and incident.severity in counts[key]:
             counts[key][incident.severity] += 1
@@ -272,7 +283,7 @@ def monthly_budgets(repo: Repository, now: datetime, months: int = 3) -> list[tu
     """
     windows = component_windows(repo, now)
     result = []
-    for key, _ in incidents_per_month(repo, now, months):
+    for key in last_months(now, months):
         start, stop = month_bounds(key)
         end = min(stop, now)
         result.append(

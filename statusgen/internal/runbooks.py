@@ -140,7 +140,9 @@ def read_runbook(
             if alert is None:
                 continue
             if not ALERT_NAME.match(alert):
-                check.error(item, f"alert name '{alert}' must be letters, digits, '_', '.' or '-', as in the alert rule")
+                check.error(
+                    item, f"alert name '{alert}' must be letters, digits, '_', '.' or '-', as in the alert rule"
+                )
                 continue
             if alert in alerts:
                 check.error(item, f"alert '{alert}' is listed twice")

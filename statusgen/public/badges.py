@@ -16,7 +16,13 @@ STATUS_COLOR = {
     "partial_outage": "orange",
     "major_outage": "red",
 }
-LEVEL_COLOR = {"operational": "brightgreen", "maintenance": "blue", "minor": "yellow", "major": "orange", "critical": "red"}
+LEVEL_COLOR = {
+    "operational": "brightgreen",
+    "maintenance": "blue",
+    "minor": "yellow",
+    "major": "orange",
+    "critical": "red",
+}
 HEX = {"brightgreen": "#2e7d32", "blue": "#1565c0", "yellow": "#8a6d00", "orange": "#c25100", "red": "#c62828"}
 LABEL_BG = "#444d56"
 

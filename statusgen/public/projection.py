@@ -144,7 +144,6 @@ class PublicStatus:
     now: datetime
     site_name: str
     site_url: str  # ends with "/" or is empty
-    description: str
     company: str
     support_url: str
     page_id: str
@@ -214,7 +213,6 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
         now=now,
         site_name=config.site_name,
         site_url=site_url,
-        description="",
         company=config.company,
         support_url=config.support_url,
         page_id=_page_id(site_url, config.site_name),
@@ -241,7 +239,9 @@ def _incident(incident, now, order, severity_impact, severity_name) -> PublicInc
             statuses[cid] = status
         changes.sort(key=lambda c: order.get(c[0], 0))
         updates.append(
-            PublicUpdate(f"{incident.id}-{number}", number, update.at, update.stage, update.message.strip(), tuple(changes))
+            PublicUpdate(
+                f"{incident.id}-{number}", number, update.at, update.stage, update.message.strip(), tuple(changes)
+            )
         )
     monitoring_at = next((u.at for u in reversed(incident.updates) if u.stage == "monitoring"), None)
     return PublicIncident(

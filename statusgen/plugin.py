@@ -1,0 +1,150 @@
+"""The ``statusgen`` mkdocs plugin: a thin layer that hands the build to a site object.
+
+Interface contract between this plugin and the two sites
+--------------------------------------------------------
+The plugin renders one of two sites, chosen by the ``site`` option (``public`` by default;
+``statusgen build`` sets it per build, ``statusgen serve --site`` through ``STATUSGEN_SITE``):
+
+- ``statusgen.public.site.PublicSite``  (public status page)
+- ``statusgen.internal.site.InternalSite`` (runbooks, postmortems, metrics; imported lazily,
+  only when ``site == "internal"``)
+
+Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)`` and provide:
+
+``files(files: Files, mkdocs_config) -> Files``
+    Called from ``on_files``. Add pages with ``File.generated(...)`` (front matter may set
+    ``template:``) and drop docs_dir pages the site does not want.
+``page_context(context: dict, page: Page, mkdocs_config) -> dict``
+    Called from ``on_page_context`` for every page; add the template variables for that page.
+``post_build(mkdocs_config) -> None``
+    Called from ``on_post_build``; write non-page outputs (feeds, JSON, ics, svg) into
+    ``mkdocs_config["site_dir"]``.
+``env(env: jinja2.Environment) -> Environment`` (optional)
+    Called from ``on_env``; add Jinja filters.
+``pre_template(template, name, mkdocs_config) -> Template`` and
+``template_context(context, name, mkdocs_config) -> dict`` (optional)
+    Called for theme templates that are not pages (404.html, sitemap.xml), to replace or
+    feed them.
+
+``repo`` and ``now`` come from the caller when ``statusgen build`` runs mkdocs (it sets
+``plugin.repo``, ``plugin.now`` and ``plugin.site`` on the instance before ``build()``, so the
+repository is loaded and validated once). Under a plain ``mkdocs build``/``serve`` the plugin
+loads the repository itself, with now from ``STATUSGEN_NOW`` (ISO) or ``SOURCE_DATE_EPOCH``,
+and refuses to build when the loader reports errors.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+log = get_plugin_logger(__name__)
+
+SITES = ("public", "internal")
+
+
+class PluginConfig(base.Config):
+    """The plugin's options. They are declared loosely here: statusgen.config.load_config
+    validates them (with file:line) for every statusgen command."""
+
+    enabled = c.Type(bool, default=True)
+    """Switch the plugin off."""
+    site = c.Choice(SITES, default="public")
+    """Which site a plain `mkdocs build` renders."""
+    incidents_dir = c.Type(str, default="incidents")
+    runbooks_dir = c.Type(str, default="runbooks")
+    templates_dir = c.Type(str, default="templates")
+    public_dir = c.Type(str, default="site/public")
+    internal_dir = c.Type(str, default="site/internal")
+    company = c.Type(str, default="")
+    support_url = c.Type(str, default="")
+    uptime_days = c.Type(int, default=90)
+    history_page_size = c.Type(int, default=50)
+    feed_size = c.Type(int, default=50)
+    runbook_review_days = c.Type(int, default=90)
+    error_budget_days = c.Type(int, default=30)
+    groups = c.Type(list, default=[])
+    components = c.Type(list, default=[])
+    severities = c.Type(list, default=[])
+    postmortem_severities = c.Type(list, default=[])
+    postmortem_due_hours = c.Type(int, default=48)
+
+
+class StatusgenPlugin(BasePlugin[PluginConfig]):
+    """Renders the public or the internal statusgen site through mkdocs-material."""
+
+    # Set by `statusgen build` before mkdocs runs; loaded by on_config otherwise.
+    repo = None
+    now: datetime | None = None
+    site: str | None = None
+    builder = None
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        site = self.site or os.environ.get("STATUSGEN_SITE") or self.config.site
+        if site not in SITES:
+            raise PluginError(f"statusgen: site '{site}' is not one of: {', '.join(SITES)}")
+        repo, now = self.repo, self.now
+        if repo is None:
+            repo, now = self._load(Path(config.config_file_path).parent, now)
+        if site == "internal":
+            from .internal.site import InternalSite as Site  # lazily: only the internal build needs it
+        else:
+            from .public.site import PublicSite as Site
+        self.builder = Site(repo, now, config)
+        return config
+
+    def on_files(self, files, *, config):
+        if self.builder is None:
+            return files
+        return self.builder.files(files, config)
+
+    def on_env(self, env, *, config, files):
+        if self.builder is not None and hasattr(self.builder, "env"):
+            env = self.builder.env(env) or env
+        return env
+
+    def on_pre_template(self, template, *, template_name, config):
+        if self.builder is not None and hasattr(self.builder, "pre_template"):
+            template = self.builder.pre_template(template, template_name, config) or template
+        return template
+
+    def on_template_context(self, context, *, template_name, config):
+        if self.builder is not None and hasattr(self.builder, "template_context"):
+            context = self.builder.template_context(context, template_name, config) or context
+        return context
+
+    def on_page_context(self, context, *, page, config, nav):
+        if self.builder is None:
+            return context
+        return self.builder.page_context(context, page, config)
+
+    def on_post_build(self, *, config):
+        if self.builder is not None:
+            self.builder.post_build(config)
+
+    def _load(self, root: Path, now: datetime | None):
+        """Load and validate the repository for a plain mkdocs run."""
+        from .errors import StatusgenError
+        from .loader import load_repository
+        from .timeutil import now_from
+
+        try:
+            now = now or now_from(os.environ.get("STATUSGEN_NOW"))
+            repo, problems = load_repository(root, now=now)
+        except (StatusgenError, ValueError) as exc:
+            raise PluginError(f"statusgen: {exc}") from None
+        errors = [p for p in problems if p.is_error]
+        for problem in problems:
+            if not problem.is_error:
+                log.warning(str(problem))
+        if errors:
+            raise PluginError("statusgen: the repository has errors:\n" + "\n".join(str(p) for p in errors))
+        return repo, now

@@ -1,0 +1,178 @@
+"""``/api/v2/``: the Atlassian Statuspage public API shape, so existing clients work unchanged.
+
+Field names, nesting and enum values follow Statuspage's public v2 endpoints. Component and
+group ids are the statusgen ids; ``page.id`` comes from the site host. Lists hold at most the
+50 most recent items, as Statuspage's do.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..timeutil import iso
+from .projection import PublicIncident, PublicStatus
+
+LIMIT = 50
+
+
+def _time(value):
+    return iso(value) if value else None
+
+
+class Api:
+    """Builds every endpoint from one PublicStatus; components are serialised once."""
+
+    def __init__(self, status: PublicStatus):
+        self.status = status
+        times = [i.updated_at for i in status.incidents if i.updated_at <= status.now]
+        self.updated_at = max(times, default=status.now)
+        created = [i.created_at for i in status.incidents]
+        self.created_at = min(created, default=status.now)
+        touched: dict[str, object] = {}
+        for incident in status.incidents:  # newest first by start: keep the latest update per component
+            for cid in incident.component_ids:
+                if incident.updated_at <= status.now and (cid not in touched or incident.updated_at > touched[cid]):
+                    touched[cid] = incident.updated_at
+        self.component_updated = touched
+        self.components = {c.id: self._component(c) for c in status.components}
+
+    def page(self) -> dict:
+        s = self.status
+        return {
+            "id": s.page_id,
+            "name": s.site_name,
+            "url": s.site_url.rstrip("/"),
+            "time_zone": "Etc/UTC",
+            "updated_at": iso(self.updated_at),
+        }
+
+    def status_object(self) -> dict:
+        return {"indicator": self.status.overall.indicator, "description": self.status.overall.description}
+
+    def _component(self, c) -> dict:
+        return {
+            "id": c.id,
+            "name": c.name,
+            "status": c.status,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.component_updated.get(c.id, self.created_at)),
+            "position": c.position,
+            "description": c.description or None,
+            "showcase": True,
+            "start_date": None,
+            "group_id": c.group,
+            "page_id": self.status.page_id,
+            "group": False,
+            "only_show_if_degraded": False,
+        }
+
+    def _group(self, g) -> dict:
+        updated = [self.component_updated[c.id] for c in g.components if c.id in self.component_updated]
+        return {
+            "id": g.id,
+            "name": g.name,
+            "status": g.status,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(max(updated, default=self.created_at)),
+            "position": g.position,
+            "description": None,
+            "showcase": False,
+            "start_date": None,
+            "group_id": None,
+            "page_id": self.status.page_id,
+            "group": True,
+            "only_show_if_degraded": False,
+            "components": [c.id for c in g.components],
+        }
+
+    def component_list(self) -> list[dict]:
+        """Groups first, each followed by its components, then ungrouped components (Statuspage order)."""
+        items = []
+        for g in self.status.groups:
+            items.append(self._group(g))
+            items.extend(self.components[c.id] for c in g.components)
+        items.extend(self.components[c.id] for c in self.status.ungrouped)
+        return items
+
+    def incident(self, i: PublicIncident) -> dict:
+        names = self.status.component_names
+        updates = []
+        for u in i.updates_newest_first:
+            affected = [
+                {"code": cid, "name": names.get(cid, cid), "old_status": old, "new_status": new}
+                for cid, old, new in u.components
+            ]
+            updates.append(
+                {
+                    "id": u.id,
+                    "status": u.stage,
+                    "body": u.message,
+                    "incident_id": i.id,
+                    "created_at": iso(u.at),
+                    "updated_at": iso(u.at),
+                    "display_at": iso(u.at),
+                    "affected_components": affected or None,
+                    "deliver_notifications": True,
+                    "custom_tweet": None,
+                    "tweet_id": None,
+                }
+            )
+        data = {
+            "id": i.id,
+            "name": i.title,
+            "status": i.stage,
+            "created_at": iso(i.created_at),
+            "updated_at": iso(i.updated_at),
+            "monitoring_at": _time(i.monitoring_at),
+            "resolved_at": _time(i.resolved_at),
+            "impact": i.impact,
+            "shortlink": self.status.absolute(f"incidents/{i.id}/"),
+            "started_at": iso(i.started_at),
+            "page_id": self.status.page_id,
+            "incident_updates": updates,
+            "components": [self.components[cid] for cid in i.component_ids if cid in self.components],
+        }
+        if i.is_maintenance:
+            data["scheduled_for"] = _time(i.scheduled_for)
+            data["scheduled_until"] = _time(i.scheduled_until)
+        return data
+
+    def endpoints(self) -> dict[str, dict]:
+        """Path under ``api/v2/`` -> JSON object, for every endpoint."""
+        s = self.status
+        page = self.page()
+        status = self.status_object()
+        components = self.component_list()
+        incidents = [i for i in s.incidents if not i.is_maintenance]
+        maintenance = [i for i in s.incidents if i.is_maintenance]
+        maintenance_by_start = sorted(maintenance, key=lambda i: (i.scheduled_for or i.started_at, i.id), reverse=True)
+        unresolved = [self.incident(i) for i in incidents if not i.is_resolved]
+        upcoming = [self.incident(i) for i in reversed(maintenance_by_start) if i.is_upcoming]
+        active = [self.incident(i) for i in maintenance_by_start if i.is_active]
+        return {
+            "summary.json": {
+                "page": page,
+                "components": components,
+                "incidents": unresolved,
+                "scheduled_maintenances": active + upcoming,
+                "status": status,
+            },
+            "status.json": {"page": page, "status": status},
+            "components.json": {"page": page, "components": components},
+            "incidents.json": {"page": page, "incidents": [self.incident(i) for i in incidents[:LIMIT]]},
+            "incidents/unresolved.json": {"page": page, "incidents": unresolved},
+            "scheduled-maintenances.json": {
+                "page": page,
+                "scheduled_maintenances": [self.incident(i) for i in maintenance_by_start[:LIMIT]],
+            },
+            "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
+            "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
+        }
+
+
+def all_endpoints(status: PublicStatus) -> dict[str, str]:
+    """Site path -> JSON text for every ``api/v2/`` endpoint (stable key order, trailing newline)."""
+    return {
+        f"api/v2/{path}": json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        for path, data in Api(status).endpoints().items()
+    }

@@ -1,0 +1,175 @@
+"""The public status site, driven by the statusgen mkdocs plugin (see statusgen/plugin.py).
+
+``PublicSite`` projects the repository once (the model is not kept: renderers only ever see the
+public projection), adds one generated page per URL, gives each page only the data it shows
+(the home page its active items and uptime bars, a history page its slice, an incident page
+its incident), and writes the feeds, API, calendar and badges after the build.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from pathlib import Path
+
+from .. import views
+from ..model import Repository
+from ..timeutil import duration, human_long, iso
+from .projection import STAGE_LABEL, PublicIncident, PublicStatus, project
+
+TEMPLATES = {
+    "home": "status/index.html",
+    "history": "status/history.html",
+    "incident": "status/incident.html",
+    "404": "status/404.html",
+}
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    number: int
+    count: int  # number of history pages
+    months: tuple[tuple[str, tuple[PublicIncident, ...]], ...]  # ("November 2026", incidents)
+    previous_url: str | None
+    next_url: str | None
+
+
+class PublicSite:
+    """One public build. ``files`` -> ``env`` -> ``page_context`` (per page) -> ``post_build``."""
+
+    def __init__(self, repo: Repository, now: datetime, mkdocs_config=None):
+        # Project at once and keep only the projection: nothing below can reach the model.
+        self.status: PublicStatus = project(repo, now)
+        self.pages: dict[str, tuple[str, object]] = {}  # src_uri -> (kind, payload)
+        self.incident_uris: dict[str, str] = {}  # incident id -> src_uri
+        self.urls: dict[str, str] = {}  # src_uri -> site-relative URL
+        self._env = None
+
+    # -- mkdocs hooks -------------------------------------------------------------------------
+
+    def files(self, files, mkdocs_config):
+        """Keep the theme's files and docs_dir's ``assets/`` (a logo, say); drop every other
+        docs_dir file, since docs/ may hold internal material. Add the status pages."""
+        from mkdocs.structure.files import File, Files, InclusionLevel
+
+        docs_dir = Path(mkdocs_config["docs_dir"]).resolve()
+
+        def wanted(file) -> bool:
+            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            from_docs = source is not None and source.is_relative_to(docs_dir)
+            if not from_docs:
+                return not file.is_documentation_page()
+            return file.src_uri.startswith("assets/") and not file.is_documentation_page()
+
+        kept = [f for f in files if wanted(f)]
+        generated = []
+
+        def add(src_uri: str, kind: str, payload, title: str, in_nav: bool):
+            front = f"---\ntemplate: {TEMPLATES[kind]}\ntitle: {json.dumps(title)}\nstatusgen: {kind}\n---\n"
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(mkdocs_config, src_uri, content=front, inclusion=inclusion)
+            generated.append(file)
+            self.pages[src_uri] = (kind, payload)
+            self.urls[src_uri] = file.url
+
+        add("index.md", "home", None, "Current status", True)
+        size = self.status.history_page_size
+        incidents = self.status.incidents
+        count = max(1, -(-len(incidents) // size))
+        for number in range(1, count + 1):
+            src = "history/index.md" if number == 1 else f"history/{number}.md"
+            add(src, "history", number, "History" if number == 1 else f"History, page {number}", number == 1)
+        for incident in incidents:
+            src = f"incidents/{incident.id}.md"
+            self.incident_uris[incident.id] = src
+            add(src, "incident", incident, incident.title, False)
+        taken = {f.src_uri for f in generated}
+        return Files([f for f in kept if f.src_uri not in taken] + generated)
+
+    def env(self, env):
+        """Jinja filters the status templates use."""
+        self._env = env
+        env.filters["utc"] = human_long
+        env.filters["iso"] = iso
+        env.filters["duration"] = duration
+        env.filters["status_label"] = lambda s: views.STATUS_LABEL.get(s, s)
+        env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
+        env.filters["pct"] = lambda v: f"{v:.1f}"
+        return env
+
+    def page_context(self, context, page, mkdocs_config):
+        """Give a status page exactly the data it renders (nothing that grows with history)."""
+        entry = self.pages.get(page.file.src_uri)
+        if entry is None:
+            return context
+        kind, payload = entry
+        status = self.status
+        context["status"] = status
+        context["statusgen_page"] = kind
+        context["incident_url"] = self._incident_url
+        if kind == "home":
+            context["uptime"] = status.uptime
+        elif kind == "history":
+            context["history"] = self._history_page(payload)
+        elif kind == "incident":
+            context["incident"] = payload
+        return context
+
+    def pre_template(self, template, name, mkdocs_config):
+        """Our 404 page instead of material's (which would load material's scripts)."""
+        if name == "404.html" and self._env is not None:
+            return self._env.get_template(TEMPLATES["404"])
+        return template
+
+    def template_context(self, context, name, mkdocs_config):
+        if name == "404.html":
+            context.update(status=self.status, statusgen_page="404", incident_url=self._incident_url)
+        return context
+
+    def post_build(self, mkdocs_config) -> None:
+        """Write feeds, the API, the calendar and the badges into site_dir."""
+        from . import api, badges, feeds, ical
+
+        site_dir = Path(mkdocs_config["site_dir"])
+        # No public page loads material's scripts or the search index (the pages have no
+        # search box): leave them out, so the site holds only what it serves.
+        for unused in ("search", "assets/javascripts"):
+            shutil.rmtree(site_dir / unused, ignore_errors=True)
+        outputs: dict[str, str | bytes] = {}
+        outputs.update(feeds.all_feeds(self.status))
+        outputs.update(api.all_endpoints(self.status))
+        outputs.update(badges.all_badges(self.status))
+        outputs["maintenance.ics"] = ical.calendar(self.status)
+        for path, data in sorted(outputs.items()):
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            target.write_bytes(data)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _incident_url(self, incident_id: str) -> str:
+        """Site-relative URL of an incident page (for the ``url`` filter)."""
+        return self.urls[self.incident_uris[incident_id]]
+
+    def _history_page(self, number: int) -> HistoryPage:
+        size = self.status.history_page_size
+        incidents = self.status.incidents
+        count = max(1, -(-len(incidents) // size))
+        chunk = incidents[(number - 1) * size : number * size]
+        months = tuple((month, tuple(items)) for month, items in groupby(chunk, key=lambda i: f"{i.started_at:%B %Y}"))
+
+        def url(n: int) -> str:
+            return self.urls["history/index.md" if n == 1 else f"history/{n}.md"]
+
+        return HistoryPage(
+            number=number,
+            count=count,
+            months=months,
+            previous_url=url(number - 1) if number > 1 else None,
+            next_url=url(number + 1) if number < count else None,
+        )

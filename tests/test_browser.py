@@ -1,0 +1,212 @@
+"""The built public site in headless Chromium: what a person sees, that no request leaves
+127.0.0.1, page weight, dark mode, reading without JavaScript, and axe-core when available.
+
+Screenshots go to tmp_path; set STATUSGEN_SCREENSHOTS=DIR to keep copies. axe-core is looked
+up at $AXE_CORE_JS, then in the axe-playwright-python package (a test dependency).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import CHROMIUM, NOW, ROOT, require_chromium
+
+from statusgen.build import build_sites
+
+pytestmark = pytest.mark.browser
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INCIDENT = "incidents/2026-11-22-sso-login-failures/"
+
+
+def axe_script() -> Path | None:
+    """axe.min.js: $AXE_CORE_JS, else the copy axe-playwright-python (a test dependency) ships."""
+    candidates = [os.environ.get("AXE_CORE_JS", "")]
+    try:
+        import axe_playwright_python
+
+        candidates.append(str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    except ImportError:
+        pass
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The example site, built and served on 127.0.0.1 from a thread."""
+    require_chromium()
+    site = tmp_path_factory.mktemp("browser") / "site"
+    build_sites(ROOT, NOW, sites=("public",), out=site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page that records every request it makes and blocks any that leaves 127.0.0.1."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        self.bytes: dict[str, bytes] = {}
+        self.context.route("**/*", self._route)
+        self.page.on("response", self._response)
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        host = urlsplit(url).hostname
+        if url.startswith("data:") or host == "127.0.0.1":
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _response(self, response):
+        try:
+            self.bytes[response.url] = response.body()
+        except Exception:  # a redirect has no body
+            self.bytes[response.url] = b""
+
+    def close(self):
+        self.context.close()
+
+
+def keep(shot: Path):
+    target = os.environ.get("STATUSGEN_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(target) / shot.name)
+
+
+def test_home_page_as_a_customer_sees_it(served, browser, tmp_path):
+    visit = Visit(browser)
+    page = visit.page
+    page.goto(served, wait_until="networkidle")
+    banner = page.locator(".sg-banner h1")
+    assert banner.inner_text() == "Partial System Outage"
+    assert page.get_by_role("heading", name="Active incidents").is_visible()
+    assert page.get_by_role("link", name="Single sign-on failing for some customers").is_visible()
+    assert page.get_by_text("We have found the cause: a change we made today", exact=False).first.is_visible()
+    assert page.get_by_role("heading", name="Maintenance").is_visible()
+    for name in ("Public API", "Login & SSO", "Checkout", "Search"):
+        assert page.locator(".sg-component__name", has_text=name).first.is_visible()
+    # each component has 90 named day bars
+    assert page.locator("ol.sg-bars").count() == 8
+    assert page.locator("ol.sg-bars").first.locator("li").count() == 90
+    assert page.locator("ol.sg-bars li[title^='22 Nov 2026: partial outage']").count() == 1
+    # status pages show no documentation chrome
+    assert page.locator(".md-sidebar, .md-tabs, .md-nav").count() == 0
+    shot = tmp_path / "status-home.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot)
+    assert not visit.foreign, visit.foreign
+
+    weight = sum(len(gzip.compress(body, 9)) for body in visit.bytes.values())
+    report = {"requests": len(visit.requests), "gzip_bytes": weight, "urls": sorted(visit.bytes)}
+    (tmp_path / "page-weight.json").write_text(json.dumps(report, indent=2))
+    print(f"\npage weight of /: {len(visit.requests)} requests, {weight} bytes gzipped")
+    assert len(visit.requests) <= 6
+    assert weight < 60_000
+    visit.close()
+
+
+def test_incident_page_shows_the_whole_timeline(served, browser, tmp_path):
+    visit = Visit(browser, color_scheme="dark")
+    page = visit.page
+    page.goto(served + INCIDENT, wait_until="networkidle")
+    assert page.locator("h1").inner_text() == "Single sign-on failing for some customers"
+    stages = page.locator(".sg-timeline .sg-stage").all_inner_texts()
+    assert stages == ["Identified", "Identified", "Investigating"]
+    times = page.locator(".sg-timeline time").all_inner_texts()
+    assert times == ["22 Nov 2026, 14:45 UTC", "22 Nov 2026, 13:52 UTC", "22 Nov 2026, 13:06 UTC"]
+    assert page.locator(".sg-facts").get_by_text("Login & SSO (partial outage)").is_visible()
+    # dark palette follows the system preference
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    shot = tmp_path / "status-incident-dark.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot)
+    assert not visit.foreign, visit.foreign
+    visit.close()
+
+
+def test_palette_toggle_switches_to_dark_and_back(served, browser):
+    visit = Visit(browser, color_scheme="light")
+    page = visit.page
+    page.goto(served, wait_until="networkidle")
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    page.get_by_title("Switch to dark mode").click()
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    page.reload(wait_until="networkidle")
+    assert body.get_attribute("data-md-color-scheme") == "slate", "the choice is remembered"
+    page.get_by_title("Switch to light mode").click()
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    visit.close()
+
+
+def test_readable_without_javascript(served, browser):
+    visit = Visit(browser, java_script_enabled=False)
+    page = visit.page
+    page.goto(served, wait_until="networkidle")
+    assert page.locator(".sg-banner h1").inner_text() == "Partial System Outage"
+    assert page.get_by_text("22 Nov 2026, 14:45 UTC").first.is_visible()
+    page.goto(served + "history/", wait_until="networkidle")
+    assert page.get_by_role("heading", name="November 2026").is_visible()
+    visit.close()
+
+
+@pytest.mark.parametrize("path", ["", INCIDENT, "history/"])
+def test_axe_finds_no_violations(served, browser, path, tmp_path):
+    script = axe_script()
+    if script is None:
+        pytest.fail("axe-core not found: pip install -e '.[test]' (axe-playwright-python ships it) or set AXE_CORE_JS")
+    for scheme in ("light", "dark"):
+        visit = Visit(browser, color_scheme=scheme)
+        visit.page.goto(served + path, wait_until="networkidle")
+        visit.page.add_script_tag(path=str(script))
+        result = visit.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"]
+        ]
+        (tmp_path / f"axe-{scheme}.json").write_text(json.dumps(result["violations"], indent=2))
+        assert not violations, f"{path or '/'} [{scheme}]\n" + "\n".join(violations)
+        visit.close()

@@ -1,0 +1,89 @@
+"""Screenshots of the internal site in headless Chromium: the runbook page and the metrics page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CHROMIUM, NOW, ROOT, require_chromium
+
+from statusgen.build import build_sites
+
+pytestmark = pytest.mark.browser
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("browser")
+    root = base / "repo"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("incidents", "runbooks", "overrides", "templates"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name)
+    build_sites(root, NOW, sites=["internal"], out=base / "internal")
+    return base / "internal"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import playwright.sync_api as playwright
+
+    require_chromium()
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def shoot(browser, site: Path, path: str, out: Path, *, javascript=True):
+    """Open a page, screenshot it, and return (page text, the URLs it requested)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((site / path / "index.html").as_uri())
+    page.screenshot(path=str(out), full_page=True)
+    text = page.inner_text("article")
+    boxes = {
+        selector: page.locator(selector).first.bounding_box() if page.locator(selector).count() else None
+        for selector in ("h1", ".sg-chart svg")
+    }
+    context.close()
+    keep = os.environ.get("STATUSGEN_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(out, Path(keep) / out.name)
+    return text, requested, boxes
+
+
+def test_runbook_page_screenshot(browser, site, tmp_path):
+    out = tmp_path / "internal-runbook.png"
+    text, requested, boxes = shoot(browser, site, "runbooks/api/api-high-latency", out)
+    assert out.stat().st_size > 20_000
+    assert text.startswith("API high latency")
+    assert "Incidents that used this runbook" in text
+    assert boxes["h1"] and boxes["h1"]["height"] > 0
+    assert all(url.startswith("file://") for url in requested), requested  # nothing from other hosts
+
+
+def test_metrics_page_screenshot_without_javascript(browser, site, tmp_path):
+    out = tmp_path / "internal-metrics.png"
+    text, requested, boxes = shoot(browser, site, "metrics", out, javascript=False)
+    assert out.stat().st_size > 20_000
+    assert "MTTD (time to detect)" in text and "Error budgets" in text
+    chart = boxes[".sg-chart svg"]
+    assert chart and chart["width"] > 300 and chart["height"] > 100  # the chart draws without JavaScript
+    assert all(url.startswith("file://") for url in requested), requested

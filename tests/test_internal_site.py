@@ -1,0 +1,260 @@
+"""The internal site, built for real (both sites, as `statusgen build` does) and read back."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import NOW as EXAMPLE_NOW
+from conftest import ROOT
+from test_internal_data import NOW, make_repo
+
+from statusgen.build import build_sites
+
+CANARIES = (
+    "CANARY-NOTE-7f3a",  # an internal note
+    "CANARY-NOTE-b2c4",  # an internal note, in an incident with a postmortem
+    "CANARY-RUNBOOK-3d9e",  # a runbook body
+    "CANARY-POSTMORTEM-55e1",  # a postmortem body
+    "CANARY-ACTION-91d0",  # a postmortem action item
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("internal-site")
+    root = make_repo(base)
+    result = build_sites(root, NOW, out=base / "site")
+    assert set(result.outputs) == {"public", "internal"}
+    return base / "site"
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    return built / "internal"
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text()
+
+
+def text_of(html: str) -> str:
+    """The visible text of the article, tags removed and spaces collapsed."""
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    article = re.sub(r"</?(strong|em|code|a|span)\b[^>]*>", "", article)
+    return " ".join(re.sub(r"<[^>]+>", " ", article).split())
+
+
+def hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html.split('<article class="md-content__inner', 1)[1])
+
+
+def all_text(directory: Path) -> str:
+    chunks = []
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            chunks.append(data.decode("utf-8", "replace"))
+    return "\n".join(chunks)
+
+
+def test_canaries_appear_in_the_internal_site_and_never_in_the_public_one(built):
+    internal, public = all_text(built / "internal"), all_text(built / "public")
+    assert (built / "public" / "index.html").is_file()
+    for canary in CANARIES:
+        assert canary in internal, canary
+        assert canary not in public, canary
+    for internal_only in ("team-data", "Automate failover", "Database down", "postmortem"):
+        assert internal_only not in public, internal_only
+
+
+def test_runbook_page(site):
+    html = page(site, "runbooks/api/api-errors")
+    text = text_of(html)
+    assert text.startswith("API errors Service Owner Severity Alerts Last reviewed Review due api team-api SEV2")
+    assert "2026-10-01 2026-12-30 (every 90 days)" in text
+    assert "Review overdue" not in text
+    for heading in ("Symptoms", "Impact", "Diagnosis", "Mitigation", "Recovery", "Escalation", "What NOT to do"):
+        assert f">{heading}<" in html
+    assert '<div class="highlight"><pre><span></span><code><span class="gp">$ </span>' in html or "promql" in html
+    assert "Incidents that used this runbook" in text
+    assert "2026-11-20: API errors (SEV3)" in text
+    assert "2026-10-31: Database unavailable (SEV1), postmortem" in text
+    links = hrefs(html)
+    assert "../../alerts/apierrorratehigh/" in links and "../../alerts/apigateway5xx/" in links
+    assert "../../../incidents/2026-11-20-api-errors/" in links
+    assert "../../../postmortems/2026-10-31-db-outage/" in links
+
+
+def test_stale_runbook_is_flagged_on_its_page_and_in_the_list(site):
+    assert "Review overdue Last reviewed 2026-05-01; a review was due 2026-07-30 (115 days ago)." in text_of(
+        page(site, "runbooks/db/db-down")
+    )
+    listing = text_of(page(site, "runbooks"))
+    assert "2 runbooks; 1 past their review date." in listing
+    assert "Database down team-data SEV1 PostgresDown 2026-05-01 overdue 2026-07-30" in listing
+
+
+def test_every_alert_has_a_page_leading_to_its_runbook(site):
+    html = page(site, "runbooks/alerts/apigateway5xx")
+    assert text_of(html).startswith("APIGateway5xx Runbook: API errors (service api, owner team-api, severity SEV2).")
+    assert "../../api/api-errors/" in hrefs(html)
+    assert "../../api/api-errors/#mitigation" in hrefs(html)
+    assert "../apierrorratehigh/" in hrefs(html)
+    assert "Review overdue" in text_of(page(site, "runbooks/alerts/postgresdown"))
+
+
+def test_alerts_json_maps_every_alert_to_its_page(site):
+    data = json.loads((site / "runbooks/alerts.json").read_text())
+    assert data == {
+        "APIErrorRateHigh": "/runbooks/alerts/apierrorratehigh/",
+        "APIGateway5xx": "/runbooks/alerts/apigateway5xx/",
+        "PostgresDown": "/runbooks/alerts/postgresdown/",
+    }
+    for url in data.values():
+        assert (site / url.strip("/") / "index.html").is_file()
+
+
+def test_incident_page_has_notes_runbooks_and_postmortem(site):
+    html = page(site, "incidents/2026-10-31-db-outage")
+    text = text_of(html)
+    assert "CANARY-NOTE-b2c4 primary lost its disk" in text
+    assert "Commander dana" in text and "Role: communications erin" in text
+    assert "Mitigated 1 Nov 2026, 00:30 UTC" in text
+    assert "Database Major outage 31 Oct 2026, 23:30 UTC 1 Nov 2026, 01:00 UTC 1 h 30 min" in text
+    assert "../../runbooks/db/db-down/" in hrefs(html)
+    assert "../../postmortems/2026-10-31-db-outage/" in hrefs(html)
+    drill = text_of(page(site, "incidents/2026-11-15-api-drill"))
+    assert drill.startswith("API drill Drill A planned exercise")
+    missing = text_of(page(site, "incidents/2026-11-20-api-latency"))
+    assert "Postmortem overdue SEV2 resolved 20 Nov 2026, 12:00 UTC without a postmortem." in missing
+
+
+def test_postmortem_page_links_back_and_lists_action_items(site):
+    html = page(site, "postmortems/2026-10-31-db-outage")
+    text = text_of(html)
+    assert "../../incidents/2026-10-31-db-outage/" in hrefs(html)
+    assert "AI-3 Automate failover CANARY-ACTION-91d0 prevent P1 frank 2026-11-10 open overdue OPS-3" in text
+    assert "AI-4 Write the failover drill plan process P3 grace 2026-12-01 in progress -" in text
+    assert "CANARY-POSTMORTEM-55e1" in text
+
+
+def test_archive_by_month_severity_and_component(site):
+    text = text_of(page(site, "postmortems"))
+    assert "2 postmortems." in text
+    assert "1 postmortems missing" in text and "Slow API" in text
+    entry = "2026-10-31: Database unavailable (SEV1, published, 2 open action items)"
+    assert (
+        f"By month November 2026 2026-11-15: API drill (SEV2, draft, 1 open action items) drill October 2026 {entry}"
+        in text
+    )
+    assert f"By severity SEV1: Critical {entry} SEV2: Major 2026-11-15: API drill" in text
+    assert f"By component API 2026-11-15: API drill (SEV2, draft, 1 open action items) drill Database {entry}" in text
+
+
+def test_action_items_page_overdue_first_and_missing_postmortems(site):
+    text = text_of(page(site, "action-items"))
+    assert "3 open action items, 2 overdue" in text
+    assert "Completion: 2 of 4 done (50%; target 90%" in text
+    first = text.index(
+        "overdue 12 d 2026-11-10 frank AI-3 Automate failover CANARY-ACTION-91d0 (prevent, OPS-3) P1 open"
+    )
+    second = text.index("overdue 6 d 2026-11-16 carol AI-1 Drill follow-up (process) P3 open 2026-11-15-api-drill")
+    third = text.index("2026-12-01 grace AI-4")
+    assert first < second < third
+    assert "Slow API SEV2 20 Nov 2026, 12:00 UTC 4 h statusgen postmortem 2026-11-20-api-latency" in text
+
+
+def test_metrics_page(site):
+    html = page(site, "metrics")
+    text = text_of(html)
+    assert "5 incidents counted; drills (1) and scheduled maintenance are left out." in text
+    assert "MTTD (time to detect): mean of detected_at − impact_start." in text
+    assert "All 8.8 min (4 of 5) 5.7 min (3 of 5) 1 h (2 of 5) 1 h 17 min (4 of 5) 12 d 1 h (4 of 5)" in text
+    assert "SEV2 10 min (2 of 2) 10 min (1 of 2) 1 h (1 of 2) 1 h 30 min (1 of 2) 2 d 3 h (1 of 2)" in text
+    assert "major outage 1, partial outage 0.5, degraded performance 0.25, under maintenance 0" in text
+    assert "API 99.9% 99.890% 47.5 min 43.2 min 110% Exhausted" in text
+    assert "Website 99.5% 99.722% 2 h 3 h 36 min 56% 50% used" in text
+    assert "Completion rate: 50.0% (2 of 4 done), which is below the 90% target." in text
+    # The chart is inline SVG made at build time: no script needed to read it.
+    chart = html.split('<div class="sg-chart">', 1)[1].split("</div>", 1)[0]
+    assert chart.startswith("<svg") and "<script" not in chart
+    assert "<title>October 2026: 1 SEV1</title>" in chart and "<title>November 2026: 2 SEV2</title>" in chart
+    assert "October 2026 1 0 0 1 2" in text  # the same numbers as a table
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("example")
+    root = base / "repo"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("incidents", "runbooks", "overrides", "templates"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name)
+    build_sites(root, EXAMPLE_NOW, out=base / "site")
+    return root, base / "site"
+
+
+def test_example_content_builds_the_whole_internal_site(example_site):
+    from statusgen.config import load_config
+    from statusgen.internal.runbooks import load_runbooks
+
+    root, built = example_site
+    site = built / "internal"
+    runbooks, _ = load_runbooks(load_config(root))
+    alerts = json.loads((site / "runbooks/alerts.json").read_text())
+    assert sorted(alerts) == sorted(a for r in runbooks for a in r.alerts)
+    for runbook in runbooks:
+        assert (site / "runbooks" / runbook.rel[:-3] / "index.html").is_file()
+    for url in alerts.values():
+        assert (site / url.strip("/") / "index.html").is_file()
+    for name in ("metrics", "action-items", "postmortems", "incidents", "runbooks/alerts"):
+        assert (site / name / "index.html").is_file()
+    assert (site / "postmortems/2026-10-14-api-outage/index.html").is_file()
+    # Internal notes of the example incidents stay out of the public site.
+    public = all_text(built / "public")
+    assert "FATAL too many connections" in all_text(site)
+    assert "FATAL too many connections" not in public
+    assert "LED-1399" not in public  # an action item ticket
+
+
+def test_search_covers_runbooks_postmortems_and_incidents(example_site):
+    _, built = example_site
+    index = json.loads((built / "internal/search/search_index.json").read_text())
+
+    def found(words):
+        return {doc["location"].split("#")[0] for doc in index["docs"] if words in doc["text"]}
+
+    assert "runbooks/api/api-high-latency/" in found("fires when p95 latency")
+    assert "postmortems/2026-10-14-api-outage/" in found("renamed the setting")
+    assert "incidents/2026-10-14-api-outage/" in found("FATAL too many connections")
+
+
+def test_example_build_is_reproducible(example_site, tmp_path):
+    root, built = example_site
+    build_sites(root, EXAMPLE_NOW, sites=["internal"], out=tmp_path / "again")
+    first = {p.relative_to(built / "internal"): p.read_bytes() for p in (built / "internal").rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_a_repository_without_runbooks_or_postmortems_builds(small_repo, tmp_path):
+    (small_repo / "incidents/2026/2026-11-20-api-errors.yaml").write_text(
+        (small_repo / "incidents/2026/2026-11-20-api-errors.yaml")
+        .read_text()
+        .replace("commander: carol", "runbooks: [gone]")
+    )
+    build_sites(small_repo, NOW, sites=["internal"], out=tmp_path / "out")
+    site = tmp_path / "out"
+    assert json.loads((site / "runbooks/alerts.json").read_text()) == {}
+    assert "0 runbooks; 0 past their review date." in text_of(page(site, "runbooks"))
+    assert "Runbooks used gone (not found)" in text_of(page(site, "incidents/2026-11-20-api-errors"))
+    assert "0 open action items, 0 overdue" in text_of(page(site, "action-items"))
