@@ -412,4 +412,4 @@ def test_every_command_has_help_with_an_example():
 def test_commands_outside_a_repository(tmp_path):
     result = CliRunner().invoke(main, ["-C", str(tmp_path), "list"])
     assert result.exit_code == 1
-    assert "no mkdocs.yml here or above; run `statusgen init` or pass -C DIR" in result.output
+    assert "no mkdocs.yml here or above; run statusgen inside a status repository or pass -C DIR" in result.output

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from .. import views
-from ..model import FINAL_STAGES, OPERATIONAL, Repository
+from ..model import OPERATIONAL, Repository
 from ..timeutil import duration
 
 STAGE_LABEL = {
@@ -88,6 +88,8 @@ class PublicIncident:
     scheduled_for: datetime | None
     scheduled_until: datetime | None
     now: datetime
+    is_active: bool  # taken from the model, which alone defines the lifecycle
+    is_resolved: bool
 
     @property
     def is_maintenance(self) -> bool:
@@ -100,16 +102,6 @@ class PublicIncident:
     @property
     def stage_label(self) -> str:
         return self.updates[-1].stage_label
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.stage in FINAL_STAGES
-
-    @property
-    def is_active(self) -> bool:
-        if self.is_maintenance:
-            return self.stage in ("in_progress", "verifying")
-        return not self.is_resolved
 
     @property
     def is_upcoming(self) -> bool:
@@ -262,6 +254,8 @@ def _incident(incident, now, order, severity_impact, severity_name) -> PublicInc
         scheduled_for=incident.scheduled_for,
         scheduled_until=incident.scheduled_until,
         now=now,
+        is_active=incident.is_active,
+        is_resolved=incident.is_resolved,
     )
 
 
