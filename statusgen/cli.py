@@ -322,6 +322,8 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         from .errors import ValidationError
 
         raise ValidationError([p for p in problems if p.is_error])
+    if isinstance(stage, dict):  # resolve and reopen: the stage depends on the kind
+        stage = stage[current.kind]
     parsed = _components(components, default="under_maintenance" if current.is_maintenance else None)
     _check_components(config, parsed)
     window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
@@ -413,13 +415,7 @@ def resolve(ctx, incident, message, template_name, note, mitigated_at, at_text, 
     Example:
       statusgen resolve 2026-11-22-elevated-latency --commit
     """
-    from .edit import find_incident
-    from .loader import read_incident
-
-    config = _config(ctx)
-    path = find_incident(config, incident)
-    current, _ = read_incident(path, path.read_bytes(), config, _shown(ctx, path))
-    stage = "completed" if current is not None and current.is_maintenance else "resolved"
+    stage = {"incident": "resolved", "maintenance": "completed"}
     _post(
         ctx, incident, stage=stage, message=message, template_name=template_name, note=note, at_text=at_text,
         milestones=_milestones(ctx, mitigated_at=mitigated_at), commit=commit,
@@ -444,13 +440,7 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
     Example:
       statusgen reopen 2026-11-22-elevated-latency -c api=degraded -m "The problem has returned."
     """
-    from .edit import find_incident
-    from .loader import read_incident
-
-    config = _config(ctx)
-    path = find_incident(config, incident)
-    current, _ = read_incident(path, path.read_bytes(), config, _shown(ctx, path))
-    stage = "in_progress" if current is not None and current.is_maintenance else "investigating"
+    stage = {"incident": "investigating", "maintenance": "in_progress"}
     _post(
         ctx, incident, stage=stage, message=message, template_name=None, components=components, note=note,
         at_text=at_text, next_minutes=next_minutes, reopened=True, commit=commit,
