@@ -8,7 +8,6 @@ gzip headers) are reproducible too: two builds of the same input are byte-identi
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -31,12 +30,6 @@ class BuildResult:
 
     outputs: dict[str, Path] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # sites whose module is not installed
-
-
-def available_sites() -> tuple[str, ...]:
-    """The sites whose renderer can be imported (the internal one may not exist yet)."""
-    return tuple(s for s in SITES if importlib.util.find_spec(f"statusgen.{s}.site") is not None)
 
 
 def build_sites(
@@ -63,11 +56,7 @@ def build_sites(
     for site in sites:
         if site not in SITES:
             raise StatusgenError(f"unknown site '{site}'; expected one of: {', '.join(SITES)}")
-    installed = available_sites()
     for site in sites:
-        if site not in installed:
-            result.skipped.append(site)
-            continue
         if out is not None:
             target = Path(out) if len(sites) == 1 else Path(out) / site
         else:

@@ -54,7 +54,9 @@ def find_root(start: Path) -> Path:
     for directory in (start, *start.parents):
         if (directory / CONFIG_FILE).is_file():
             return directory
-    raise StatusgenError(f"{start}: no {CONFIG_FILE} here or above; run statusgen inside a status repository or pass -C DIR")
+    raise StatusgenError(
+        f"{start}: no {CONFIG_FILE} here or above; run statusgen inside a status repository or pass -C DIR"
+    )
 
 
 def load_config(root: Path) -> Config:

@@ -60,11 +60,6 @@ def build(now_text, site, strict, out):
     result = build_sites(root, now, sites=sites, out=out, strict=strict)
     for problem in result.warnings:
         click.echo(str(problem), err=True)
-    for name in result.skipped:
-        message = f"skipped the {name} site: its renderer (statusgen.{name}.site) is not installed"
-        if site != "all":
-            raise click.ClickException(message)
-        click.echo(message, err=True)
     for name, path in result.outputs.items():
         click.echo(f"Built the {name} site in {_shown(path, root)}")
 
