@@ -105,6 +105,16 @@ def write_repo(root: Path, files: dict[str, str], config: str = SMALL_CONFIG) ->
 
 
 CHROMIUM = "/usr/bin/chromium"
+# Headless flags for this machine: no sandbox as root, and no background calls to the closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def require_chromium() -> None:

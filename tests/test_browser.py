@@ -19,20 +19,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import CHROMIUM, NOW, ROOT, require_chromium
+from conftest import CHROMIUM_ARGS as ARGS
 
 from statusgen.build import build_sites
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 INCIDENT = "incidents/2026-11-22-sso-login-failures/"
 
 

@@ -8,20 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM, NOW, ROOT, require_chromium
+from conftest import CHROMIUM_ARGS as ARGS
 
 from statusgen.build import build_sites
 
 pytestmark = pytest.mark.browser
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
