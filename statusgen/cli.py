@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import internal_commands, site_commands
+from .clicontext import current_now, repo_root
 
 STATUS_ALIASES = {
     "ok": "operational",
@@ -56,29 +57,12 @@ def main(ctx, directory, now_text):
             break
 
 
-def _root(ctx) -> Path:
-    from .config import find_root
-
-    if "root" not in ctx.obj:
-        ctx.obj["root"] = find_root(ctx.obj["directory"])
-    return ctx.obj["root"]
-
-
 def _config(ctx):
     from .config import load_config
 
     if "config" not in ctx.obj:
-        ctx.obj["config"] = load_config(_root(ctx))
+        ctx.obj["config"] = load_config(repo_root())
     return ctx.obj["config"]
-
-
-def _now(ctx):
-    from .timeutil import TimeError, now_from
-
-    try:
-        return now_from(ctx.obj.get("now_text"))
-    except TimeError as exc:
-        raise click.BadParameter(str(exc), param_hint="--now") from None
 
 
 def _when(ctx, text, name="--at"):
@@ -86,7 +70,7 @@ def _when(ctx, text, name="--at"):
     from .timeutil import TimeError, parse_time
 
     if not text:
-        return _now(ctx)
+        return current_now()
     try:
         return parse_time(text)
     except TimeError as exc:
@@ -154,7 +138,7 @@ def _commit(root: Path, path: Path, message: str) -> None:
 def _shown(ctx, path: Path) -> str:
     from .errors import display_path
 
-    return display_path(path, _root(ctx))
+    return display_path(path, repo_root())
 
 
 def _values(config, incident_like, at, next_minutes):
@@ -305,7 +289,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     click.echo(_shown(ctx, path))
     click.echo(f"next: statusgen update {path.stem} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
-        _commit(_root(ctx), path, f"{kind} {path.stem}: {stage}")
+        _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
 
 
 def _post(ctx, incident_ref, *, stage, message, template_name, components=(), severity=None, note="",
@@ -350,7 +334,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
     )
     click.echo(f"{_shown(ctx, path)}: {incident.stage}, {len(incident.updates)} updates")
     if commit:
-        _commit(_root(ctx), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
+        _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 
 
 @main.command()
@@ -450,7 +434,7 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
 def _load(ctx):
     from .loader import load_repository
 
-    return load_repository(_root(ctx), now=_now(ctx), config=_config(ctx))
+    return load_repository(repo_root(), now=current_now(), config=_config(ctx))
 
 
 @main.command(name="list")
@@ -500,7 +484,7 @@ def show(ctx, incident):
     item, problems = read_incident(path, path.read_bytes(), config, _shown(ctx, path))
     if item is None:
         raise ValidationError([p for p in problems if p.is_error])
-    now = _now(ctx)
+    now = current_now()
     names = {c.id: c.name for c in config.components}
     click.echo(click.style(f"{item.title}", bold=True) + f"  ({item.id})")
     state = "resolved" if item.is_resolved else "ACTIVE" if item.is_active else item.stage
@@ -563,7 +547,9 @@ def validate(ctx, strict, alert_rules):
     from .templates import load_templates
 
     repo, problems = _load(ctx)
-    problems = list(problems) + load_templates(repo.config)[1] + _internal_problems(repo.config, _now(ctx), alert_rules)
+    problems = (
+        list(problems) + load_templates(repo.config)[1] + _internal_problems(repo.config, current_now(), alert_rules)
+    )
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     for problem in problems:
         click.echo(problem)

@@ -6,32 +6,14 @@ from pathlib import Path
 
 import click
 
-
-def _root() -> Path:
-    ctx = click.get_current_context()
-    obj = ctx.ensure_object(dict)
-    if "root" not in obj:
-        from .config import find_root
-
-        obj["root"] = find_root(obj.get("directory") or Path.cwd())
-    return obj["root"]
-
-
-def _now(text: str | None = None):
-    from .timeutil import TimeError, now_from
-
-    obj = click.get_current_context().find_root().obj or {}
-    try:
-        return now_from(text or obj.get("now_text"))
-    except TimeError as exc:
-        raise click.BadParameter(str(exc), param_hint="--now") from None
+from .clicontext import current_now, repo_root
 
 
 def _repo(now):
     """The repository; files with errors are left out and reported on stderr."""
     from .loader import load_repository
 
-    repo, problems = load_repository(_root(), now=now)
+    repo, problems = load_repository(repo_root(), now=now)
     errors = [p for p in problems if p.is_error]
     if errors:
         click.echo(
@@ -44,7 +26,7 @@ def _repo(now):
 def _shown(path: Path) -> str:
     from .errors import display_path
 
-    return display_path(path, _root())
+    return display_path(path, repo_root())
 
 
 @click.command("postmortem")
@@ -63,7 +45,7 @@ def postmortem(incident_id, to_stdout):
     from .errors import StatusgenError
     from .internal.postmortems import postmortem_path, scaffold
 
-    now = _now()
+    now = current_now()
     repo = _repo(now)
     incident = repo.incident(incident_id)
     if incident is None:
@@ -117,7 +99,7 @@ def runbook_new(name, service, owner, alerts):
     for alert in alerts:
         if not ALERT_NAME.match(alert):
             raise click.BadParameter(f"'{alert}' is not an alert name", param_hint="--alert")
-    config = load_config(_root())
+    config = load_config(repo_root())
     existing, _ = load_runbooks(config)
     clash = next((r for r in existing if r.name == name), None)
     if clash is not None:
@@ -130,7 +112,7 @@ def runbook_new(name, service, owner, alerts):
     if path.exists():
         raise StatusgenError(f"{_shown(path)} already exists")
     days = int(config.extra.get("runbook_review_days", 90) or 90)
-    text = scaffold(name, service, owner=owner, today=_now().date(), review_every=days)
+    text = scaffold(name, service, owner=owner, today=current_now().date(), review_every=days)
     if alerts:
         text = text.replace("alerts: []", f"alerts: [{', '.join(alerts)}]", 1)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +138,7 @@ def metrics(as_json, now_text):
     from .internal import metrics as m
     from .internal.postmortems import load_postmortems
 
-    now = _now(now_text)
+    now = current_now(now_text)
     repo = _repo(now)
     postmortems, _ = load_postmortems(repo)
     result = m.compute(repo, postmortems.values(), now)

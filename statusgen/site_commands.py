@@ -7,28 +7,9 @@ from pathlib import Path
 
 import click
 
+from .clicontext import current_now, repo_root
+
 SITE_CHOICES = ("public", "internal", "all")
-
-
-def _root() -> Path:
-    ctx = click.get_current_context()
-    obj = ctx.find_root().obj or {}
-    if obj.get("root"):
-        return Path(obj["root"])
-    from .config import find_root
-
-    return find_root(Path(obj.get("directory") or Path.cwd()))
-
-
-def _now(now_text: str | None):
-    from .errors import StatusgenError
-    from .timeutil import TimeError, now_from
-
-    obj = click.get_current_context().find_root().obj or {}
-    try:
-        return now_from(now_text or obj.get("now_text"))
-    except TimeError as exc:
-        raise StatusgenError(str(exc)) from None
 
 
 @click.command()
@@ -54,8 +35,8 @@ def build(now_text, site, strict, out):
     """
     from .build import SITES, build_sites
 
-    root = _root()
-    now = _now(now_text)
+    root = repo_root()
+    now = current_now(now_text)
     sites = SITES if site == "all" else (site,)
     result = build_sites(root, now, sites=sites, out=out, strict=strict)
     for problem in result.warnings:
@@ -83,10 +64,10 @@ def serve(now_text, site, dev_addr):
     from .config import CONFIG_FILE, load_config
     from .timeutil import iso
 
-    root = _root()
+    root = repo_root()
     config = load_config(root)
     if now_text or (click.get_current_context().find_root().obj or {}).get("now_text"):
-        os.environ["STATUSGEN_NOW"] = iso(_now(now_text))
+        os.environ["STATUSGEN_NOW"] = iso(current_now(now_text))
     os.environ["STATUSGEN_SITE"] = site  # read by the plugin on every rebuild
     watch = [str(config.incidents_path)]
     if (root / "overrides").is_dir():
