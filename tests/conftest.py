@@ -73,16 +73,20 @@ def example_root() -> Path:
     return ROOT
 
 
-@pytest.fixture
-def example_copy(tmp_path) -> Path:
-    """A writable copy of the example repository."""
-    target = tmp_path / "example"
-    target.mkdir()
+def copy_example(target: Path) -> Path:
+    """Copy the example repository (config, incidents, runbooks, theme, templates) to ``target``."""
+    target.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    for name in ("incidents", "runbooks", "overrides"):
+    for name in ("incidents", "runbooks", "overrides", "templates"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
     return target
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    """A writable copy of the example repository."""
+    return copy_example(tmp_path / "example")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, NOW, ROOT, require_chromium
+from conftest import CHROMIUM, NOW, copy_example, require_chromium
 from conftest import CHROMIUM_ARGS as ARGS
 
 from statusgen.build import build_sites
@@ -18,12 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser")
-    root = base / "repo"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("incidents", "runbooks", "overrides", "templates"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, root / name)
+    root = copy_example(base / "repo")
     build_sites(root, NOW, sites=["internal"], out=base / "internal")
     return base / "internal"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import NOW as EXAMPLE_NOW
-from conftest import ROOT
+from conftest import copy_example
 from test_internal_data import NOW, make_repo
 
 from statusgen.build import build_sites
@@ -192,12 +191,7 @@ def test_metrics_page(site):
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("example")
-    root = base / "repo"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("incidents", "runbooks", "overrides", "templates"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, root / name)
+    root = copy_example(base / "repo")
     build_sites(root, EXAMPLE_NOW, out=base / "site")
     return root, base / "site"
 
