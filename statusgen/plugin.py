@@ -47,6 +47,15 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 log = get_plugin_logger(__name__)
 
 SITES = ("public", "internal")
+THEME_DIR = Path(__file__).parent / "theme"
+# Templates statusgen owns. They are compiled with autoescape on, so a field printed raw is a
+# deliberate ``|safe`` (or Markup) in review; material's own templates keep their settings.
+ESCAPED_PREFIXES = ("status/", "internal/", "statusgen/")
+
+
+def autoescape_for(name: str | None) -> bool:
+    """Jinja's autoescape switch, per template name: on for every template statusgen ships."""
+    return bool(name) and name.replace("\\", "/").startswith(ESCAPED_PREFIXES)
 
 
 class PluginConfig(base.Config):
@@ -88,6 +97,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
+        _add_packaged_theme(config)
         site = self.site or os.environ.get("STATUSGEN_SITE") or self.config.site
         if site not in SITES:
             raise PluginError(f"statusgen: site '{site}' is not one of: {', '.join(SITES)}")
@@ -107,6 +117,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         return self.builder.files(files, config)
 
     def on_env(self, env, *, config, files):
+        if not self.config.enabled:
+            return env
+        env.autoescape = autoescape_for
         if self.builder is not None and hasattr(self.builder, "env"):
             env = self.builder.env(env) or env
         return env
@@ -148,3 +161,14 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if errors:
             raise PluginError("statusgen: the repository has errors:\n" + "\n".join(str(p) for p in errors))
         return repo, now
+
+
+def _add_packaged_theme(config) -> None:
+    """Layer the theme shipped in the package between the team's ``custom_dir`` and material,
+    so a team's ``overrides/`` still wins and a plain ``pip install`` has every template."""
+    dirs = config.theme.dirs
+    theme = str(THEME_DIR)
+    if theme in dirs:
+        return
+    position = 1 if config.theme.custom_dir and dirs and dirs[0] == config.theme.custom_dir else 0
+    dirs.insert(position, theme)

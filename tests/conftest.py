@@ -18,7 +18,6 @@ site_name: Acme Status
 site_url: https://status.acme.test/
 theme:
   name: material
-  custom_dir: overrides
   font: false
 plugins:
   - statusgen:
@@ -99,8 +98,6 @@ def write_repo(root: Path, files: dict[str, str], config: str = SMALL_CONFIG) ->
     """Write ``mkdocs.yml`` plus ``files`` (path -> text, dedented) under ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(config)
-    if (ROOT / "overrides").is_dir() and not (root / "overrides").exists():
-        shutil.copytree(ROOT / "overrides", root / "overrides")
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -317,6 +317,6 @@ def test_a_bad_mkdocs_yml_is_reported_with_its_line(tmp_path):
     )
     result = run_validate(root)
     assert result.exit_code == 1
-    assert "mkdocs.yml:20: group 'cor' is not valid (did you mean 'core'?); expected one of: core" in result.output
-    assert "mkdocs.yml:21: slo 120 is out of range; expected a percentage like 99.9" in result.output
+    assert "mkdocs.yml:19: group 'cor' is not valid (did you mean 'core'?); expected one of: core" in result.output
+    assert "mkdocs.yml:20: slo 120 is out of range; expected a percentage like 99.9" in result.output
     assert "Traceback" not in result.output

@@ -1,0 +1,62 @@
+"""People's text as HTML: Markdown converted once, then cleaned by an allowlist sanitizer.
+
+Every piece of Markdown a person wrote (update messages, internal notes, runbooks,
+postmortems) reaches a page through ``render_markdown`` or, for a document mkdocs already
+converted, ``sanitize_html``. The sanitizer is nh3 (ammonia): tags and attributes outside
+the allowlist are dropped, so no script, event handler, style, ``javascript:`` or ``data:``
+URL survives, and every link gets ``rel="nofollow noopener"``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markupsafe import Markup
+
+# Attributes the theme's markup needs (headings' anchors, admonitions, code highlighting,
+# table alignment), on top of nh3's defaults. No "style": CSS can hide or fake content.
+_ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+_ATTRIBUTES["*"] = {"class", "id", "title", "lang", "dir"}
+_ATTRIBUTES.setdefault("a", set()).update({"href", "title"})
+_ATTRIBUTES.setdefault("th", set()).update({"align"})
+_ATTRIBUTES.setdefault("td", set()).update({"align"})
+_TAGS = set(nh3.ALLOWED_TAGS) | {"input", "label"}  # task lists ("- [x] done")
+_ATTRIBUTES["input"] = {"type", "checked", "disabled"}
+_SCHEMES = {"http", "https", "mailto"}
+_LINK_REL = "nofollow noopener"
+
+# Markdown for short texts: messages and notes. Raw HTML in them is escaped by the sanitizer's
+# allowlist, not trusted.
+_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+
+
+def sanitize_html(html: str) -> str:
+    """Clean HTML that came from a person's Markdown, keeping only allowlisted markup."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=_LINK_REL,
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str) -> Markup:
+    """``text`` (Markdown) as sanitized HTML, safe to print in an autoescaped template.
+
+    Results are cached by content: a build renders the same message in several places.
+    """
+    converter = _converter()
+    converter.reset()
+    return Markup(sanitize_html(converter.convert(text)))
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    """One Python-Markdown converter, reused (building one costs far more than a reset)."""
+    import markdown
+
+    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
