@@ -22,6 +22,9 @@ from .errors import Problem, StatusgenError, ValidationError
 from .loader import load_repository
 
 SITES = ("public", "internal")
+# Written into every site statusgen builds: a later build replaces only a directory holding it.
+MARKER = ".statusgen-site"
+MARKER_TEXT = "This directory was built by `statusgen build`, which replaces it on the next build.\n"
 
 
 @dataclass
@@ -56,14 +59,67 @@ def build_sites(
     for site in sites:
         if site not in SITES:
             raise StatusgenError(f"unknown site '{site}'; expected one of: {', '.join(SITES)}")
+    targets = {}
     for site in sites:
         if out is not None:
             target = Path(out) if len(sites) == 1 else Path(out) / site
+            origin = f"--out: '{out}'" if len(sites) == 1 else f"--out: '{out}' (for the {site} site)"
         else:
-            target = root / (config.public_dir if site == "public" else config.internal_dir)
+            option = "public_dir" if site == "public" else "internal_dir"
+            target = root / getattr(config, option)
+            origin = f"{option} in {CONFIG_FILE}: '{getattr(config, option)}'"
+        targets[site] = (target, origin)
+    check_targets(root, config, targets)  # every target, before anything is written
+    for site, (target, _) in targets.items():
         _build_one(root, repo, now, site, target.resolve(), strict)
         result.outputs[site] = target
     return result
+
+
+def check_targets(root: Path, config, targets: dict[str, tuple[Path, str]]) -> None:
+    """Refuse any output directory a build could hurt: the repository, a folder that holds
+    it, one inside a source folder, a file, a link, or a non-empty directory that holds no
+    marker of an earlier statusgen build. Raises StatusgenError listing every refusal."""
+    sources = {
+        config.incidents_dir, config.runbooks_dir, config.templates_dir, "docs", "overrides", ".git", ".github",
+    }  # fmt: skip
+    refusals = []
+    resolved = {}
+    for site, (target, origin) in targets.items():
+        real = Path(os.path.abspath(target))
+        shown = origin
+        if real.is_symlink() or any(p.is_symlink() for p in real.parents if p.is_relative_to(root)):
+            refusals.append(f"{shown} is or passes through a symbolic link; expected a plain directory path")
+            continue
+        real = real.resolve()
+        resolved[site] = real
+        if real == root or root.is_relative_to(real):
+            what = "is the repository" if real == root else "contains the repository"
+            refusals.append(f"{shown} {what}; expected a directory of its own, like site/{site}")
+            continue
+        source = next((s for s in sorted(sources) if s and real.is_relative_to((root / s).resolve())), None)
+        if source is not None:
+            refusals.append(
+                f"{shown} is inside the source folder '{source}'; expected a directory of its own, like site/{site}"
+            )
+            continue
+        if real.exists() and not real.is_dir():
+            refusals.append(f"{shown} is a file; expected a directory")
+        elif real.is_dir() and any(real.iterdir()) and not (real / MARKER).is_file():
+            refusals.append(
+                f"{shown} is a non-empty directory that statusgen did not build (no {MARKER} in it); "
+                "expected a new or empty directory, or one an earlier build wrote. Move its contents away first"
+            )
+    names = sorted(resolved)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            a, b = resolved[first], resolved[second]
+            if a == b or a.is_relative_to(b) or b.is_relative_to(a):
+                refusals.append(
+                    f"the {first} and {second} sites would be written into each other ({a} and {b}); expected separate directories"
+                )
+    if refusals:
+        raise StatusgenError("refusing to build:\n" + "\n".join(f"  {r}" for r in refusals) + "\nNothing was written.")
 
 
 def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict: bool) -> None:
@@ -83,6 +139,7 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
                 raise StatusgenError(f"{CONFIG_FILE}: the statusgen plugin is not enabled")
             plugin.repo, plugin.now, plugin.site = repo, now, site
             build(cfg)
+        (temp / MARKER).write_text(MARKER_TEXT)
         _swap(temp, target)
     except (MkDocsException, Abort) as exc:
         shutil.rmtree(temp, ignore_errors=True)
@@ -93,7 +150,8 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
 
 
 def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` at ``target``: two renames on one filesystem, the old tree removed last."""
+    """Put ``new`` at ``target``: two renames on one filesystem, the old tree removed last.
+    ``check_targets`` has made sure an existing target is an earlier build (or empty)."""
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         shutil.rmtree(old, ignore_errors=True)

@@ -35,6 +35,7 @@ SITE_OPTIONS = {
     "feed_size": 50,
     "runbook_review_days": 90,
     "error_budget_days": 30,
+    "max_file_kb": 1024,  # size limit of one incident, runbook or postmortem file
 }
 OPTIONS = (
     *PATH_OPTIONS,

@@ -20,6 +20,7 @@ from . import lifecycle
 from .errors import StatusgenError, ValidationError, display_path
 from .loader import INCIDENT_FILE_SUFFIXES, incident_files, read_incident
 from .model import FINAL_STAGES, MAINTENANCE, STAGES, STATUS_RANK, Config, Incident
+from .text import slugify
 from .timeutil import iso
 
 LOCK_NAME = ".statusgen.lock"
@@ -114,7 +115,7 @@ def find_incident(config: Config, text: str, *, prefer_active: bool = True) -> P
             direct = directory / text[:4] / f"{text}{suffix}"
             if direct.is_file():
                 return direct
-    paths, _ = incident_files(directory)
+    paths, _ = incident_files(directory, config.root)
     by_id = {path.stem: path for path in paths}
     if text in by_id:
         return by_id[text]
@@ -127,17 +128,6 @@ def find_incident(config: Config, text: str, *, prefer_active: bool = True) -> P
     close = difflib.get_close_matches(text, list(by_id), n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; `statusgen list` shows the ids"
     raise StatusgenError(f"no incident '{text}'{hint}")
-
-
-def slugify(title: str, limit: int = 40) -> str:
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or "incident"
 
 
 def new_incident(
@@ -218,7 +208,7 @@ def add_update(
 ) -> Incident:
     """Append one update to the incident at ``path``; return the incident as written."""
     with locked(config):
-        old_text = _read_text(path)
+        old_text = _read_text(config, path)
         incident = _current(config, path, old_text)
         error = lifecycle.transition_error(incident.kind, incident.stage, stage, backward=backward, reopened=reopened)
         if error:
@@ -293,11 +283,22 @@ def _set_milestones(doc, milestones: dict[str, datetime]) -> None:
         keys = list(doc.keys())
 
 
-def _read_text(path: Path) -> str:
+def _read_text(config: Config, path: Path) -> str:
+    """The text of an incident file, read under the loader's rules (no links out of the
+    repository, no special files, the size limit)."""
+    from .files import OversizeError, read_limited, refusal
+    from .loader import file_limit
+
+    shown = display_path(path, config.root)
+    problem = refusal(path, config.root)
+    if problem:
+        raise StatusgenError(f"{shown}: {problem}")
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return read_limited(path, file_limit(config)).decode("utf-8-sig")
+    except OversizeError as exc:
+        raise StatusgenError(f"{shown}: {exc}") from None
     except UnicodeDecodeError:
-        raise StatusgenError(f"{path}: not valid UTF-8; run `statusgen validate` for details") from None
+        raise StatusgenError(f"{shown}: not valid UTF-8; run `statusgen validate` for details") from None
 
 
 def _current(config: Config, path: Path, text: str) -> Incident:

@@ -18,9 +18,12 @@ class Problem:
     level: str = "error"  # or "warning"
 
     def __str__(self) -> str:
+        from .text import printable
+
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.level == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        # Messages quote text from files: escape what could drive a terminal.
+        return printable(f"{where}: {prefix}{self.message}")
 
     @property
     def is_error(self) -> bool:

@@ -4,6 +4,7 @@ every problem in every file at once as ``path:line: message``.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -14,6 +15,7 @@ import yaml
 from . import lifecycle
 from .config import load_config
 from .errors import Problem, display_path
+from .files import DEFAULT_LIMIT, read_source, source_files
 from .model import (
     COMPONENT_STATUSES,
     INCIDENT,
@@ -49,15 +51,19 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     """
     config = config or load_config(root)
     incidents_dir = config.incidents_path
-    paths, postmortems = incident_files(incidents_dir)
+    shown_dir = display_path(incidents_dir, root)
+    paths, postmortems, problems = scan_incidents(config, shown_dir)
     runbooks = runbook_names(config.root / config.runbooks_dir)
-    problems: list[Problem] = []
     incidents: list[Incident] = []
     first_seen: dict[str, str] = {}
-    shown_dir = display_path(incidents_dir, root)
+    limit = file_limit(config)
     for path in paths:
         shown = f"{shown_dir}/{path.relative_to(incidents_dir).as_posix()}"
-        incident, file_problems = read_incident(path, path.read_bytes(), config, shown, runbooks)
+        data, refused = read_source(path, root, limit)
+        if refused:
+            problems.append(Problem(shown, 0, refused))
+            continue
+        incident, file_problems = read_incident(path, data, config, shown, runbooks)
         problems.extend(file_problems)
         if incident is None:
             continue
@@ -74,26 +80,34 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     return Repository(config, tuple(incidents)), problems
 
 
-def incident_files(directory: Path) -> tuple[list[Path], set[Path]]:
-    """Incident files (sorted) and postmortem files under ``directory``."""
-    if not directory.is_dir():
-        return [], set()
-    paths, postmortems = [], set()
-    for path in directory.rglob("*"):
-        name = path.name
-        if name.startswith("."):
-            continue
-        if name.endswith(INCIDENT_FILE_SUFFIXES):
-            paths.append(path)
-        elif name.endswith(POSTMORTEM_SUFFIX):
-            postmortems.add(path)
-    return sorted(paths), postmortems
+def scan_incidents(config: Config, shown_dir: str | None = None) -> tuple[list[Path], set[Path], list[Problem]]:
+    """Incident files (sorted), postmortem files, and a Problem for each file under the
+    incidents folder that must not be read (links out of the repository, special files)."""
+    directory = config.incidents_path
+    shown_dir = shown_dir or display_path(directory, config.root)
+    found, problems = source_files(directory, config.root, (*INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX), shown_dir)
+    paths = [p for p in found if not p.name.endswith(POSTMORTEM_SUFFIX)]
+    postmortems = {p for p in found if p.name.endswith(POSTMORTEM_SUFFIX)}
+    return paths, postmortems, problems
+
+
+def incident_files(directory: Path, root: Path | None = None) -> tuple[list[Path], set[Path]]:
+    """Incident files (sorted) and postmortem files under ``directory`` that may be read."""
+    root = root or directory.parent
+    found, _ = source_files(directory, root, (*INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX), str(directory))
+    paths = [p for p in found if not p.name.endswith(POSTMORTEM_SUFFIX)]
+    return paths, {p for p in found if p.name.endswith(POSTMORTEM_SUFFIX)}
+
+
+def file_limit(config: Config) -> int:
+    """The size limit for one source file, in bytes (``max_file_kb`` in mkdocs.yml)."""
+    return int(config.extra.get("max_file_kb", DEFAULT_LIMIT // 1024)) * 1024
 
 
 def runbook_names(directory: Path) -> set[str]:
     if not directory.is_dir():
         return set()
-    return {path.stem for path in directory.rglob("*.md")}
+    return {name[:-3] for _, _, names in os.walk(directory) for name in names if name.endswith(".md")}
 
 
 def read_incident(

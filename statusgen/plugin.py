@@ -83,6 +83,7 @@ class PluginConfig(base.Config):
     severities = c.Type(list, default=[])
     postmortem_severities = c.Type(list, default=[])
     postmortem_due_hours = c.Type(int, default=48)
+    max_file_kb = c.Type(int, default=1024)
 
 
 class StatusgenPlugin(BasePlugin[PluginConfig]):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .errors import Problem, StatusgenError, display_path
+from .files import read_source
 from .model import KINDS, STAGES, Config, frozen_map
 from .timeutil import duration, human
 from .yamlnodes import FileCheck, line_of, suggest
@@ -55,16 +56,23 @@ def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Pro
             continue
         for path in sorted(directory.glob("*.y*ml")):
             root = config.root if config else path.parent
-            template, found = read_template(path, display_path(path, root), builtin)
+            shown = display_path(path, root)
+            data, refused = (path.read_bytes(), None) if builtin else read_source(path, root)
+            if refused:
+                problems.append(Problem(shown, 0, refused))
+                continue
+            template, found = read_template(path, shown, builtin, data)
             problems.extend(found)
             if template is not None:
                 templates[template.name] = template
     return templates, problems
 
 
-def read_template(path: Path, shown: str, builtin: bool = False) -> tuple[Template | None, list[Problem]]:
+def read_template(
+    path: Path, shown: str, builtin: bool = False, data: bytes | None = None
+) -> tuple[Template | None, list[Problem]]:
     check = FileCheck(path, shown)
-    node = check.parse(path.read_bytes())
+    node = check.parse(path.read_bytes() if data is None else data)
     fields = check.mapping(node, "a template") if node is not None else None
     if fields is None:
         return None, check.problems

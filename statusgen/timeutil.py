@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime, timedelta, timezone
 
 UTC = timezone.utc
+# Times outside these years are typing mistakes (or attacks on date arithmetic): near the ends
+# of datetime's range, converting to UTC or adding a day overflows.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+RANGE_TEXT = "expected a time between 1970 and 2199"
 
 
 class TimeError(ValueError):
@@ -19,20 +25,34 @@ def parse_time(text: str) -> datetime:
     """
     text = str(text).strip()
     try:
-        value = datetime.fromisoformat(text.replace("z", "Z"))
+        # Python 3.10's fromisoformat does not know the Z suffix; spell it as an offset.
+        value = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", text))
     except ValueError:
         raise TimeError(f"'{text}' is not a time; expected ISO 8601 with a zone, like 2026-11-22T14:20:00Z") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise TimeError(f"time '{text}' has no timezone; write it in UTC with a Z, like {value:%Y-%m-%dT%H:%M:%S}Z")
-    return value.astimezone(UTC)
+    return in_range(value, text)
+
+
+def in_range(value: datetime, shown: str | None = None) -> datetime:
+    """``value`` in UTC, or TimeError when it lies outside 1970-2199."""
+    if not EARLIEST.year - 1 <= value.year <= LATEST.year:
+        raise TimeError(f"time '{shown or value.isoformat()}' is out of range; {RANGE_TEXT}")
+    value = value.astimezone(UTC)
+    if not EARLIEST <= value < LATEST:
+        raise TimeError(f"time '{shown or value.isoformat()}' is out of range; {RANGE_TEXT}")
+    return value
 
 
 def parse_date(text: str) -> date:
     text = str(text).strip()
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise TimeError(f"'{text}' is not a date; expected YYYY-MM-DD") from None
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise TimeError(f"date '{text}' is out of range; expected a date between 1970 and 2199")
+    return value
 
 
 def iso(value: datetime) -> str:
@@ -77,7 +97,10 @@ def now_from(value: str | None = None, environ=os.environ) -> datetime:
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
+            seconds = int(epoch)
         except ValueError:
             raise TimeError(f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds") from None
+        if not EARLIEST.timestamp() <= seconds < LATEST.timestamp():
+            raise TimeError(f"SOURCE_DATE_EPOCH={seconds} is out of range; {RANGE_TEXT}")
+        return datetime.fromtimestamp(seconds, UTC)
     return datetime.now(UTC).replace(microsecond=0)

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
+from .text import EXPECTED, FORBIDDEN, describe, text_problem
 
 try:  # libyaml, when PyYAML was built with it
     _Loader = yaml.CSafeLoader
@@ -73,6 +74,8 @@ class FileCheck:
             line = data[: exc.start].count(b"\n") + 1
             self.error(line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
             return None
+        if not self._printable(text):
+            return None
         try:
             root = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
@@ -94,6 +97,18 @@ class FileCheck:
         if ("&" in text or "!" in text) and not self._plain(root, set(), 0):
             return None
         return root
+
+    def _printable(self, text: str) -> bool:
+        """Refuse raw control characters with their line (CRLF line ends are fine), before
+        the YAML reader rejects some of them without one and takes others as line breaks."""
+        found = False
+        for match in FORBIDDEN.finditer(text):
+            index = match.start()
+            if match.group() == "\r" and text.startswith("\n", index + 1):
+                continue
+            found = True
+            self.error(text.count("\n", 0, index) + 1, f"contains {describe(match.group())}; {EXPECTED}")
+        return not found
 
     def _plain(self, node, seen: set, depth: int) -> bool:
         """Refuse aliases, deep nesting and tags beyond plain YAML values."""
@@ -151,6 +166,11 @@ class FileCheck:
             self.error(node, f"{what} must be text, not {kind_of(node)}")
             return None
         value = node.value
+        problem = text_problem(value)
+        if problem is not None:
+            index, message = problem
+            self.error(_line_in(node, index), f"{what} {message}")
+            return None
         if not allow_empty and not value.strip():
             self.error(node, f"{what} is empty; expected some text")
             return None
@@ -206,6 +226,14 @@ def kind_of(node) -> str:
     if tag == "bool":
         return f"the boolean {node.value}"
     return f"'{node.value}'"
+
+
+def _line_in(node, index: int) -> int:
+    """The file line of character ``index`` of a scalar: exact for literal blocks (``|``),
+    whose lines map one to one, else the scalar's first line."""
+    if node.style == "|":
+        return line_of(node) + 1 + node.value.count("\n", 0, index)
+    return line_of(node)
 
 
 def _line(where) -> int:

@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..errors import Problem, display_path
+from ..files import read_source
+from ..loader import file_limit
 from ..model import Config, Incident, Repository
 from ..timeutil import TimeError, duration, human_long, parse_date
 from ..yamlnodes import FileCheck, line_of
@@ -65,7 +67,11 @@ def load_postmortems(repo: Repository) -> tuple[dict[str, Postmortem], list[Prob
             continue
         path = incident.postmortem_path
         check = FileCheck(path, display_path(path, repo.config.root))
-        postmortem = read_postmortem(check, path, path.read_bytes(), incident.id)
+        data, refused = read_source(path, repo.config.root, file_limit(repo.config))
+        if refused:
+            problems.append(Problem(check.shown, 0, refused))
+            continue
+        postmortem = read_postmortem(check, path, data, incident.id)
         problems.extend(check.problems)
         if postmortem is not None:
             result[incident.id] = postmortem

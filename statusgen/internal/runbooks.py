@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..errors import Problem, display_path
+from ..files import read_source, source_files
+from ..loader import file_limit
 from ..model import Config, Repository
 from ..timeutil import TimeError, parse_date
 from ..yamlnodes import FileCheck, line_of
@@ -73,12 +75,16 @@ def load_runbooks(config: Config) -> tuple[list[Runbook], list[Problem]]:
         return [], []
     default_days = int(config.extra.get("runbook_review_days", 90) or 90)
     severities = [s.id for s in config.severities]
-    runbooks, problems = [], []
-    for path in sorted(directory.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(directory).parts):
-            continue
+    runbooks = []
+    limit = file_limit(config)
+    paths, problems = source_files(directory, config.root, (".md",), display_path(directory, config.root))
+    for path in paths:
         check = FileCheck(path, display_path(path, config.root))
-        runbook = read_runbook(check, path, path.read_bytes(), directory, default_days, severities)
+        data, refused = read_source(path, config.root, limit)
+        if refused:
+            problems.append(Problem(check.shown, 0, refused))
+            continue
+        runbook = read_runbook(check, path, data, directory, default_days, severities)
         problems.extend(check.problems)
         if runbook is not None:
             runbooks.append(runbook)

@@ -7,11 +7,14 @@ LAST-MODIFIED are the latest update's time, never the build clock. Times are UTC
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..timeutil import UTC
 from .projection import PublicIncident, PublicStatus
+
+_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _time(value: datetime) -> str:
@@ -19,9 +22,11 @@ def _time(value: datetime) -> str:
 
 
 def escape_text(text: str) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and line breaks. Any line break
+    (CRLF, a bare CR, the Unicode separators) becomes ``\\n``: a raw one would end the
+    content line and let the text write calendar properties of its own."""
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\n").replace("\n", "\\n")
+    return _BREAKS.sub("\\\\n", text)
 
 
 def fold(line: str) -> str:
