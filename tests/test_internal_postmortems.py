@@ -207,7 +207,7 @@ def test_cli_runbook_new_scaffolds_a_valid_runbook(root):
 
 
 def test_internal_commands_have_help():
-    from statusgen.internal_commands import COMMANDS
+    from statusgen.cli.internal import COMMANDS
 
     for command in COMMANDS:
         assert command.help and "Example" in (
