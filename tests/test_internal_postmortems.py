@@ -150,9 +150,9 @@ def test_cli_postmortem_writes_the_scaffold_beside_the_incident(root):
 
 def test_cli_postmortem_unknown_id_and_maintenance(root):
     runner = CliRunner()
-    result = runner.invoke(main, ["-C", str(root), *NOW_ARG, "postmortem", "2026-11-20-api-latenc"])
+    result = runner.invoke(main, ["-C", str(root), *NOW_ARG, "postmortem", "2026-11-20-api-latnecy"])
     assert result.exit_code == 1
-    assert "no incident '2026-11-20-api-latenc' (did you mean '2026-11-20-api-latency'?)" in result.output
+    assert "no incident '2026-11-20-api-latnecy'; did you mean 2026-11-20-api-latency (" in result.output
     result = runner.invoke(main, ["-C", str(root), *NOW_ARG, "postmortem", "2026-11-18-db-maintenance"])
     assert result.exit_code == 1 and "is a maintenance" in result.output
 

@@ -29,8 +29,8 @@ def main(ctx, directory, now_text):
     \b
     Example, mid-incident:
       statusgen new --template high-latency --severity SEV2 --component api=degraded
-      statusgen update 2026-11-22-elevated-latency --stage identified
-      statusgen resolve 2026-11-22-elevated-latency --commit
+      statusgen update latency --stage identified
+      statusgen resolve latency --commit
     """
     from ..config import CONFIG_FILE
 

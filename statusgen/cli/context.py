@@ -67,3 +67,24 @@ def shown(path: Path) -> str:
     from ..errors import display_path
 
     return display_path(path, repo_root())
+
+
+def pick(value: str, choices, hint: str, aliases: dict[str, str] | None = None) -> str:
+    """``value`` as one of ``choices`` (case-insensitive, aliases allowed), or a usage error
+    listing the choices with the closest one."""
+    import difflib
+
+    aliases = aliases or {}
+    lowered = {str(c).lower(): c for c in choices}
+    key = value.strip().lower()
+    if key in lowered:
+        return lowered[key]
+    if key in aliases:
+        return aliases[key]
+    words = [*lowered, *aliases]
+    close = difflib.get_close_matches(key, words, n=1, cutoff=0.6)
+    guess = lowered.get(close[0], close[0]) if close else None
+    listed = ", ".join(str(c) for c in choices)
+    extra = f" (or {', '.join(aliases)})" if aliases else ""
+    mean = f"; did you mean '{guess}'?" if guess else ""
+    raise click.BadParameter(f"'{value}' is not one of: {listed}{extra}{mean}", param_hint=hint)

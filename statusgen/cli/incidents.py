@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, get_config, load_repo, parse_when, repo_root, shown
+from .context import current_now, get_config, load_repo, parse_when, pick, repo_root, shown
 
 STATUS_ALIASES = {
     "ok": "operational",
@@ -21,25 +21,34 @@ STATUS_ALIASES = {
 
 
 def _components(values, default=None) -> dict[str, str]:
+    """``-c ID=STATUS`` values as {id: status}; statuses case-insensitive, aliases allowed."""
     from ..model import COMPONENT_STATUSES
 
     result = {}
     for value in values:
         cid, _, status = value.partition("=")
-        status = STATUS_ALIASES.get(status, status) or default
-        if not status:
-            raise click.BadParameter(
-                f"'{value}' has no status; expected ID=STATUS, like api=degraded_performance",
-                param_hint="--component",
-            )
-        if status not in COMPONENT_STATUSES:
-            raise click.BadParameter(
-                f"'{status}' is not a component status; expected one of: {', '.join(COMPONENT_STATUSES)}"
-                f" (or {', '.join(STATUS_ALIASES)})",
-                param_hint="--component",
-            )
-        result[cid.strip()] = status
+        if not status.strip():
+            if not default:
+                raise click.BadParameter(
+                    f"'{value}' has no status; expected ID=STATUS, like api=degraded", param_hint="--component"
+                )
+            status = default
+        result[cid.strip()] = pick(status, COMPONENT_STATUSES, f"--component {cid.strip()}", STATUS_ALIASES)
     return result
+
+
+def _severity(config, value):
+    """``value`` as a configured severity id (case-insensitive), or None."""
+    if not value:
+        return None
+    return pick(value, [s.id for s in config.severities], "--severity")
+
+
+def _stage(kind, value):
+    """``value`` as a stage of ``kind`` (case-insensitive), with the valid list on a typo."""
+    from ..model import STAGES
+
+    return pick(value, STAGES[kind], "--stage")
 
 
 def _check_components(config, components):
@@ -176,16 +185,16 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
         if template.kind != kind:
             raise StatusgenError(f"template '{template.name}' is for {template.kind}s; this is a {kind}")
+    # The id comes from what the responder typed: their title, else the template's short name.
+    slug_source = title or (template.name if template and template_name else None)
     title = title or (template.title if template else None)
     if not title:
         raise click.UsageError("give a title with --title")
-    severity_ids = [s.id for s in config.severities]
-    if kind == INCIDENT:
-        severity = (severity or (template.severity if template else None) or "").upper()
-        if severity not in severity_ids:
-            raise click.BadParameter(f"expected one of: {', '.join(severity_ids)}", param_hint="--severity")
-    elif severity and severity.upper() not in severity_ids:
-        raise click.BadParameter(f"expected one of: {', '.join(severity_ids)}", param_hint="--severity")
+    severity = _severity(config, severity or (template.severity if template and kind == INCIDENT else None))
+    if kind == INCIDENT and not severity:
+        raise click.BadParameter(
+            f"an incident needs one of: {', '.join(s.id for s in config.severities)}", param_hint="--severity"
+        )
     parsed = _components(components, default="under_maintenance" if maintenance else None)
     _check_components(config, parsed)
     scheduled = None
@@ -196,7 +205,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     elif start_text or end_text:
         raise click.UsageError("--start and --end are for --maintenance")
     impact = parse_when(ctx, impact_start, "--impact-start") if impact_start else at
-    stage = stage or ("scheduled" if maintenance else "investigating")
+    stage = _stage(kind, stage) if stage else ("scheduled" if maintenance else "investigating")
     info = {
         "title": title,
         "components": parsed,
@@ -210,8 +219,9 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     path = new_incident(
         config,
         title=title,
+        slug=slug_source or title,
         kind=kind,
-        severity=severity.upper() if severity else None,
+        severity=severity,
         components=parsed,
         message=text,
         at=at,
@@ -224,16 +234,34 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         note=note or "",
     )
     click.echo(shown(path))
-    click.echo(f"next: statusgen update {path.stem} --stage {'in_progress' if maintenance else 'identified'}", err=True)
+    reference = _short_reference(config, path)
+    click.echo(f"declared {path.stem}: {title}" if kind == INCIDENT else f"scheduled {path.stem}: {title}", err=True)
+    click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
         _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
+
+
+def _short_reference(config, path):
+    """The shortest name the next command can use for the incident at ``path``: the id without
+    its date when that finds it, else the full id."""
+    from ..errors import StatusgenError
+    from ..lookup import DATE_PREFIX, candidates, resolve
+
+    tail = DATE_PREFIX.sub("", path.stem)
+    try:
+        if tail and resolve(candidates(config), tail).path == path:
+            return tail
+    except StatusgenError:
+        pass
+    return path.stem
 
 
 def _post(ctx, incident_ref, *, stage, message, template_name, components=(), severity=None, note="",
           at_text=None, next_minutes=30, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
     """Shared body of update, resolve and reopen."""
-    from ..edit import add_update, find_incident
+    from ..edit import add_update
     from ..loader import read_incident
+    from ..lookup import find_incident
 
     config = get_config(ctx)
     path = find_incident(config, incident_ref)
@@ -245,6 +273,9 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         raise ValidationError([p for p in problems if p.is_error])
     if isinstance(stage, dict):  # resolve and reopen: the stage depends on the kind
         stage = stage[current.kind]
+    else:
+        stage = _stage(current.kind, stage)
+    severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if current.is_maintenance else None)
     _check_components(config, parsed)
     window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
@@ -263,7 +294,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         message=text,
         at=at,
         components=parsed,
-        severity=severity.upper() if severity else None,
+        severity=severity,
         note=note or "",
         backward=backward,
         reopened=reopened,
@@ -405,9 +436,9 @@ def show(ctx, incident):
     Example:
       statusgen show api-latency
     """
-    from ..edit import find_incident
     from ..errors import ValidationError
     from ..loader import read_incident
+    from ..lookup import find_incident
     from ..timeutil import duration, human_long
 
     config = get_config(ctx)

@@ -33,7 +33,7 @@ def _shown(path: Path) -> str:
 @click.argument("incident_id", metavar="ID")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the scaffold instead of writing the file.")
 def postmortem(incident_id, to_stdout):
-    """Start the postmortem of incident ID, beside its file.
+    """Start the postmortem of incident ID (or a part of its id or title), beside its file.
 
     Writes ID.postmortem.md with the metadata, the timeline from the updates and milestones,
     the impact figures (durations, error budget used) and empty sections to fill in.
@@ -42,19 +42,19 @@ def postmortem(incident_id, to_stdout):
     Example:
       statusgen postmortem 2026-11-22-api-latency
     """
+    from ..config import load_config
     from ..errors import StatusgenError
     from ..internal.postmortems import postmortem_path, scaffold
+    from ..lookup import find_incident
 
     now = current_now()
+    path = find_incident(load_config(repo_root()), incident_id)
     repo = _repo(now)
-    incident = repo.incident(incident_id)
+    incident = next((i for i in repo.incidents if i.path == path), None)
     if incident is None:
-        from ..yamlnodes import suggest
-
-        hint = suggest(incident_id, [i.id for i in repo.incidents])
-        raise StatusgenError(f"no incident '{incident_id}'{hint}; `statusgen list` shows the ids")
+        raise StatusgenError(f"{_shown(path)} has errors; run `statusgen validate` and fix them first")
     if incident.is_maintenance:
-        raise StatusgenError(f"{incident_id} is a maintenance, not an incident; postmortems are for incidents")
+        raise StatusgenError(f"{incident.id} is a maintenance, not an incident; postmortems are for incidents")
     text = scaffold(incident, repo.config, now)
     if to_stdout:
         click.echo(text, nl=False)
