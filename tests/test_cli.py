@@ -40,7 +40,10 @@ def test_incident_lifecycle_keeps_hand_written_comments(tmp_path):
     assert result.stdout == "incidents/2026/2026-11-22-high-latency.yaml\n"
     path = incident_file(root)
     text = path.read_text()
-    assert "Since 14:20 UTC on 22 Nov, responses from API and Website have been slower than usual." in text
+    assert (
+        "Since 14:20 UTC on 22 Nov, some of our services have been affected: Website is partly unavailable and API is slower than usual."
+        in text
+    )
     assert "will post an update by 15:06 UTC on 22 Nov" in text
     # A person edits the file by hand between commands.
     text = text.replace("title:", "# Keep: customer-facing title, agreed with support\ntitle:")

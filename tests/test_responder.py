@@ -119,3 +119,93 @@ def test_lookup_on_an_empty_repository(tmp_path):
     result = run(root, "update", "api", "--stage", "identified")
     assert result.exit_code == 1
     assert result.output == "Error: no incident 'api': there are no incidents yet; `statusgen new` declares one\n"
+
+
+def messages(root: Path, path: str) -> list[str]:
+    return [" ".join(u.message.split()) for u in read(root, path).updates]
+
+
+LATENCY = "incidents/2026/2026-11-22-high-latency.yaml"
+
+
+# seen 5: messages describe each component by its actual status.
+def test_messages_word_each_status_and_never_overclaim(example_copy):
+    ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded", "-c", "checkout=partial")
+    ok(
+        example_copy,
+        "update",
+        "latency",
+        "--stage",
+        "monitoring",
+        "-c",
+        "api=operational",
+        "--at",
+        "2026-11-22T16:20:00Z",
+    )
+    ok(example_copy, "resolve", "latency", "--at", "2026-11-22T16:50:00Z")
+    opening, monitoring, resolved = messages(example_copy, LATENCY)
+    assert "Checkout is partly unavailable and Public API is slower than usual" in opening
+    assert "Checkout" not in opening.split("slower")[0].split("partly")[1]
+    assert "Checkout is partly unavailable and Public API is working normally" in monitoring
+    assert "back to normal" not in monitoring
+    assert "Checkout was partly unavailable and Public API was slower than usual" in resolved
+    assert "As of 16:50 UTC on 22 Nov, Public API and Checkout are working normally." in resolved
+    incident = read(example_copy, LATENCY)
+    assert dict(incident.updates[-1].components) == {"api": "operational", "checkout": "operational"}
+
+
+def test_major_outage_is_worded_as_unavailable(example_copy):
+    ok(example_copy, "new", "-t", "Checkout down", "-s", "SEV1", "-c", "checkout=major", "-c", "webhooks=degraded")
+    (opening,) = messages(example_copy, "incidents/2026/2026-11-22-checkout-down.yaml")
+    assert "Checkout is unavailable and Webhooks is slower than usual" in opening
+
+
+def test_resolve_can_leave_a_component_down_and_validate_warns(example_copy):
+    ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded", "-c", "checkout=partial")
+    result = ok(example_copy, "resolve", "latency", "-c", "checkout=partial", "--at", "2026-11-22T16:30:00Z")
+    assert "warning: checkout is left partial outage" in result.stderr
+    resolved = messages(example_copy, LATENCY)[-1]
+    assert "Checkout is partly unavailable and Public API is working normally" in resolved
+    assert "everything" not in resolved.lower()
+    result = ok(example_copy, "validate")
+    assert (
+        "incidents/2026/2026-11-22-high-latency.yaml:21: warning: the incident is resolved but this update leaves "
+        "'checkout' partial_outage" in result.output
+    )
+
+
+def test_a_team_template_without_status_wording_gets_the_truth_appended(example_copy):
+    (example_copy / "templates").mkdir(exist_ok=True)
+    (example_copy / "templates/rosy.yaml").write_text(
+        "title: Rosy\nstages:\n  investigating: Looking.\n  identified: Found.\n"
+        "  monitoring: All is well again.\n  resolved: All is well.\n"
+    )
+    ok(example_copy, "new", "--template", "rosy", "-s", "SEV3", "-c", "api=degraded", "-c", "search=partial")
+    ok(example_copy, "update", "rosy", "--stage", "monitoring", "-c", "api=ok", "--at", "2026-11-22T16:10:00Z")
+    monitoring = messages(example_copy, "incidents/2026/2026-11-22-rosy.yaml")[-1]
+    assert monitoring == "All is well again. Search is still partly unavailable; we are working on it."
+
+
+# seen 6: repeating a stage posts the follow-up, not the opening again.
+def test_repeated_stage_posts_a_follow_up(example_copy):
+    ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded")
+    ok(example_copy, "update", "latency", "--stage", "investigating", "--at", "2026-11-22T16:30:00Z")
+    opening, follow_up = messages(example_copy, LATENCY)
+    assert follow_up != opening
+    assert follow_up == (
+        "We are still investigating: Public API is slower than usual. We will post an update by 17:00 UTC on 22 Nov."
+    )
+
+
+def test_a_template_can_write_its_own_follow_up(example_copy):
+    (example_copy / "templates").mkdir(exist_ok=True)
+    (example_copy / "templates/ours.yaml").write_text(
+        "title: Ours\nstages:\n  investigating: First look at {components}.\n  identified: x\n  monitoring: x\n"
+        "  resolved: x\nfollow_up:\n  investigating: Still digging; {impact}.\n"
+    )
+    ok(example_copy, "new", "--template", "ours", "-s", "SEV3", "-c", "api=partial")
+    ok(example_copy, "update", "ours", "--stage", "investigating", "--at", "2026-11-22T16:30:00Z")
+    assert messages(example_copy, "incidents/2026/2026-11-22-ours.yaml") == [
+        "First look at Public API.",
+        "Still digging; Public API is partly unavailable.",
+    ]

@@ -61,15 +61,16 @@ def _check_components(config, components):
             raise StatusgenError(f"unknown component '{cid}'{suggest(cid, known)}; expected one of: {', '.join(known)}")
 
 
-def _message(config, *, text, template_name, stage, kind, values):
-    """The update's message: given with -m, or from a template (the incident's, or the default)."""
+def _message(config, *, text, template_name, stage, kind, values, follow_up=False):
+    """The update's message: given with -m, or from a template (the incident's, or the default);
+    ``follow_up`` when the update repeats the stage the incident is in."""
     from ..templates import DEFAULT_TEMPLATE, find, load_templates, render
 
     if text:
         return text
     templates, _ = load_templates(config)
     template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
-    return render(template, stage, values)
+    return render(template, stage, values, follow_up=follow_up)
 
 
 def _commit(root: Path, path: Path, message: str) -> None:
@@ -98,7 +99,8 @@ def _values(config, incident_like, at, next_minutes):
     return placeholder_values(
         config,
         title=incident_like["title"],
-        components=list(incident_like["components"]),
+        components=incident_like["components"],
+        worst=incident_like.get("worst"),
         started=incident_like["started"],
         at=at,
         next_update=timedelta(minutes=next_minutes),
@@ -279,13 +281,28 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
     parsed = _components(components, default="under_maintenance" if current.is_maintenance else None)
     _check_components(config, parsed)
     window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
-    affected = dict(current.components) | parsed
-    info = {"title": current.title, "components": affected, "started": current.started_at, "scheduled": window}
+    from ..model import FINAL_STAGES, STATUS_RANK
+
+    now_statuses = dict(current.current_components())
+    if stage in FINAL_STAGES:  # resolving returns every component to operational unless told otherwise
+        now_statuses = dict.fromkeys(current.components, "operational")
+    elif current.is_resolved:  # reopening: the components are hit again as they were
+        now_statuses = dict(current.components)
+    now_statuses |= parsed
+    worst = dict(current.components)
+    for cid, status in parsed.items():
+        if STATUS_RANK[status] > STATUS_RANK.get(worst.get(cid, "operational"), 0):
+            worst[cid] = status
+    info = {
+        "title": current.title, "components": now_statuses, "worst": worst, "started": current.started_at,
+        "scheduled": window,
+    }  # fmt: skip
     if current.is_maintenance and stage in ("in_progress",) and not current.is_active:
         info["started"] = at
     text = _message(
         config, text=message, template_name=template_name or current.template or None, stage=stage,
         kind=current.kind, values=_values(config, info, at, next_minutes),
+        follow_up=stage == current.stage and not reopened,
     )  # fmt: skip
     incident = add_update(
         config,
@@ -301,6 +318,14 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         milestones=milestones,
     )
     click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates")
+    if incident.is_resolved:
+        left = {cid: status for cid, status in incident.updates[-1].components.items() if status != "operational"}
+        for cid, status in left.items():
+            click.echo(
+                f"warning: {cid} is left {status.replace('_', ' ')}; `statusgen validate` will warn until it is "
+                "operational",
+                err=True,
+            )
     if commit:
         _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 
@@ -357,20 +382,27 @@ def update(ctx, incident, stage, template_name, message, components, severity, n
 @click.option("--template", "template_name", metavar="NAME", help="Take the message from this template.")
 @click.option("--note", help="Internal note (never published).")
 @click.option("--mitigated", "mitigated_at", metavar="ISO", help="When the impact was mitigated.")
+@click.option(
+    "--component", "-c", "components", multiple=True, metavar="ID=STATUS",
+    help="Leave a component in this status (default: every component back to operational).",
+)  # fmt: skip
 @at_option
 @commit_option
 @click.pass_context
-def resolve(ctx, incident, message, template_name, note, mitigated_at, at_text, commit):
-    """Resolve INCIDENT (a maintenance: complete it); its components go back to operational.
+def resolve(ctx, incident, message, template_name, note, mitigated_at, components, at_text, commit):
+    """Resolve INCIDENT (a maintenance: complete it); components return to operational.
+
+    Unless -c says otherwise: `-c checkout=partial` resolves the incident but records
+    Checkout as still in partial outage (`validate` then warns about it).
 
     \b
     Example:
-      statusgen resolve 2026-11-22-elevated-latency --commit
+      statusgen resolve latency --commit
     """
     stage = {"incident": "resolved", "maintenance": "completed"}
     _post(
         ctx, incident, stage=stage, message=message, template_name=template_name, note=note, at_text=at_text,
-        milestones=_milestones(ctx, mitigated_at=mitigated_at), commit=commit,
+        components=components, milestones=_milestones(ctx, mitigated_at=mitigated_at), commit=commit,
     )  # fmt: skip
 
 
