@@ -8,7 +8,6 @@ the write is atomic (temporary file, then rename) and a lock serialises concurre
 from __future__ import annotations
 
 import contextlib
-import difflib
 import io
 import os
 import re
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from . import lifecycle
 from .errors import StatusgenError, ValidationError, display_path
-from .loader import INCIDENT_FILE_SUFFIXES, incident_files, read_incident
+from .loader import INCIDENT_FILE_SUFFIXES, read_incident
 from .model import FINAL_STAGES, MAINTENANCE, STAGES, STATUS_RANK, Config, Incident
 from .text import slugify
 from .timeutil import iso
@@ -107,27 +106,6 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def find_incident(config: Config, text: str, *, prefer_active: bool = True) -> Path:
-    """The file of the incident ``text`` names: its id, or a part of an id that only one has."""
-    directory = config.incidents_path
-    if re.match(r"^\d{4}-", text):
-        for suffix in INCIDENT_FILE_SUFFIXES:
-            direct = directory / text[:4] / f"{text}{suffix}"
-            if direct.is_file():
-                return direct
-    paths, _ = incident_files(directory, config.root)
-    by_id = {path.stem: path for path in paths}
-    if text in by_id:
-        return by_id[text]
-    matches = [stem for stem in by_id if text in stem]
-    if len(matches) == 1:
-        return by_id[matches[0]]
-    if len(matches) > 1:
-        shown = ", ".join(sorted(matches, reverse=True)[:5])
-        raise StatusgenError(f"'{text}' matches {len(matches)} incidents ({shown}); give the full id")
-    close = difflib.get_close_matches(text, list(by_id), n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "; `statusgen list` shows the ids"
-    raise StatusgenError(f"no incident '{text}'{hint}")
 
 
 def new_incident(
@@ -139,6 +117,7 @@ def new_incident(
     components: dict[str, str],
     message: str,
     at: datetime,
+    slug: str | None = None,
     stage: str | None = None,
     impact_start: datetime | None = None,
     scheduled: tuple[datetime, datetime] | None = None,
@@ -147,14 +126,17 @@ def new_incident(
     template: str = "",
     note: str = "",
 ) -> Path:
-    """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path."""
+    """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path.
+
+    The slug comes from ``slug`` (what the responder typed: a title or a template's name),
+    else from ``title``."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     start = scheduled[0] if scheduled else (impact_start or at)
     stage = stage or STAGES[kind][0]
     with locked(config):
         directory = config.incidents_path / f"{start:%Y}"
-        base = f"{start:%Y-%m-%d}-{slugify(title)}"
+        base = f"{start:%Y-%m-%d}-{slugify(slug or title)}"
         incident_id, number = base, 1
         while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
             number += 1

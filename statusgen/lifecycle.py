@@ -61,12 +61,16 @@ def transition_error(kind: str, before: str | None, after: str, *, backward=Fals
     return f"the {kind} is already {before}; a second '{after}' update is not allowed"
 
 
-def check_incident(incident: Incident, config: Config, lines: dict[str, int]) -> list[tuple[int, str]]:
+def check_incident(
+    incident: Incident, config: Config, lines: dict[str, int], warnings: list | None = None
+) -> list[tuple[int, str]]:
     """Every lifecycle rule ``incident`` breaks, as ``(line, message)`` pairs.
 
-    ``lines`` maps top-level field names to their line in the file.
+    ``lines`` maps top-level field names to their line in the file. Things that are allowed but
+    probably wrong are appended to ``warnings`` (same form) when it is given.
     """
     problems: list[tuple[int, str]] = []
+    warnings = [] if warnings is None else warnings
     rank = {s.id: s.rank for s in config.severities}
     start_line = lines.get("impact_start", lines.get("scheduled_for", 1))
 
@@ -107,8 +111,13 @@ def check_incident(incident: Incident, config: Config, lines: dict[str, int]) ->
         if update.stage in FINAL_STAGES:
             for cid, status in update.components.items():
                 if status != OPERATIONAL:
-                    problems.append(
-                        (update.line, f"a {update.stage} update leaves '{cid}' {status}; expected operational")
+                    warnings.append(
+                        (
+                            update.line,
+                            f"the {incident.kind} is {update.stage} but this update leaves '{cid}' {status}; "
+                            "the status page shows it operational once nothing active affects it: set it "
+                            f"operational, or keep the {incident.kind} open",
+                        )
                     )
         previous = update
 

@@ -235,8 +235,11 @@ def _incident(check: FileCheck, root, path: Path, config: Config) -> Incident | 
         path=path,
         **times,
     )
-    for line, message in lifecycle.check_incident(incident, config, lines):
+    warnings: list[tuple[int, str]] = []
+    for line, message in lifecycle.check_incident(incident, config, lines, warnings):
         check.error(line, message)
+    for line, message in warnings:
+        check.warn(line, message)
     return incident
 
 

@@ -191,15 +191,6 @@ CASES = [
         "maintenance needs 'scheduled_for'; expected a time like 2026-12-03T02:00:00Z",
     ),
     (
-        "resolved-left-down",
-        edit(
-            "stage: monitoring\n    message: Fix deployed.",
-            "stage: resolved\n    message: Fixed.\n    components: {db: partial_outage}",
-        ),
-        12,
-        "a resolved update leaves 'db' partial_outage; expected operational",
-    ),
-    (
         "tab-indent",
         edit("  db: degraded_performance", "\tdb: degraded_performance"),
         6,

@@ -37,10 +37,13 @@ def test_incident_lifecycle_keeps_hand_written_comments(tmp_path):
         root, "new", "--template", "high-latency", "-s", "SEV3", "-c", "api=degraded", "-c", "web=partial",
         "--at", "2026-11-22T14:36:00Z", "--impact-start", "2026-11-22T14:20:00Z", "--detected", "2026-11-22T14:30:00Z",
     )  # fmt: skip
-    assert result.stdout == "incidents/2026/2026-11-22-slower-than-normal-response-times.yaml\n"
+    assert result.stdout == "incidents/2026/2026-11-22-high-latency.yaml\n"
     path = incident_file(root)
     text = path.read_text()
-    assert "Since 14:20 UTC on 22 Nov, responses from API and Website have been slower than usual." in text
+    assert (
+        "Since 14:20 UTC on 22 Nov, some of our services have been affected: Website is partly unavailable and API is slower than usual."
+        in text
+    )
     assert "will post an update by 15:06 UTC on 22 Nov" in text
     # A person edits the file by hand between commands.
     text = text.replace("title:", "# Keep: customer-facing title, agreed with support\ntitle:")
@@ -218,7 +221,10 @@ def test_update_time_before_the_last_update_is_refused(tmp_path):
 def test_mistyped_id_suggests_the_closest(small_repo):
     result = run(small_repo, "update", "2026-11-20-api-eror", "--stage", "identified")
     assert result.exit_code == 1
-    assert result.output == "Error: no incident '2026-11-20-api-eror'; did you mean 2026-11-20-api-errors?\n"
+    assert result.output == (
+        "Error: no incident '2026-11-20-api-eror'; did you mean 2026-11-20-api-errors ('API errors', resolved)?"
+        " (`statusgen list` shows the ids)\n"
+    )
 
 
 def test_ambiguous_part_of_an_id(tmp_path):
@@ -227,9 +233,9 @@ def test_ambiguous_part_of_an_id(tmp_path):
         ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", at)
     result = run(root, "show", "api")
     assert result.exit_code == 1
-    assert (
-        result.output
-        == "Error: 'api' matches 2 incidents (2026-11-22-api-errors, 2026-11-21-api-errors); give the full id\n"
+    assert result.output == (
+        "Error: 'api' matches 2 active incidents: 2026-11-22-api-errors ('API errors', investigating); "
+        "2026-11-21-api-errors ('API errors', investigating); give more of the id, or the full id\n"
     )
 
 
@@ -266,7 +272,7 @@ def test_new_refuses_unknown_component_and_status(small_repo):
     assert result.output == "Error: unknown component 'apx' (did you mean 'api'?); expected one of: api, web, db\n"
     result = run(small_repo, "new", "-t", "x", "-s", "SEV3", "-c", "api=sideways", "-m", "x")
     assert result.exit_code == 2
-    assert "Invalid value for --component: 'sideways' is not a component status" in result.output
+    assert "Invalid value for --component api: 'sideways' is not one of: operational, " in result.output
     assert not list((small_repo / "incidents/2026").glob("2026-11-22-*"))
 
 

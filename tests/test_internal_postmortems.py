@@ -150,9 +150,9 @@ def test_cli_postmortem_writes_the_scaffold_beside_the_incident(root):
 
 def test_cli_postmortem_unknown_id_and_maintenance(root):
     runner = CliRunner()
-    result = runner.invoke(main, ["-C", str(root), *NOW_ARG, "postmortem", "2026-11-20-api-latenc"])
+    result = runner.invoke(main, ["-C", str(root), *NOW_ARG, "postmortem", "2026-11-20-api-latnecy"])
     assert result.exit_code == 1
-    assert "no incident '2026-11-20-api-latenc' (did you mean '2026-11-20-api-latency'?)" in result.output
+    assert "no incident '2026-11-20-api-latnecy'; did you mean 2026-11-20-api-latency (" in result.output
     result = runner.invoke(main, ["-C", str(root), *NOW_ARG, "postmortem", "2026-11-18-db-maintenance"])
     assert result.exit_code == 1 and "is a maintenance" in result.output
 
@@ -207,7 +207,7 @@ def test_cli_runbook_new_scaffolds_a_valid_runbook(root):
 
 
 def test_internal_commands_have_help():
-    from statusgen.internal_commands import COMMANDS
+    from statusgen.cli.internal import COMMANDS
 
     for command in COMMANDS:
         assert command.help and "Example" in (

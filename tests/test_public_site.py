@@ -537,7 +537,7 @@ def test_site_commands_import_no_mkdocs():
     import subprocess
     import sys
 
-    code = "import sys, statusgen.site_commands; assert not {'mkdocs', 'feedgen'} & set(sys.modules), sys.modules"
+    code = "import sys, statusgen.cli.site; assert not {'mkdocs', 'feedgen'} & set(sys.modules), sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 

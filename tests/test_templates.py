@@ -58,7 +58,7 @@ def test_placeholders_are_filled_with_names_and_times(builtins):
     assert set(values) == set(PLACEHOLDERS)
     generic = render(templates["generic"], "investigating", values)
     assert generic.startswith(
-        "We are investigating a problem affecting API, Website and Database, which started at 13:35 UTC on 22 Nov."
+        "We are investigating a problem that started at 13:35 UTC on 22 Nov: API, Website and Database are affected."
     )
 
 
@@ -118,7 +118,7 @@ def test_update_without_message_uses_the_incidents_template(tmp_path):
     values = placeholder_values(
         config,
         title="",
-        components=["api"],
+        components={"api": "major_outage"},
         started=datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc),
         at=datetime(2026, 11, 22, 15, 20, tzinfo=timezone.utc),
     )

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from .clicontext import current_now, repo_root
+from .context import current_now, repo_root
 
 
 def _repo(now):
     """The repository; files with errors are left out and reported on stderr."""
-    from .loader import load_repository
+    from ..loader import load_repository
 
     repo, problems = load_repository(repo_root(), now=now)
     errors = [p for p in problems if p.is_error]
@@ -24,7 +24,7 @@ def _repo(now):
 
 
 def _shown(path: Path) -> str:
-    from .errors import display_path
+    from ..errors import display_path
 
     return display_path(path, repo_root())
 
@@ -33,7 +33,7 @@ def _shown(path: Path) -> str:
 @click.argument("incident_id", metavar="ID")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the scaffold instead of writing the file.")
 def postmortem(incident_id, to_stdout):
-    """Start the postmortem of incident ID, beside its file.
+    """Start the postmortem of incident ID (or a part of its id or title), beside its file.
 
     Writes ID.postmortem.md with the metadata, the timeline from the updates and milestones,
     the impact figures (durations, error budget used) and empty sections to fill in.
@@ -42,19 +42,19 @@ def postmortem(incident_id, to_stdout):
     Example:
       statusgen postmortem 2026-11-22-api-latency
     """
-    from .errors import StatusgenError
-    from .internal.postmortems import postmortem_path, scaffold
+    from ..config import load_config
+    from ..errors import StatusgenError
+    from ..internal.postmortems import postmortem_path, scaffold
+    from ..lookup import find_incident
 
     now = current_now()
+    path = find_incident(load_config(repo_root()), incident_id)
     repo = _repo(now)
-    incident = repo.incident(incident_id)
+    incident = next((i for i in repo.incidents if i.path == path), None)
     if incident is None:
-        from .yamlnodes import suggest
-
-        hint = suggest(incident_id, [i.id for i in repo.incidents])
-        raise StatusgenError(f"no incident '{incident_id}'{hint}; `statusgen list` shows the ids")
+        raise StatusgenError(f"{_shown(path)} has errors; run `statusgen validate` and fix them first")
     if incident.is_maintenance:
-        raise StatusgenError(f"{incident_id} is a maintenance, not an incident; postmortems are for incidents")
+        raise StatusgenError(f"{incident.id} is a maintenance, not an incident; postmortems are for incidents")
     text = scaffold(incident, repo.config, now)
     if to_stdout:
         click.echo(text, nl=False)
@@ -88,9 +88,9 @@ def runbook_new(name, service, owner, alerts):
     Example:
       statusgen runbook new api-high-latency --service api --alert APIHighLatencyP95
     """
-    from .config import load_config
-    from .errors import StatusgenError
-    from .internal.runbooks import ALERT_NAME, NAME, RESERVED_DIRS, load_runbooks, scaffold
+    from ..config import load_config
+    from ..errors import StatusgenError
+    from ..internal.runbooks import ALERT_NAME, NAME, RESERVED_DIRS, load_runbooks, scaffold
 
     if not NAME.match(name):
         raise click.BadParameter(f"'{name}' must be lowercase letters, digits, '-' or '_'", param_hint="NAME")
@@ -135,8 +135,8 @@ def metrics(as_json, now_text):
     """
     import json
 
-    from .internal import metrics as m
-    from .internal.postmortems import load_postmortems
+    from ..internal import metrics as m
+    from ..internal.postmortems import load_postmortems
 
     now = current_now(now_text)
     repo = _repo(now)
@@ -150,9 +150,9 @@ def metrics(as_json, now_text):
 
 def format_metrics(result, config) -> str:
     """The metrics as plain-text tables for a terminal."""
-    from .internal import metrics as m
-    from .internal.site import _duration
-    from .timeutil import human_long
+    from ..internal import metrics as m
+    from ..internal.site import _duration
+    from ..timeutil import human_long
 
     def stat(s):
         return "-" if s.mean is None else f"{_duration(s.mean)} ({s.counted}/{s.total})"

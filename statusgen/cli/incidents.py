@@ -1,8 +1,4 @@
-"""The ``statusgen`` command line: a thin layer over the library.
-
-Only click is imported at start-up; each command imports what it needs, so
-``statusgen --help`` and ``statusgen update`` start fast.
-"""
+"""Commands of an incident's life: new, update, resolve, reopen, list, show."""
 
 from __future__ import annotations
 
@@ -10,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import internal_commands, site_commands
-from .clicontext import current_now, repo_root
+from .context import current_now, get_config, load_repo, parse_when, pick, repo_root, shown
 
 STATUS_ALIASES = {
     "ok": "operational",
@@ -25,83 +20,40 @@ STATUS_ALIASES = {
 }
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="statusgen")
-@click.option(
-    "-C",
-    "directory",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Run in this status repository instead of the current directory.",
-)
-@click.option("--now", "now_text", metavar="ISO", help="Pin the current time (also: SOURCE_DATE_EPOCH).")
-@click.pass_context
-def main(ctx, directory, now_text):
-    """Declare, update and publish incidents kept as YAML files in git.
-
-    \b
-    Example, mid-incident:
-      statusgen new --template high-latency --severity SEV2 --component api=degraded
-      statusgen update 2026-11-22-elevated-latency --stage identified
-      statusgen resolve 2026-11-22-elevated-latency --commit
-    """
-    from .config import CONFIG_FILE
-
-    ctx.ensure_object(dict)
-    ctx.obj["directory"] = directory or Path.cwd()
-    ctx.obj["now_text"] = now_text
-    start = ctx.obj["directory"].resolve()
-    # Commands read obj["root"]; when there is no repository, _root() explains that.
-    for candidate in (start, *start.parents):
-        if (candidate / CONFIG_FILE).is_file():
-            ctx.obj["root"] = candidate
-            break
-
-
-def _config(ctx):
-    from .config import load_config
-
-    if "config" not in ctx.obj:
-        ctx.obj["config"] = load_config(repo_root())
-    return ctx.obj["config"]
-
-
-def _when(ctx, text, name="--at"):
-    """A time option's value, or now."""
-    from .timeutil import TimeError, parse_time
-
-    if not text:
-        return current_now()
-    try:
-        return parse_time(text)
-    except TimeError as exc:
-        raise click.BadParameter(str(exc), param_hint=name) from None
-
-
 def _components(values, default=None) -> dict[str, str]:
-    from .model import COMPONENT_STATUSES
+    """``-c ID=STATUS`` values as {id: status}; statuses case-insensitive, aliases allowed."""
+    from ..model import COMPONENT_STATUSES
 
     result = {}
     for value in values:
         cid, _, status = value.partition("=")
-        status = STATUS_ALIASES.get(status, status) or default
-        if not status:
-            raise click.BadParameter(
-                f"'{value}' has no status; expected ID=STATUS, like api=degraded_performance",
-                param_hint="--component",
-            )
-        if status not in COMPONENT_STATUSES:
-            raise click.BadParameter(
-                f"'{status}' is not a component status; expected one of: {', '.join(COMPONENT_STATUSES)}"
-                f" (or {', '.join(STATUS_ALIASES)})",
-                param_hint="--component",
-            )
-        result[cid.strip()] = status
+        if not status.strip():
+            if not default:
+                raise click.BadParameter(
+                    f"'{value}' has no status; expected ID=STATUS, like api=degraded", param_hint="--component"
+                )
+            status = default
+        result[cid.strip()] = pick(status, COMPONENT_STATUSES, f"--component {cid.strip()}", STATUS_ALIASES)
     return result
 
 
+def _severity(config, value):
+    """``value`` as a configured severity id (case-insensitive), or None."""
+    if not value:
+        return None
+    return pick(value, [s.id for s in config.severities], "--severity")
+
+
+def _stage(kind, value):
+    """``value`` as a stage of ``kind`` (case-insensitive), with the valid list on a typo."""
+    from ..model import STAGES
+
+    return pick(value, STAGES[kind], "--stage")
+
+
 def _check_components(config, components):
-    from .errors import StatusgenError
-    from .yamlnodes import suggest
+    from ..errors import StatusgenError
+    from ..yamlnodes import suggest
 
     known = [c.id for c in config.components]
     for cid in components:
@@ -109,21 +61,22 @@ def _check_components(config, components):
             raise StatusgenError(f"unknown component '{cid}'{suggest(cid, known)}; expected one of: {', '.join(known)}")
 
 
-def _message(config, *, text, template_name, stage, kind, values):
-    """The update's message: given with -m, or from a template (the incident's, or the default)."""
-    from .templates import DEFAULT_TEMPLATE, find, load_templates, render
+def _message(config, *, text, template_name, stage, kind, values, follow_up=False):
+    """The update's message: given with -m, or from a template (the incident's, or the default);
+    ``follow_up`` when the update repeats the stage the incident is in."""
+    from ..templates import DEFAULT_TEMPLATE, find, load_templates, render
 
     if text:
         return text
     templates, _ = load_templates(config)
     template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
-    return render(template, stage, values)
+    return render(template, stage, values, follow_up=follow_up)
 
 
 def _commit(root: Path, path: Path, message: str) -> None:
     import subprocess
 
-    from .errors import StatusgenError
+    from ..errors import StatusgenError
 
     for args in (["add", "--", str(path)], ["commit", "-q", "-m", message, "--", str(path)]):
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
@@ -135,16 +88,10 @@ def _commit(root: Path, path: Path, message: str) -> None:
     click.echo(f"committed: {message}", err=True)
 
 
-def _shown(ctx, path: Path) -> str:
-    from .errors import display_path
-
-    return display_path(path, repo_root())
-
-
 def _values(config, incident_like, at, next_minutes):
     from datetime import timedelta
 
-    from .templates import placeholder_values
+    from ..templates import placeholder_values
 
     window = None
     if incident_like.get("scheduled"):
@@ -152,7 +99,8 @@ def _values(config, incident_like, at, next_minutes):
     return placeholder_values(
         config,
         title=incident_like["title"],
-        components=list(incident_like["components"]),
+        components=incident_like["components"],
+        worst=incident_like.get("worst"),
         started=incident_like["started"],
         at=at,
         next_update=timedelta(minutes=next_minutes),
@@ -175,7 +123,7 @@ milestone_options = [
 
 
 def _milestones(ctx, **texts):
-    return {name: _when(ctx, text, "--" + name.split("_")[0]) for name, text in texts.items() if text}
+    return {name: parse_when(ctx, text, "--" + name.split("_")[0]) for name, text in texts.items() if text}
 
 
 def _with(options):
@@ -187,7 +135,7 @@ def _with(options):
     return decorate
 
 
-@main.command()
+@click.command()
 @click.option("--title", "-t", help="Public title (default: the template's).")
 @click.option("--severity", "-s", help="SEV1 (worst) .. SEV4 (default: the template's).")
 @click.option(
@@ -225,41 +173,41 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
       statusgen new --maintenance -t "Database upgrade" -c payouts -c reporting \\
           --start 2026-12-03T02:00:00Z --end 2026-12-03T03:30:00Z
     """
-    from .edit import new_incident
-    from .errors import StatusgenError
-    from .model import INCIDENT, MAINTENANCE
-    from .templates import DEFAULT_TEMPLATE, find, load_templates
+    from ..edit import new_incident
+    from ..errors import StatusgenError
+    from ..model import INCIDENT, MAINTENANCE
+    from ..templates import DEFAULT_TEMPLATE, find, load_templates
 
-    config = _config(ctx)
+    config = get_config(ctx)
     kind = MAINTENANCE if maintenance else INCIDENT
-    at = _when(ctx, at_text)
+    at = parse_when(ctx, at_text)
     template = None
     if template_name or not message:
         templates, _ = load_templates(config)
         template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
         if template.kind != kind:
             raise StatusgenError(f"template '{template.name}' is for {template.kind}s; this is a {kind}")
+    # The id comes from what the responder typed: their title, else the template's short name.
+    slug_source = title or (template.name if template and template_name else None)
     title = title or (template.title if template else None)
     if not title:
         raise click.UsageError("give a title with --title")
-    severity_ids = [s.id for s in config.severities]
-    if kind == INCIDENT:
-        severity = (severity or (template.severity if template else None) or "").upper()
-        if severity not in severity_ids:
-            raise click.BadParameter(f"expected one of: {', '.join(severity_ids)}", param_hint="--severity")
-    elif severity and severity.upper() not in severity_ids:
-        raise click.BadParameter(f"expected one of: {', '.join(severity_ids)}", param_hint="--severity")
+    severity = _severity(config, severity or (template.severity if template and kind == INCIDENT else None))
+    if kind == INCIDENT and not severity:
+        raise click.BadParameter(
+            f"an incident needs one of: {', '.join(s.id for s in config.severities)}", param_hint="--severity"
+        )
     parsed = _components(components, default="under_maintenance" if maintenance else None)
     _check_components(config, parsed)
     scheduled = None
     if maintenance:
         if not (start_text and end_text):
             raise click.UsageError("a maintenance needs --start ISO and --end ISO")
-        scheduled = (_when(ctx, start_text, "--start"), _when(ctx, end_text, "--end"))
+        scheduled = (parse_when(ctx, start_text, "--start"), parse_when(ctx, end_text, "--end"))
     elif start_text or end_text:
         raise click.UsageError("--start and --end are for --maintenance")
-    impact = _when(ctx, impact_start, "--impact-start") if impact_start else at
-    stage = stage or ("scheduled" if maintenance else "investigating")
+    impact = parse_when(ctx, impact_start, "--impact-start") if impact_start else at
+    stage = _stage(kind, stage) if stage else ("scheduled" if maintenance else "investigating")
     info = {
         "title": title,
         "components": parsed,
@@ -273,8 +221,9 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     path = new_incident(
         config,
         title=title,
+        slug=slug_source or title,
         kind=kind,
-        severity=severity.upper() if severity else None,
+        severity=severity,
         components=parsed,
         message=text,
         at=at,
@@ -286,38 +235,74 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         template=template.name if template and template_name else "",
         note=note or "",
     )
-    click.echo(_shown(ctx, path))
-    click.echo(f"next: statusgen update {path.stem} --stage {'in_progress' if maintenance else 'identified'}", err=True)
+    click.echo(shown(path))
+    reference = _short_reference(config, path)
+    click.echo(f"declared {path.stem}: {title}" if kind == INCIDENT else f"scheduled {path.stem}: {title}", err=True)
+    click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
         _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
+
+
+def _short_reference(config, path):
+    """The shortest name the next command can use for the incident at ``path``: the id without
+    its date when that finds it, else the full id."""
+    from ..errors import StatusgenError
+    from ..lookup import DATE_PREFIX, candidates, resolve
+
+    tail = DATE_PREFIX.sub("", path.stem)
+    try:
+        if tail and resolve(candidates(config), tail).path == path:
+            return tail
+    except StatusgenError:
+        pass
+    return path.stem
 
 
 def _post(ctx, incident_ref, *, stage, message, template_name, components=(), severity=None, note="",
           at_text=None, next_minutes=30, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
     """Shared body of update, resolve and reopen."""
-    from .edit import add_update, find_incident
-    from .loader import read_incident
+    from ..edit import add_update
+    from ..loader import read_incident
+    from ..lookup import find_incident
 
-    config = _config(ctx)
+    config = get_config(ctx)
     path = find_incident(config, incident_ref)
-    at = _when(ctx, at_text)
-    current, problems = read_incident(path, path.read_bytes(), config, _shown(ctx, path))
+    at = parse_when(ctx, at_text)
+    current, problems = read_incident(path, path.read_bytes(), config, shown(path))
     if current is None:
-        from .errors import ValidationError
+        from ..errors import ValidationError
 
         raise ValidationError([p for p in problems if p.is_error])
     if isinstance(stage, dict):  # resolve and reopen: the stage depends on the kind
         stage = stage[current.kind]
+    else:
+        stage = _stage(current.kind, stage)
+    severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if current.is_maintenance else None)
     _check_components(config, parsed)
     window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
-    affected = dict(current.components) | parsed
-    info = {"title": current.title, "components": affected, "started": current.started_at, "scheduled": window}
+    from ..model import FINAL_STAGES, STATUS_RANK
+
+    now_statuses = dict(current.current_components())
+    if stage in FINAL_STAGES:  # resolving returns every component to operational unless told otherwise
+        now_statuses = dict.fromkeys(current.components, "operational")
+    elif current.is_resolved:  # reopening: the components are hit again as they were
+        now_statuses = dict(current.components)
+    now_statuses |= parsed
+    worst = dict(current.components)
+    for cid, status in parsed.items():
+        if STATUS_RANK[status] > STATUS_RANK.get(worst.get(cid, "operational"), 0):
+            worst[cid] = status
+    info = {
+        "title": current.title, "components": now_statuses, "worst": worst, "started": current.started_at,
+        "scheduled": window,
+    }  # fmt: skip
     if current.is_maintenance and stage in ("in_progress",) and not current.is_active:
         info["started"] = at
     text = _message(
         config, text=message, template_name=template_name or current.template or None, stage=stage,
         kind=current.kind, values=_values(config, info, at, next_minutes),
+        follow_up=stage == current.stage and not reopened,
     )  # fmt: skip
     incident = add_update(
         config,
@@ -326,18 +311,26 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         message=text,
         at=at,
         components=parsed,
-        severity=severity.upper() if severity else None,
+        severity=severity,
         note=note or "",
         backward=backward,
         reopened=reopened,
         milestones=milestones,
     )
-    click.echo(f"{_shown(ctx, path)}: {incident.stage}, {len(incident.updates)} updates")
+    click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates")
+    if incident.is_resolved:
+        left = {cid: status for cid, status in incident.updates[-1].components.items() if status != "operational"}
+        for cid, status in left.items():
+            click.echo(
+                f"warning: {cid} is left {status.replace('_', ' ')}; `statusgen validate` will warn until it is "
+                "operational",
+                err=True,
+            )
     if commit:
         _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 
 
-@main.command()
+@click.command()
 @click.argument("incident")
 @click.option(
     "--stage",
@@ -383,30 +376,37 @@ def update(ctx, incident, stage, template_name, message, components, severity, n
     )  # fmt: skip
 
 
-@main.command()
+@click.command()
 @click.argument("incident")
 @click.option("--message", "-m", help="Your own message instead of the template's.")
 @click.option("--template", "template_name", metavar="NAME", help="Take the message from this template.")
 @click.option("--note", help="Internal note (never published).")
 @click.option("--mitigated", "mitigated_at", metavar="ISO", help="When the impact was mitigated.")
+@click.option(
+    "--component", "-c", "components", multiple=True, metavar="ID=STATUS",
+    help="Leave a component in this status (default: every component back to operational).",
+)  # fmt: skip
 @at_option
 @commit_option
 @click.pass_context
-def resolve(ctx, incident, message, template_name, note, mitigated_at, at_text, commit):
-    """Resolve INCIDENT (a maintenance: complete it); its components go back to operational.
+def resolve(ctx, incident, message, template_name, note, mitigated_at, components, at_text, commit):
+    """Resolve INCIDENT (a maintenance: complete it); components return to operational.
+
+    Unless -c says otherwise: `-c checkout=partial` resolves the incident but records
+    Checkout as still in partial outage (`validate` then warns about it).
 
     \b
     Example:
-      statusgen resolve 2026-11-22-elevated-latency --commit
+      statusgen resolve latency --commit
     """
     stage = {"incident": "resolved", "maintenance": "completed"}
     _post(
         ctx, incident, stage=stage, message=message, template_name=template_name, note=note, at_text=at_text,
-        milestones=_milestones(ctx, mitigated_at=mitigated_at), commit=commit,
+        components=components, milestones=_milestones(ctx, mitigated_at=mitigated_at), commit=commit,
     )  # fmt: skip
 
 
-@main.command()
+@click.command()
 @click.argument("incident")
 @click.option("--message", "-m", help="Your own message instead of the template's.")
 @click.option(
@@ -431,13 +431,7 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
     )  # fmt: skip
 
 
-def _load(ctx):
-    from .loader import load_repository
-
-    return load_repository(repo_root(), now=current_now(), config=_config(ctx))
-
-
-@main.command(name="list")
+@click.command(name="list")
 @click.option("--active", is_flag=True, help="Only open incidents and maintenance in progress.")
 @click.pass_context
 def list_(ctx, active):
@@ -447,9 +441,9 @@ def list_(ctx, active):
     Example:
       statusgen list --active
     """
-    from .timeutil import human_long
+    from ..timeutil import human_long
 
-    repo, problems = _load(ctx)
+    repo, problems = load_repo(ctx)
     rows = [i for i in repo.incidents if i.is_active or not active]
     if not rows:
         click.echo("no active incidents" if active else "no incidents")
@@ -464,7 +458,7 @@ def list_(ctx, active):
         )
 
 
-@main.command()
+@click.command()
 @click.argument("incident")
 @click.pass_context
 def show(ctx, incident):
@@ -474,14 +468,14 @@ def show(ctx, incident):
     Example:
       statusgen show api-latency
     """
-    from .edit import find_incident
-    from .errors import ValidationError
-    from .loader import read_incident
-    from .timeutil import duration, human_long
+    from ..errors import ValidationError
+    from ..loader import read_incident
+    from ..lookup import find_incident
+    from ..timeutil import duration, human_long
 
-    config = _config(ctx)
+    config = get_config(ctx)
     path = find_incident(config, incident)
-    item, problems = read_incident(path, path.read_bytes(), config, _shown(ctx, path))
+    item, problems = read_incident(path, path.read_bytes(), config, shown(path))
     if item is None:
         raise ValidationError([p for p in problems if p.is_error])
     now = current_now()
@@ -528,103 +522,4 @@ def show(ctx, incident):
         click.echo()
 
 
-@main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
-    "--alert-rules", "alert_rules", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Prometheus alerting rule files to check against the runbooks.",
-)  # fmt: skip
-@click.pass_context
-def validate(ctx, strict, alert_rules):
-    """Check every incident, template and runbook; print each problem as path:line: message.
-
-    Exits 1 when there are errors (or, with --strict, warnings).
-
-    \b
-    Example:
-      statusgen validate --strict
-    """
-    from .templates import load_templates
-
-    repo, problems = _load(ctx)
-    problems = (
-        list(problems) + load_templates(repo.config)[1] + _internal_problems(repo.config, current_now(), alert_rules)
-    )
-    problems.sort(key=lambda p: (p.path, p.line, p.message))
-    for problem in problems:
-        click.echo(problem)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    summary = f"{len(repo.incidents)} incidents checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-    if errors or (strict and warnings):
-        failing = errors + (warnings if strict else 0)
-        click.echo(
-            f"{summary}. Aborted with {failing} problem{'s' * (failing != 1)}{' (--strict)' if strict and warnings else ''}.",
-            err=True,
-        )
-        ctx.exit(1)
-    click.echo(summary, err=True)
-
-
-def _internal_problems(config, now, alert_rules):
-    """Runbook checks (review dates, alert rules), when the internal site's module is present."""
-    try:
-        from .internal.runbooks import check_runbooks
-    except ImportError:
-        if alert_rules:
-            raise click.UsageError("--alert-rules needs the internal site module (statusgen.internal)") from None
-        return []
-    return check_runbooks(config, now, alert_rules)
-
-
-@main.group(invoke_without_command=True)
-@click.pass_context
-def templates(ctx):
-    """List the message templates: built-in ones and the team's own.
-
-    \b
-    Examples:
-      statusgen templates
-      statusgen templates show high-latency
-    """
-    if ctx.invoked_subcommand:
-        return
-    from .templates import load_templates
-
-    found, problems = load_templates(_config(ctx))
-    for problem in problems:
-        click.echo(problem, err=True)
-    for template in found.values():
-        origin = "" if template.builtin else " (team)"
-        click.echo(f"{template.name:<24} {template.kind:<12} {template.description}{origin}")
-
-
-@templates.command(name="show")
-@click.argument("name")
-@click.pass_context
-def templates_show(ctx, name):
-    """Print the messages of template NAME, stage by stage.
-
-    \b
-    Example:
-      statusgen templates show full-outage
-    """
-    from .templates import find, load_templates
-
-    found, _ = load_templates(_config(ctx))
-    template = find(found, name)
-    click.echo(
-        click.style(template.name, bold=True)
-        + f": {template.title} ({template.kind}{', ' + template.severity if template.severity else ''})"
-    )
-    if template.description:
-        click.echo(template.description)
-    for stage, text in template.stages.items():
-        click.echo()
-        click.echo(click.style(stage, bold=True))
-        for line in text.splitlines():
-            click.echo(f"  {line}")
-
-
-for command in (*site_commands.COMMANDS, *internal_commands.COMMANDS):
-    main.add_command(command)
+COMMANDS = [new, update, resolve, reopen, list_, show]

@@ -1,5 +1,5 @@
 """CLI commands of the sites (build, serve). Heavy imports (mkdocs, feedgen) stay inside the
-commands so ``statusgen --help`` starts fast. cli.py adds every command in COMMANDS."""
+commands so ``statusgen --help`` starts fast. cli/__init__.py adds every command in COMMANDS."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .clicontext import current_now, repo_root
+from .context import current_now, repo_root
 
 SITE_CHOICES = ("public", "internal", "all")
 
@@ -33,7 +33,7 @@ def build(now_text, site, strict, out):
       statusgen build --now 2026-11-22T16:00:00Z
       statusgen build --site public --strict
     """
-    from .build import SITES, build_sites
+    from ..build import SITES, build_sites
 
     root = repo_root()
     now = current_now(now_text)
@@ -61,8 +61,8 @@ def serve(now_text, site, dev_addr):
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .config import CONFIG_FILE, load_config
-    from .timeutil import iso
+    from ..config import CONFIG_FILE, load_config
+    from ..timeutil import iso
 
     root = repo_root()
     config = load_config(root)

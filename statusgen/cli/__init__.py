@@ -1,0 +1,50 @@
+"""The ``statusgen`` command line: a thin layer over the library, one module per command group.
+
+Only click is imported at start-up; each command imports what it needs, so
+``statusgen --help`` and ``statusgen update`` start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import incidents, internal, site, templates, validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="statusgen")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Run in this status repository instead of the current directory.",
+)
+@click.option("--now", "now_text", metavar="ISO", help="Pin the current time (also: SOURCE_DATE_EPOCH).")
+@click.pass_context
+def main(ctx, directory, now_text):
+    """Declare, update and publish incidents kept as YAML files in git.
+
+    \b
+    Example, mid-incident:
+      statusgen new --template high-latency --severity SEV2 --component api=degraded
+      statusgen update latency --stage identified
+      statusgen resolve latency --commit
+    """
+    from ..config import CONFIG_FILE
+
+    ctx.ensure_object(dict)
+    ctx.obj["directory"] = directory or Path.cwd()
+    ctx.obj["now_text"] = now_text
+    start = ctx.obj["directory"].resolve()
+    # Commands read obj["root"]; when there is no repository, _root() explains that.
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            ctx.obj["root"] = candidate
+            break
+
+
+for _module in (incidents, validate, templates, site, internal):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)

@@ -1,0 +1,59 @@
+"""``statusgen templates``: list and show the message templates."""
+
+from __future__ import annotations
+
+import click
+
+from .context import get_config
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def templates(ctx):
+    """List the message templates: built-in ones and the team's own.
+
+    \b
+    Examples:
+      statusgen templates
+      statusgen templates show high-latency
+    """
+    if ctx.invoked_subcommand:
+        return
+    from ..templates import load_templates
+
+    found, problems = load_templates(get_config(ctx))
+    for problem in problems:
+        click.echo(problem, err=True)
+    for template in found.values():
+        origin = "" if template.builtin else " (team)"
+        click.echo(f"{template.name:<24} {template.kind:<12} {template.description}{origin}")
+
+
+@templates.command(name="show")
+@click.argument("name")
+@click.pass_context
+def templates_show(ctx, name):
+    """Print the messages of template NAME, stage by stage.
+
+    \b
+    Example:
+      statusgen templates show full-outage
+    """
+    from ..templates import find, load_templates
+
+    found, _ = load_templates(get_config(ctx))
+    template = find(found, name)
+    click.echo(
+        click.style(template.name, bold=True)
+        + f": {template.title} ({template.kind}{', ' + template.severity if template.severity else ''})"
+    )
+    if template.description:
+        click.echo(template.description)
+    for stage, text in template.stages.items():
+        click.echo()
+        click.echo(click.style(stage, bold=True))
+        for line in text.splitlines():
+            click.echo(f"  {line}")
+
+
+COMMANDS = [templates]

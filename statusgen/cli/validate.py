@@ -1,0 +1,61 @@
+"""``statusgen validate``: check every incident, template and runbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .context import current_now, load_repo
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--alert-rules", "alert_rules", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Prometheus alerting rule files to check against the runbooks.",
+)  # fmt: skip
+@click.pass_context
+def validate(ctx, strict, alert_rules):
+    """Check every incident, template and runbook; print each problem as path:line: message.
+
+    Exits 1 when there are errors (or, with --strict, warnings).
+
+    \b
+    Example:
+      statusgen validate --strict
+    """
+    from ..templates import load_templates
+
+    repo, problems = load_repo(ctx)
+    problems = (
+        list(problems) + load_templates(repo.config)[1] + _internal_problems(repo.config, current_now(), alert_rules)
+    )
+    problems.sort(key=lambda p: (p.path, p.line, p.message))
+    for problem in problems:
+        click.echo(problem)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    summary = f"{len(repo.incidents)} incidents checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if errors or (strict and warnings):
+        failing = errors + (warnings if strict else 0)
+        click.echo(
+            f"{summary}. Aborted with {failing} problem{'s' * (failing != 1)}{' (--strict)' if strict and warnings else ''}.",
+            err=True,
+        )
+        ctx.exit(1)
+    click.echo(summary, err=True)
+
+
+def _internal_problems(config, now, alert_rules):
+    """Runbook checks (review dates, alert rules), when the internal site's module is present."""
+    try:
+        from ..internal.runbooks import check_runbooks
+    except ImportError:
+        if alert_rules:
+            raise click.UsageError("--alert-rules needs the internal site module (statusgen.internal)") from None
+        return []
+    return check_runbooks(config, now, alert_rules)
+
+
+COMMANDS = [validate]

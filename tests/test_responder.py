@@ -1,0 +1,211 @@
+"""The on-call responder's path through the CLI, on a copy of the example repository.
+
+Each test names the observation of issue #10 it covers ("seen N").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import write_repo
+
+from statusgen.cli import main
+from statusgen.config import load_config
+from statusgen.loader import read_incident
+
+NOW = "2026-11-22T16:00:00Z"
+
+
+def run(root: Path, *args: str, now: str = NOW, **kwargs):
+    return CliRunner().invoke(main, ["-C", str(root), "--now", now, *args], **kwargs)
+
+
+def ok(root: Path, *args: str, now: str = NOW, **kwargs):
+    result = run(root, *args, now=now, **kwargs)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def read(root: Path, path: str):
+    incident, problems = read_incident(root / path, (root / path).read_bytes(), load_config(root), path)
+    assert incident is not None, problems
+    return incident
+
+
+# seen 1: the id comes from what the responder typed, and the next command works.
+def test_new_id_comes_from_the_template_name_and_the_next_command_works(example_copy):
+    result = ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded")
+    assert result.stdout.splitlines()[0] == "incidents/2026/2026-11-22-high-latency.yaml"
+    assert "declared 2026-11-22-high-latency: Slower than normal response times" in result.stderr
+    assert "next: statusgen update high-latency --stage identified" in result.stderr
+    ok(example_copy, "update", "latency", "--stage", "identified", "--at", "2026-11-22T16:05:00Z")
+    assert read(example_copy, "incidents/2026/2026-11-22-high-latency.yaml").stage == "identified"
+
+
+def test_new_id_comes_from_the_given_title(example_copy):
+    result = ok(
+        example_copy, "new", "--template", "high-latency", "-t", "Slow ledger API", "-s", "SEV3", "-c", "api=degraded"
+    )
+    assert result.stdout.splitlines()[0] == "incidents/2026/2026-11-22-slow-ledger-api.yaml"
+
+
+# seen 2: stage typos and case get the list of stages and the closest one.
+def test_stage_typo_lists_the_stages_and_suggests(example_copy):
+    result = run(example_copy, "update", "sso-login", "--stage", "identifed")
+    assert result.exit_code == 2
+    assert (
+        "Error: Invalid value for --stage: 'identifed' is not one of: investigating, identified, monitoring, "
+        "resolved; did you mean 'identified'?"
+    ) in result.output
+    assert "template" not in result.output
+    ok(example_copy, "update", "sso-login", "--stage", "Monitoring")
+    assert read(example_copy, "incidents/2026/2026-11-22-sso-login-failures.yaml").stage == "monitoring"
+
+
+def test_component_status_and_severity_typos_suggest(example_copy):
+    result = run(example_copy, "update", "sso-login", "--stage", "monitoring", "-c", "auth=degradd")
+    assert result.exit_code == 2
+    assert "Invalid value for --component auth: 'degradd' is not one of: operational," in result.output
+    assert "did you mean 'degraded'?" in result.output
+    result = run(example_copy, "update", "sso-login", "--stage", "monitoring", "-s", "sev-1")
+    assert result.exit_code == 2
+    assert "'sev-1' is not one of: SEV1, SEV2, SEV3, SEV4; did you mean 'SEV1'?" in result.output
+    ok(example_copy, "update", "sso-login", "--stage", "monitoring", "-s", "sev1", "-c", "auth=Partial")
+    incident = read(example_copy, "incidents/2026/2026-11-22-sso-login-failures.yaml")
+    assert incident.severity == "SEV1" and incident.current_components()["auth"] == "partial_outage"
+
+
+# seen 3: a mistyped id suggests the closest ids and titles.
+def test_mistyped_id_suggests_the_closest(example_copy):
+    result = run(example_copy, "update", "webhok-delay", "--stage", "identified")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no incident 'webhok-delay'; did you mean 2026-11-22-webhook-delays "
+        "('Delayed webhook deliveries', investigating) or 2026-09-29-webhook-backlog "
+        "('Delayed webhook deliveries', resolved)? (`statusgen list` shows the ids)\n"
+    )
+    result = run(example_copy, "show", "single sign-in")
+    assert result.exit_code == 1
+    assert "did you mean 2026-11-22-sso-login-failures ('Single sign-on failing for some customers'" in result.output
+
+
+# seen 4: one active match wins over old resolved ones; titles match too; postmortem takes parts.
+def test_partial_id_prefers_the_one_active_incident(example_copy):
+    # "webhook" is in the active 2026-11-22-webhook-delays and the resolved 2026-09-29-webhook-backlog.
+    ok(example_copy, "update", "webhook", "--stage", "identified")
+    assert read(example_copy, "incidents/2026/2026-11-22-webhook-delays.yaml").stage == "identified"
+    # A part of the title, any case.
+    result = ok(example_copy, "show", "SINGLE SIGN-ON")
+    assert "(2026-11-22-sso-login-failures)" in result.output
+
+
+def test_partial_id_among_resolved_ones_lists_them(example_copy):
+    result = run(example_copy, "show", "checkout")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: 'checkout' matches 4 incidents: 2026-11-12-checkout-outage ")
+    assert "give more of the id, or the full id" in result.output
+
+
+def test_postmortem_takes_a_partial_id(example_copy):
+    result = ok(example_copy, "postmortem", "checkout-outage")
+    assert "Created incidents/2026/2026-11-12-checkout-outage.postmortem.md" in result.output
+    result = run(example_copy, "postmortem", "chekout-outage")
+    assert result.exit_code == 1 and "did you mean 2026-11-12-checkout-outage (" in result.output
+
+
+def test_lookup_on_an_empty_repository(tmp_path):
+    root = write_repo(tmp_path, {})
+    result = run(root, "update", "api", "--stage", "identified")
+    assert result.exit_code == 1
+    assert result.output == "Error: no incident 'api': there are no incidents yet; `statusgen new` declares one\n"
+
+
+def messages(root: Path, path: str) -> list[str]:
+    return [" ".join(u.message.split()) for u in read(root, path).updates]
+
+
+LATENCY = "incidents/2026/2026-11-22-high-latency.yaml"
+
+
+# seen 5: messages describe each component by its actual status.
+def test_messages_word_each_status_and_never_overclaim(example_copy):
+    ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded", "-c", "checkout=partial")
+    ok(
+        example_copy,
+        "update",
+        "latency",
+        "--stage",
+        "monitoring",
+        "-c",
+        "api=operational",
+        "--at",
+        "2026-11-22T16:20:00Z",
+    )
+    ok(example_copy, "resolve", "latency", "--at", "2026-11-22T16:50:00Z")
+    opening, monitoring, resolved = messages(example_copy, LATENCY)
+    assert "Checkout is partly unavailable and Public API is slower than usual" in opening
+    assert "Checkout" not in opening.split("slower")[0].split("partly")[1]
+    assert "Checkout is partly unavailable and Public API is working normally" in monitoring
+    assert "back to normal" not in monitoring
+    assert "Checkout was partly unavailable and Public API was slower than usual" in resolved
+    assert "As of 16:50 UTC on 22 Nov, Public API and Checkout are working normally." in resolved
+    incident = read(example_copy, LATENCY)
+    assert dict(incident.updates[-1].components) == {"api": "operational", "checkout": "operational"}
+
+
+def test_major_outage_is_worded_as_unavailable(example_copy):
+    ok(example_copy, "new", "-t", "Checkout down", "-s", "SEV1", "-c", "checkout=major", "-c", "webhooks=degraded")
+    (opening,) = messages(example_copy, "incidents/2026/2026-11-22-checkout-down.yaml")
+    assert "Checkout is unavailable and Webhooks is slower than usual" in opening
+
+
+def test_resolve_can_leave_a_component_down_and_validate_warns(example_copy):
+    ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded", "-c", "checkout=partial")
+    result = ok(example_copy, "resolve", "latency", "-c", "checkout=partial", "--at", "2026-11-22T16:30:00Z")
+    assert "warning: checkout is left partial outage" in result.stderr
+    resolved = messages(example_copy, LATENCY)[-1]
+    assert "Checkout is partly unavailable and Public API is working normally" in resolved
+    assert "everything" not in resolved.lower()
+    result = ok(example_copy, "validate")
+    assert (
+        "incidents/2026/2026-11-22-high-latency.yaml:21: warning: the incident is resolved but this update leaves "
+        "'checkout' partial_outage" in result.output
+    )
+
+
+def test_a_team_template_without_status_wording_gets_the_truth_appended(example_copy):
+    (example_copy / "templates").mkdir(exist_ok=True)
+    (example_copy / "templates/rosy.yaml").write_text(
+        "title: Rosy\nstages:\n  investigating: Looking.\n  identified: Found.\n"
+        "  monitoring: All is well again.\n  resolved: All is well.\n"
+    )
+    ok(example_copy, "new", "--template", "rosy", "-s", "SEV3", "-c", "api=degraded", "-c", "search=partial")
+    ok(example_copy, "update", "rosy", "--stage", "monitoring", "-c", "api=ok", "--at", "2026-11-22T16:10:00Z")
+    monitoring = messages(example_copy, "incidents/2026/2026-11-22-rosy.yaml")[-1]
+    assert monitoring == "All is well again. Search is still partly unavailable; we are working on it."
+
+
+# seen 6: repeating a stage posts the follow-up, not the opening again.
+def test_repeated_stage_posts_a_follow_up(example_copy):
+    ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded")
+    ok(example_copy, "update", "latency", "--stage", "investigating", "--at", "2026-11-22T16:30:00Z")
+    opening, follow_up = messages(example_copy, LATENCY)
+    assert follow_up != opening
+    assert follow_up == (
+        "We are still investigating: Public API is slower than usual. We will post an update by 17:00 UTC on 22 Nov."
+    )
+
+
+def test_a_template_can_write_its_own_follow_up(example_copy):
+    (example_copy / "templates").mkdir(exist_ok=True)
+    (example_copy / "templates/ours.yaml").write_text(
+        "title: Ours\nstages:\n  investigating: First look at {components}.\n  identified: x\n  monitoring: x\n"
+        "  resolved: x\nfollow_up:\n  investigating: Still digging; {impact}.\n"
+    )
+    ok(example_copy, "new", "--template", "ours", "-s", "SEV3", "-c", "api=partial")
+    ok(example_copy, "update", "ours", "--stage", "investigating", "--at", "2026-11-22T16:30:00Z")
+    assert messages(example_copy, "incidents/2026/2026-11-22-ours.yaml") == [
+        "First look at Public API.",
+        "Still digging; Public API is partly unavailable.",
+    ]
