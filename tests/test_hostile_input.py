@@ -329,3 +329,39 @@ def test_accented_titles_give_readable_ids(small_repo, title, slug):
     result = run(small_repo, "new", "-t", title, "-s", "SEV3", "-c", "api=degraded_performance", "-m", "Looking.")
     assert result.exit_code == 0, result.output
     assert Path(result.output.strip().splitlines()[0]).stem.endswith(f"-{slug}")
+
+
+# -- 4/5/13. the same rule for what is typed on the command line ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,option",
+    [
+        (["new", "-t", "API \x1b]0;x\x07 down", "-s", "SEV3", "-c", "api=degraded_performance", "-m", "x"], "-t"),
+        (["update", "api-errors", "--stage", "monitoring", "-m", "pasted\u2028text"], "-m"),
+        (["update", "api-errors", "--stage", "monitoring", "--message=bare\rreturn"], "--message"),
+        (["update", "api-errors", "--stage", "monitoring", "-m", "ok", "--note", "nel\x85here"], "--note"),
+        (["new", "-t", "A\ufffe", "-s", "SEV3", "-c", "api=degraded_performance", "-m", "x"], "-t"),
+    ],
+    ids=["esc-title", "line-separator", "bare-cr", "nel-note", "non-character"],
+)
+def test_control_characters_typed_on_the_command_line_are_refused_naming_the_option(tmp_path, args, option):
+    root = write_repo(tmp_path / "r", {INCIDENT_PATH: INCIDENT.replace("    stage: resolved", "    stage: monitoring")})
+    before = tree(root)
+    result = run(root, *args)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': contains U+" in result.output
+    assert "expected printable text" in result.output
+    assert tree(root) == before  # nothing written
+
+
+def test_an_incident_written_by_the_cli_stays_editable(tmp_path):
+    """Before the rule, U+2028 in -m wrote a file every later update failed to rewrite."""
+    root = write_repo(tmp_path / "r", {})
+    result = run(root, "new", "-t", "API slow", "-s", "SEV3", "-c", "api=degraded_performance", "-m", "a\u2029b")
+    assert result.exit_code == 2
+    assert not (root / "incidents").exists()
+    result = run(root, "new", "-t", "API slow", "-s", "SEV3", "-c", "api=degraded_performance", "-m", "first")
+    stem = Path(result.output.strip().splitlines()[0]).stem
+    assert run(root, "update", stem, "--stage", "identified", "-m", "second").exit_code == 0
+    assert run(root, "resolve", stem, "-m", "done").exit_code == 0

@@ -13,7 +13,29 @@ import click
 from . import incidents, internal, site, templates, validate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CheckedGroup(click.Group):
+    """The top-level group: before any command runs, every argument passes the text rule
+    (statusgen.text), so a control character typed or pasted into -t, -m or --note is refused
+    with the option named, instead of surfacing later as a line of a rewritten file."""
+
+    def parse_args(self, ctx, args):
+        from ..text import text_problem
+
+        for index, arg in enumerate(args):
+            problem = text_problem(arg)
+            if problem is None:
+                continue
+            if arg.startswith("-") and "=" in arg:
+                hint = arg.split("=", 1)[0]
+            elif index and args[index - 1].startswith("-"):
+                hint = args[index - 1]
+            else:
+                hint = f"argument {index + 1}"
+            raise click.BadParameter(problem[1], ctx=ctx, param_hint=f"'{hint}'")
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=CheckedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="statusgen")
 @click.option(
     "-C",
