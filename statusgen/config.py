@@ -94,6 +94,13 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     for name in (*PATH_OPTIONS, *TEXT_OPTIONS):
         if name in options:
             values[name] = check.text(options[name][1], name, allow_empty=True)
+    # URLs printed into links and feeds: only web (and mail) schemes, never javascript: or data:.
+    if values.get("support_url") and not values["support_url"].lower().startswith(("https://", "http://", "mailto:")):
+        check.error(options["support_url"][1], "support_url must start with https://, http:// or mailto:")
+    if site_url and not site_url.lower().startswith(("https://", "http://")):
+        check.error(
+            top["site_url"][1], "site_url must start with https:// or http://, like https://status.example.com/"
+        )
     extra = dict(SITE_OPTIONS)
     for name, default in SITE_OPTIONS.items():
         if name not in options:

@@ -103,8 +103,10 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if site not in SITES:
             raise PluginError(f"statusgen: site '{site}' is not one of: {', '.join(SITES)}")
         repo, now = self.repo, self.now
+        root = Path(config.config_file_path).parent.resolve()
         if repo is None:
-            repo, now = self._load(Path(config.config_file_path).parent, now)
+            repo, now = self._load(root, now)
+        _check_site_dir(root, repo.config, config.site_dir, site)
         if site == "internal":
             from .internal.site import InternalSite as Site  # lazily: only the internal build needs it
         else:
@@ -173,3 +175,16 @@ def _add_packaged_theme(config) -> None:
         return
     position = 1 if config.theme.custom_dir and dirs and dirs[0] == config.theme.custom_dir else 0
     dirs.insert(position, theme)
+
+
+def _check_site_dir(root: Path, statusgen_config, site_dir: str, site: str) -> None:
+    """mkdocs empties site_dir before it builds: refuse one that holds the repository or its
+    sources (plain `mkdocs build` with `site_dir: incidents` would delete every incident)."""
+    from .build import check_targets
+    from .errors import StatusgenError
+
+    try:
+        shown = os.path.relpath(site_dir, root) if Path(site_dir).is_relative_to(root) else site_dir
+        check_targets(root, statusgen_config, {site: (Path(site_dir), f"site_dir: '{shown}'")})
+    except StatusgenError as exc:
+        raise PluginError(f"statusgen: {exc.message}") from None

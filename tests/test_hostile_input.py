@@ -365,3 +365,34 @@ def test_an_incident_written_by_the_cli_stays_editable(tmp_path):
     stem = Path(result.output.strip().splitlines()[0]).stem
     assert run(root, "update", stem, "--stage", "identified", "-m", "second").exit_code == 0
     assert run(root, "resolve", stem, "-m", "done").exit_code == 0
+
+
+def test_a_plain_mkdocs_build_cannot_empty_a_source_folder(tmp_path, caplog):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    config = SMALL_CONFIG.replace("site_url:", "site_dir: incidents\nsite_url:")
+    root = write_repo(tmp_path / "r", {INCIDENT_PATH: INCIDENT, "docs/index.md": "# Docs\n"}, config=config)
+    before = tree(root)
+    with pytest.raises((PluginError, Abort)):
+        build(load_config(str(root / "mkdocs.yml")))
+    assert "site_dir: 'incidents' is inside the source folder 'incidents'" in caplog.text
+    assert tree(root) == before
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        (
+            "      company: Acme\n",
+            "      company: Acme\n      support_url: javascript:alert(1)\n",
+            "support_url must start",
+        ),
+        ("site_url: https://status.acme.test/", "site_url: 'javascript:alert(1)//'", "site_url must start"),
+    ],
+)
+def test_urls_in_the_config_must_be_web_urls(tmp_path, old, new, message):
+    root = write_repo(tmp_path / "r", {}, config=SMALL_CONFIG.replace(old, new))
+    result = run(root, "validate")
+    assert result.exit_code == 1 and message in result.output
