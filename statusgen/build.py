@@ -76,10 +76,11 @@ def build_sites(
     return result
 
 
-def check_targets(root: Path, config, targets: dict[str, tuple[Path, str]]) -> None:
+def check_targets(root: Path, config, targets: dict[str, tuple[Path, str]], *, owned_only: bool = True) -> None:
     """Refuse any output directory a build could hurt: the repository, a folder that holds
-    it, one inside a source folder, a file, a link, or a non-empty directory that holds no
-    marker of an earlier statusgen build. Raises StatusgenError listing every refusal."""
+    it, one inside a source folder, a file, a link, or (with ``owned_only``) a non-empty
+    directory that holds no marker of an earlier statusgen build. Raises StatusgenError
+    listing every refusal."""
     sources = {
         config.incidents_dir, config.runbooks_dir, config.templates_dir, "docs", "overrides", ".git", ".github",
     }  # fmt: skip
@@ -105,7 +106,7 @@ def check_targets(root: Path, config, targets: dict[str, tuple[Path, str]]) -> N
             continue
         if real.exists() and not real.is_dir():
             refusals.append(f"{shown} is a file; expected a directory")
-        elif real.is_dir() and any(real.iterdir()) and not (real / MARKER).is_file():
+        elif owned_only and real.is_dir() and any(real.iterdir()) and not (real / MARKER).is_file():
             refusals.append(
                 f"{shown} is a non-empty directory that statusgen did not build (no {MARKER} in it); "
                 "expected a new or empty directory, or one an earlier build wrote. Move its contents away first"

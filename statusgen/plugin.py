@@ -179,12 +179,14 @@ def _add_packaged_theme(config) -> None:
 
 def _check_site_dir(root: Path, statusgen_config, site_dir: str, site: str) -> None:
     """mkdocs empties site_dir before it builds: refuse one that holds the repository or its
-    sources (plain `mkdocs build` with `site_dir: incidents` would delete every incident)."""
+    sources (plain `mkdocs build` with `site_dir: incidents` would delete every incident).
+    Whether the directory is mkdocs' own (serve's temporary one, a site/ from before) is
+    mkdocs' business: `statusgen build` checks that itself, with its marker."""
     from .build import check_targets
     from .errors import StatusgenError
 
     try:
         shown = os.path.relpath(site_dir, root) if Path(site_dir).is_relative_to(root) else site_dir
-        check_targets(root, statusgen_config, {site: (Path(site_dir), f"site_dir: '{shown}'")})
+        check_targets(root, statusgen_config, {site: (Path(site_dir), f"site_dir: '{shown}'")}, owned_only=False)
     except StatusgenError as exc:
         raise PluginError(f"statusgen: {exc.message}") from None
