@@ -396,3 +396,13 @@ def test_urls_in_the_config_must_be_web_urls(tmp_path, old, new, message):
     root = write_repo(tmp_path / "r", {}, config=SMALL_CONFIG.replace(old, new))
     result = run(root, "validate")
     assert result.exit_code == 1 and message in result.output
+
+
+def test_list_and_show_never_print_terminal_sequences_from_files(tmp_path):
+    """A title that would set the terminal's title (OSC 0) or write its clipboard (OSC 52)."""
+    hostile = INCIDENT.replace("title: API errors", 'title: "API \\e]0;owned\\a \\e]52;c;cm0gLXJmIH4=\\a errors"')
+    root = write_repo(tmp_path / "r", {INCIDENT_PATH: hostile})
+    for args in (["list"], ["show", STEM], ["validate"]):
+        result = run(root, *args)
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+    assert "title contains U+001B (ESC)" in run(root, "validate").output
