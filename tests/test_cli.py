@@ -230,7 +230,7 @@ def test_mistyped_id_suggests_the_closest(small_repo):
 def test_ambiguous_part_of_an_id(tmp_path):
     root = write_repo(tmp_path, {})
     for at in ("2026-11-21T10:00:00Z", "2026-11-22T10:00:00Z"):
-        ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", at)
+        ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", at, "--force")
     result = run(root, "show", "api")
     assert result.exit_code == 1
     assert result.output == (
@@ -255,6 +255,7 @@ def test_slug_clash_gets_a_suffix_never_an_overwrite(tmp_path):
             f"number {n}",
             "--at",
             "2026-11-22T10:00:00Z",
+            "--force",
         ).stdout.strip()
         for n in range(3)
     ]

@@ -209,3 +209,62 @@ def test_a_template_can_write_its_own_follow_up(example_copy):
         "First look at Public API.",
         "Still digging; Public API is partly unavailable.",
     ]
+
+
+# seen 7: declaring is deliberate.
+def test_new_without_arguments_is_a_usage_error_without_a_terminal(example_copy):
+    result = run(example_copy, "new")
+    assert result.exit_code == 2
+    assert (
+        "Error: declaring an incident needs --title TEXT (or --template NAME), --severity (SEV1|SEV2|SEV3|SEV4), "
+        "--component ID=STATUS; give them as options (on a terminal statusgen asks for them)"
+    ) in result.output
+    result = run(example_copy, "new", "--template", "high-latency")
+    assert result.exit_code == 2
+    assert "needs --severity (SEV1|SEV2|SEV3|SEV4), --component ID=STATUS;" in result.output
+    assert not list((example_copy / "incidents/2026").glob("2026-11-22-high-*"))
+
+
+def test_new_on_a_terminal_asks_for_what_is_missing(example_copy):
+    import sys
+
+    import pexpect
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "statusgen", "-C", str(example_copy), "--now", NOW, "new"], encoding="utf-8", timeout=30
+    )
+    child.expect_exact("Title (customers see it): ")
+    child.sendline("Ledger sync stalled")
+    child.expect_exact("SEV1  Critical: Customers cannot use a core service.")
+    child.expect_exact("Severity (SEV1, SEV2, SEV3, SEV4): ")
+    child.sendline("sve2")
+    child.expect_exact("Error: 'sve2' is not one of: SEV1, SEV2, SEV3, SEV4; did you mean 'SEV2'?")
+    child.sendline("sev2")
+    child.expect_exact("components: api, dashboard, auth, checkout, payouts, webhooks, reporting, search")
+    child.expect_exact("Affected components, as ID=STATUS separated by spaces: ")
+    child.sendline("reportng=degraded")
+    child.expect_exact("unknown component 'reportng' (did you mean 'reporting'?)")
+    child.sendline("reporting=degraded payouts=partial")
+    child.expect_exact("next: statusgen update ledger-sync-stalled --stage identified")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    incident = read(example_copy, "incidents/2026/2026-11-22-ledger-sync-stalled.yaml")
+    assert (incident.title, incident.severity) == ("Ledger sync stalled", "SEV2")
+    assert dict(incident.components) == {"reporting": "degraded_performance", "payouts": "partial_outage"}
+
+
+def test_a_similar_active_title_needs_force(example_copy):
+    # 2026-11-22-webhook-delays is active with the title "Delayed webhook deliveries".
+    result = run(example_copy, "new", "-t", "Delayed Webhook deliveries", "-s", "SEV3", "-c", "webhooks=degraded")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: an active incident has a similar title: 2026-11-22-webhook-delays ('Delayed webhook deliveries', "
+        "investigating). Update it instead (`statusgen update webhook-delays --stage ...`), or pass --force to "
+        "declare a second incident\n"
+    )
+    assert not (example_copy / "incidents/2026/2026-11-22-delayed-webhook-deliveries.yaml").exists()
+    ok(example_copy, "new", "-t", "Delayed webhook deliveries", "-s", "SEV3", "-c", "webhooks=degraded", "--force")
+    assert (example_copy / "incidents/2026/2026-11-22-delayed-webhook-deliveries.yaml").is_file()
+    # A resolved incident with the same title is no reason to refuse.
+    ok(example_copy, "new", "-t", "Checkout unavailable", "-s", "SEV1", "-c", "checkout=major")

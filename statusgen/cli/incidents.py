@@ -160,11 +160,16 @@ def _with(options):
 @click.option("--end", "end_text", metavar="ISO", help="Maintenance window end.")
 @at_option
 @next_option
+@click.option("--force", is_flag=True, help="Declare even when an active incident has a similar title.")
 @commit_option
 @click.pass_context
 def new(ctx, title, severity, components, template_name, message, stage, impact_start, detected_at, acknowledged_at,
-        commander, note, maintenance, start_text, end_text, at_text, next_minutes, commit):  # fmt: skip
+        commander, note, maintenance, start_text, end_text, at_text, next_minutes, force, commit):  # fmt: skip
     """Declare an incident (or schedule a maintenance) and print the new file's path.
+
+    An incident needs a title (or --template), a severity and its components; on a terminal
+    statusgen asks for what is missing, elsewhere it is a usage error. A second active incident
+    with a similar title needs --force.
 
     \b
     Examples:
@@ -187,18 +192,19 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
         if template.kind != kind:
             raise StatusgenError(f"template '{template.name}' is for {template.kind}s; this is a {kind}")
+    asked = _ask_missing(
+        config, kind, title=title, severity=severity, components=components, template=template,
+        template_named=bool(template_name),
+    )  # fmt: skip
+    title, severity, components = asked["title"], asked["severity"], asked["components"]
     # The id comes from what the responder typed: their title, else the template's short name.
     slug_source = title or (template.name if template and template_name else None)
     title = title or (template.title if template else None)
-    if not title:
-        raise click.UsageError("give a title with --title")
-    severity = _severity(config, severity or (template.severity if template and kind == INCIDENT else None))
-    if kind == INCIDENT and not severity:
-        raise click.BadParameter(
-            f"an incident needs one of: {', '.join(s.id for s in config.severities)}", param_hint="--severity"
-        )
+    severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if maintenance else None)
     _check_components(config, parsed)
+    if kind == INCIDENT and not force:
+        _refuse_similar(config, title)
     scheduled = None
     if maintenance:
         if not (start_text and end_text):
@@ -241,6 +247,82 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
         _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _ask_missing(config, kind, *, title, severity, components, template, template_named):
+    """Title, severity and components, asked for on a terminal when missing; a usage error
+    naming every missing one otherwise. A template's title counts only when it was named."""
+    from ..model import INCIDENT
+
+    severities = [s.id for s in config.severities]
+    missing = []
+    if not title and not template_named:
+        missing.append("--title TEXT (or --template NAME)")
+    if kind == INCIDENT and not severity:
+        missing.append(f"--severity ({'|'.join(severities)})")
+    if not components:
+        missing.append("--component ID=STATUS")
+    if not missing:
+        return {"title": title, "severity": severity, "components": components}
+    if not _interactive():
+        raise click.UsageError(
+            f"declaring {'an incident' if kind == INCIDENT else 'a maintenance'} needs {', '.join(missing)}; "
+            "give them as options (on a terminal statusgen asks for them)"
+        )
+    if not title and not template_named:
+        title = click.prompt("Title (customers see it)", err=True).strip()
+    if kind == INCIDENT and not severity:
+        for s in config.severities:
+            click.echo(f"  {s.id}  {s.name}: {s.description}", err=True)
+        suggested = template.severity if template_named and template.severity in severities else None
+        severity = click.prompt(
+            f"Severity ({', '.join(severities)})",
+            default=suggested,
+            value_proc=lambda answer: pick(answer, severities, "severity"),
+            err=True,
+        )
+    if not components:
+        from ..model import COMPONENT_STATUSES
+
+        click.echo(f"  components: {', '.join(c.id for c in config.components)}", err=True)
+        click.echo(f"  statuses:   {', '.join(COMPONENT_STATUSES)} (or {', '.join(STATUS_ALIASES)})", err=True)
+        while True:
+            answer = click.prompt("Affected components, as ID=STATUS separated by spaces", err=True)
+            components = tuple(answer.split())
+            try:
+                _check_components(
+                    config, _components(components, default=None if kind == INCIDENT else "under_maintenance")
+                )
+                break
+            except click.ClickException as exc:
+                click.echo(f"Error: {exc.format_message()}", err=True)
+    return {"title": title, "severity": severity, "components": components}
+
+
+def _refuse_similar(config, title):
+    """A usage error when an active incident has a title like ``title`` (--force declares anyway)."""
+    import difflib
+
+    from ..errors import StatusgenError
+    from ..lookup import DATE_PREFIX, candidates
+
+    wanted = " ".join(title.lower().split())
+    for other in candidates(config):
+        if not other.active or not other.title:
+            continue
+        theirs = " ".join(other.title.lower().split())
+        if theirs == wanted or difflib.SequenceMatcher(None, wanted, theirs).ratio() >= 0.8:
+            raise StatusgenError(
+                f"an active incident has a similar title: {other.describe()}. Update it instead "
+                f"(`statusgen update {DATE_PREFIX.sub('', other.id)} --stage ...`), or pass --force to declare "
+                "a second incident"
+            )
 
 
 def _short_reference(config, path):
