@@ -133,6 +133,7 @@ def new_incident(
     commander: str = "",
     template: str = "",
     note: str = "",
+    next_update: datetime | None = None,
 ) -> Path:
     """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path.
 
@@ -170,7 +171,7 @@ def new_incident(
                 doc[name] = _time(milestones[name])
         if commander:
             doc["commander"] = commander
-        update = _update(at, stage, message, components, severity, note)
+        update = _update(at, stage, message, components, severity, note, next_update=next_update)
         doc["updates"] = CommentedSeq([update])
         doc.yaml_set_start_comment(
             f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
@@ -195,6 +196,7 @@ def add_update(
     backward: bool = False,
     reopened: bool = False,
     milestones: dict[str, datetime] | None = None,
+    next_update: datetime | None = None,
 ) -> Incident:
     """Append one update to the incident at ``path``; return the incident as written."""
     with locked(config):
@@ -217,14 +219,16 @@ def add_update(
         if severity and severity != incident.severity:
             doc["severity"] = severity
         _set_milestones(doc, milestones or {})
-        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened))
+        doc["updates"].append(
+            _update(at, stage, message, components, severity, note, backward, reopened, next_update)
+        )
         text = dump(doc, old_text)
         new = _check(config, path, text)
         write_atomic(path, text)
     return new
 
 
-def _update(at, stage, message, components, severity, note, backward=False, reopened=False):
+def _update(at, stage, message, components, severity, note, backward=False, reopened=False, next_update=None):
     from ruamel.yaml.comments import CommentedMap
 
     update = CommentedMap()
@@ -241,6 +245,8 @@ def _update(at, stage, message, components, severity, note, backward=False, reop
         update["internal_note"] = note
     if components:
         update["components"] = CommentedMap(components)
+    if next_update:
+        update["next_update"] = _time(next_update)
     return update
 
 

@@ -83,6 +83,10 @@ class PluginConfig(base.Config):
     severities = c.Type(list, default=[])
     postmortem_severities = c.Type(list, default=[])
     postmortem_due_hours = c.Type(int, default=48)
+    update_cadence = c.Type(dict, default={})
+    """Minutes between updates per severity (statusgen.cadence)."""
+    alertmanager = c.Type(dict, default={})
+    """How `statusgen new --from-alert` maps alerts (statusgen.alertmanager)."""
 
 
 class StatusgenPlugin(BasePlugin[PluginConfig]):

@@ -169,7 +169,7 @@ def test_resolve_can_leave_a_component_down_and_validate_warns(example_copy):
     assert "everything" not in resolved.lower()
     result = ok(example_copy, "validate")
     assert (
-        "incidents/2026/2026-11-22-high-latency.yaml:21: warning: the incident is resolved but this update leaves "
+        "incidents/2026/2026-11-22-high-latency.yaml:22: warning: the incident is resolved but this update leaves "
         "'checkout' partial_outage" in result.output
     )
 
@@ -193,7 +193,7 @@ def test_repeated_stage_posts_a_follow_up(example_copy):
     opening, follow_up = messages(example_copy, LATENCY)
     assert follow_up != opening
     assert follow_up == (
-        "We are still investigating: Public API is slower than usual. We will post an update by 17:00 UTC on 22 Nov."
+        "We are still investigating: Public API is slower than usual. We will post an update by 17:30 UTC on 22 Nov."
     )
 
 
@@ -268,3 +268,83 @@ def test_a_similar_active_title_needs_force(example_copy):
     assert (example_copy / "incidents/2026/2026-11-22-delayed-webhook-deliveries.yaml").is_file()
     # A resolved incident with the same title is no reason to refuse.
     ok(example_copy, "new", "-t", "Checkout unavailable", "-s", "SEV1", "-c", "checkout=major")
+
+
+# seen 10: the promised next update is tracked, and a missed one is flagged everywhere.
+def test_list_show_and_due_flag_a_missed_update(example_copy):
+    # 2026-11-22-sso-login-failures promised its next update by 15:45 UTC.
+    listed = ok(example_copy, "list", "--active", now="2026-11-22T15:59:00Z").stdout.splitlines()
+    assert listed[0].split() == ["ID", "SEV", "STAGE", "AGE", "TITLE"]
+    (sso,) = [line for line in listed if line.startswith("2026-11-22-sso-login-failures")]
+    assert sso.endswith("Single sign-on failing for some customers [update overdue by 14 min]")
+    assert not any("overdue" in line for line in listed if line is not sso)
+    shown = ok(example_copy, "show", "sso", now="2026-11-22T15:59:00Z").stdout
+    assert "UPDATE OVERDUE by 14 min (promised by 22 Nov 2026, 15:45 UTC)" in shown
+    result = run(example_copy, "due", now="2026-11-23T09:00:00Z")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "2026-11-22-sso-login-failures  SEV2  identified  update overdue by 17 h 15 min (promised by 15:45 UTC on "
+        "22 Nov): Single sign-on failing for some customers",
+        "2026-11-22-webhook-delays  SEV3  investigating  update overdue by 17 h (promised by 16:00 UTC on 22 Nov): "
+        "Delayed webhook deliveries",
+        "2026-11-22-report-exports-delayed  SEV4  monitoring  update overdue by 17 h (promised by 16:00 UTC on "
+        "22 Nov): Report exports delayed",
+    ]
+
+
+def test_due_lists_updates_due_soon_and_is_quiet_otherwise(example_copy):
+    result = run(example_copy, "due", "--within", "10", now="2026-11-22T15:40:00Z")
+    assert result.exit_code == 1
+    assert result.output == (
+        "2026-11-22-sso-login-failures  SEV2  identified  update due in 5 min (promised by 15:45 UTC on 22 Nov): "
+        "Single sign-on failing for some customers\n"
+    )
+    ok(example_copy, "update", "sso", "--stage", "identified", now="2026-11-22T15:41:00Z")
+    result = run(example_copy, "due", "--within", "10", now="2026-11-22T15:42:00Z")
+    assert (result.exit_code, result.output) == (0, "no updates due within 10 min\n")
+
+
+def test_the_cadence_fills_the_promise_and_can_be_configured(example_copy):
+    ok(example_copy, "new", "-t", "Payments down", "-s", "SEV1", "-c", "checkout=major")
+    path = "incidents/2026/2026-11-22-payments-down.yaml"
+    first = read(example_copy, path).updates[0]
+    assert first.next_update.isoformat() == "2026-11-22T16:30:00+00:00"
+    assert "We will post an update by 16:30 UTC on 22 Nov." in first.message
+    result = ok(example_copy, "update", "payments", "--stage", "identified", "--next", "15", now="2026-11-22T16:10:00Z")
+    assert "next update promised by 16:25 UTC on 22 Nov" in result.stdout
+    config = example_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      company: Ledgerline\n", "      company: Ledgerline\n      update_cadence: {SEV1: 20}\n"
+        )
+    )
+    ok(example_copy, "update", "payments", "--stage", "monitoring", now="2026-11-22T16:20:00Z")
+    assert read(example_copy, path).updates[-1].next_update.isoformat() == "2026-11-22T16:40:00+00:00"
+    ok(example_copy, "resolve", "payments", now="2026-11-22T16:30:00Z")
+    assert read(example_copy, path).updates[-1].next_update is None
+
+
+def test_a_bad_cadence_is_reported_with_its_line(example_copy):
+    config = example_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      company: Ledgerline\n", "      company: Ledgerline\n      update_cadence: {SEV7: 20, SEV1: 2}\n"
+        )
+    )
+    result = run(example_copy, "validate")
+    assert result.exit_code == 1
+    assert "mkdocs.yml:29: update_cadence names 'SEV7'; expected one of: SEV1, SEV2, SEV3, SEV4" in result.output
+    assert "mkdocs.yml:29: update_cadence of SEV1 is 2; expected whole minutes from 5 to 1440" in result.output
+
+
+def test_the_sites_never_present_a_past_promise_as_standing(example_copy):
+    ok(example_copy, "build", "--now", "2026-11-22T15:59:00Z")
+    page = (example_copy / "site/public/incidents/2026-11-22-sso-login-failures/index.html").read_text()
+    assert ('The next update was expected by <time datetime="2026-11-22T15:45:00Z" data-sg-local>') in page
+    assert "is 14 min late. The latest update below is still the most recent information." in page
+    home = (example_copy / "site/public/index.html").read_text()
+    assert home.count('class="sg-late"') == 1
+    internal = (example_copy / "site/internal/index.html").read_text()
+    assert "update overdue by 14 min" in internal
+    ok(example_copy, "build", "--now", "2026-11-22T15:44:00Z")
+    assert 'class="sg-late"' not in (example_copy / "site/public/index.html").read_text()

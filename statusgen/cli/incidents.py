@@ -88,7 +88,7 @@ def _commit(root: Path, path: Path, message: str) -> None:
     click.echo(f"committed: {message}", err=True)
 
 
-def _values(config, incident_like, at, next_minutes):
+def _values(config, incident_like, at, promise):
     from datetime import timedelta
 
     from ..templates import placeholder_values
@@ -103,7 +103,7 @@ def _values(config, incident_like, at, next_minutes):
         worst=incident_like.get("worst"),
         started=incident_like["started"],
         at=at,
-        next_update=timedelta(minutes=next_minutes),
+        next_update=(promise - at) if promise else timedelta(minutes=30),
         window=window,
     )
 
@@ -113,8 +113,8 @@ at_option = click.option(
     "--at", "at_text", metavar="ISO", help="Time of the update (default: now), e.g. 2026-11-22T14:36:00Z."
 )
 next_option = click.option(
-    "--next", "next_minutes", type=click.IntRange(5, 24 * 60), default=30, show_default=True,
-    help="Minutes until the next update that the message promises.",
+    "--next", "next_minutes", type=click.IntRange(5, 24 * 60), metavar="MINUTES",
+    help="Promise the next update in this many minutes (default: the severity's cadence, see `statusgen due`).",
 )  # fmt: skip
 milestone_options = [
     click.option("--detected", "detected_at", metavar="ISO", help="When the problem was detected."),
@@ -178,6 +178,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
       statusgen new --maintenance -t "Database upgrade" -c payouts -c reporting \\
           --start 2026-12-03T02:00:00Z --end 2026-12-03T03:30:00Z
     """
+    from ..cadence import next_promise
     from ..edit import new_incident
     from ..errors import StatusgenError
     from ..model import INCIDENT, MAINTENANCE
@@ -214,6 +215,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         raise click.UsageError("--start and --end are for --maintenance")
     impact = parse_when(ctx, impact_start, "--impact-start") if impact_start else at
     stage = _stage(kind, stage) if stage else ("scheduled" if maintenance else "investigating")
+    promise = next_promise(config, kind, stage, severity, at, scheduled, next_minutes)
     info = {
         "title": title,
         "components": parsed,
@@ -222,7 +224,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     }
     text = _message(
         config, text=message, template_name=template.name if template else None, stage=stage, kind=kind,
-        values=_values(config, info, at, next_minutes),
+        values=_values(config, info, at, promise),
     )  # fmt: skip
     path = new_incident(
         config,
@@ -240,6 +242,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         commander=commander or "",
         template=template.name if template and template_name else "",
         note=note or "",
+        next_update=promise,
     )
     click.echo(shown(path))
     reference = _short_reference(config, path)
@@ -341,11 +344,13 @@ def _short_reference(config, path):
 
 
 def _post(ctx, incident_ref, *, stage, message, template_name, components=(), severity=None, note="",
-          at_text=None, next_minutes=30, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
+          at_text=None, next_minutes=None, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
     """Shared body of update, resolve and reopen."""
+    from ..cadence import next_promise
     from ..edit import add_update
     from ..loader import read_incident
     from ..lookup import find_incident
+    from ..timeutil import human
 
     config = get_config(ctx)
     path = find_incident(config, incident_ref)
@@ -375,6 +380,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
     for cid, status in parsed.items():
         if STATUS_RANK[status] > STATUS_RANK.get(worst.get(cid, "operational"), 0):
             worst[cid] = status
+    promise = next_promise(config, current.kind, stage, severity or current.severity, at, window, next_minutes)
     info = {
         "title": current.title, "components": now_statuses, "worst": worst, "started": current.started_at,
         "scheduled": window,
@@ -383,7 +389,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         info["started"] = at
     text = _message(
         config, text=message, template_name=template_name or current.template or None, stage=stage,
-        kind=current.kind, values=_values(config, info, at, next_minutes),
+        kind=current.kind, values=_values(config, info, at, promise),
         follow_up=stage == current.stage and not reopened,
     )  # fmt: skip
     incident = add_update(
@@ -398,8 +404,10 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         backward=backward,
         reopened=reopened,
         milestones=milestones,
+        next_update=promise,
     )
-    click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates")
+    promised = f"; next update promised by {human(promise)}" if promise else ""
+    click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates{promised}")
     if incident.is_resolved:
         left = {cid: status for cid, status in incident.updates[-1].components.items() if status != "operational"}
         for cid, status in left.items():
@@ -515,24 +523,67 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
 
 @click.command(name="list")
 @click.option("--active", is_flag=True, help="Only open incidents and maintenance in progress.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 @click.pass_context
-def list_(ctx, active):
+def list_(ctx, active, as_json):
     """List incidents and maintenances, newest first.
 
+    Columns: id, severity, stage, age (time since impact began), title; drills are marked,
+    and an active incident whose promised update is late says by how much.
+
     \b
-    Example:
+    Examples:
       statusgen list --active
+      statusgen list --json
     """
-    from ..timeutil import human_long
+    from ..cadence import next_update_due, overdue_by
+    from ..timeutil import duration, iso
 
     repo, problems = load_repo(ctx)
+    now = current_now()
     rows = [i for i in repo.incidents if i.is_active or not active]
-    if not rows:
+    if as_json:
+        import json
+
+        def record(i):
+            due = next_update_due(i, repo.config) if i.is_active else None
+            late = overdue_by(i, repo.config, now) if i.is_active else None
+            return {
+                "id": i.id, "title": i.title, "kind": i.kind, "severity": i.severity, "stage": i.stage,
+                "active": i.is_active, "drill": i.drill, "started_at": iso(i.started_at),
+                "resolved_at": iso(i.resolved_at) if i.resolved_at else None,
+                "age_seconds": int(i.duration(now).total_seconds()) if not i.resolved_at else None,
+                "next_update_due": iso(due) if due else None,
+                "overdue_seconds": int(late.total_seconds()) if late else None,
+                "components": dict(i.current_components()),
+            }  # fmt: skip
+
+        click.echo(json.dumps([record(i) for i in rows], indent=2, ensure_ascii=False))
+    elif not rows:
         click.echo("no active incidents" if active else "no incidents")
-    for incident in rows:
-        severity = incident.severity or "-"
-        line = f"{incident.id:<44} {severity:<5} {incident.stage:<13} {human_long(incident.started_at):<24} {incident.title}"
-        click.echo(click.style(line, bold=incident.is_active))
+    else:
+        table = [("ID", "SEV", "STAGE", "AGE", "TITLE")]
+        notes = []
+        for incident in rows:
+            age = duration(now - incident.started_at) if now >= incident.started_at else "not started"
+            table.append((incident.id, incident.severity or "-", incident.stage, age, incident.title))
+            flags = ["DRILL"] if incident.drill else []
+            late = overdue_by(incident, repo.config, now) if incident.is_active else None
+            if late:
+                flags.append(f"update overdue by {duration(late)}")
+            notes.append(flags)
+        widths = [max(len(row[i]) for row in table) for i in range(4)]
+        for number, row in enumerate(table):
+            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
+            if number == 0:
+                click.echo(click.style(line, bold=True))
+                continue
+            flags = notes[number - 1]
+            incident = rows[number - 1]
+            click.echo(
+                click.style(line, bold=incident.is_active)
+                + "".join(" " + click.style(f"[{f}]", fg="red" if f != "DRILL" else "cyan") for f in flags)
+            )
     errors = sum(p.is_error for p in problems)
     if errors:
         click.echo(
@@ -550,6 +601,7 @@ def show(ctx, incident):
     Example:
       statusgen show api-latency
     """
+    from ..cadence import next_update_due, overdue_by
     from ..errors import ValidationError
     from ..loader import read_incident
     from ..lookup import find_incident
@@ -571,6 +623,17 @@ def show(ctx, incident):
     )
     if item.is_maintenance:
         click.echo(f"window    {human_long(item.scheduled_for)} to {human_long(item.scheduled_until)}")
+    if item.drill:
+        click.echo(click.style("drill     yes: left out of the public site and the metrics", fg="cyan"))
+    due = next_update_due(item, config)
+    if due:
+        late = overdue_by(item, config, now)
+        if late:
+            click.echo(
+                click.style(f"UPDATE OVERDUE by {duration(late)} (promised by {human_long(due)})", fg="red", bold=True)
+            )
+        else:
+            click.echo(f"next      update due by {human_long(due)}, in {duration(due - now)}")
     current = item.current_components()
     for cid, status in item.components.items():
         click.echo(f"component {names.get(cid, cid)}: {current.get(cid, status).replace('_', ' ')}")
@@ -604,4 +667,53 @@ def show(ctx, incident):
         click.echo()
 
 
-COMMANDS = [new, update, resolve, reopen, list_, show]
+@click.command()
+@click.option(
+    "--within",
+    "within_minutes",
+    type=click.IntRange(0, 24 * 60),
+    default=10,
+    show_default=True,
+    metavar="MINUTES",
+    help="Also list updates due within this many minutes.",
+)
+@click.pass_context
+def due(ctx, within_minutes):
+    """List active incidents whose next update is overdue or due soon; exit 1 if any.
+
+    The promise is the one the last update made (its next_update), else the severity's
+    cadence (update_cadence in mkdocs.yml; defaults SEV1 30 min, SEV2 1 h, SEV3 2 h,
+    SEV4 4 h). Run it from a scheduled CI job to nag the incident channel.
+
+    \b
+    Example:
+      statusgen due --within 15
+    """
+    from datetime import timedelta
+
+    from ..cadence import next_update_due
+    from ..timeutil import duration, human
+
+    repo, _ = load_repo(ctx)
+    now = current_now()
+    horizon = now + timedelta(minutes=within_minutes)
+    found = []
+    for incident in repo.incidents:
+        if not incident.is_active or incident.drill:
+            continue
+        deadline = next_update_due(incident, repo.config)
+        if deadline is not None and deadline <= horizon:
+            found.append((deadline, incident))
+    if not found:
+        click.echo(f"no updates due within {within_minutes} min")
+        return
+    for deadline, incident in sorted(found, key=lambda pair: pair[0]):
+        when = f"overdue by {duration(now - deadline)}" if deadline < now else f"due in {duration(deadline - now)}"
+        click.echo(
+            f"{incident.id}  {incident.severity or '-'}  {incident.stage}  update {when} "
+            f"(promised by {human(deadline)}): {incident.title}"
+        )
+    ctx.exit(1)
+
+
+COMMANDS = [new, update, resolve, reopen, list_, show, due]
