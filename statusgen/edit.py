@@ -219,9 +219,7 @@ def add_update(
         if severity and severity != incident.severity:
             doc["severity"] = severity
         _set_milestones(doc, milestones or {})
-        doc["updates"].append(
-            _update(at, stage, message, components, severity, note, backward, reopened, next_update)
-        )
+        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened, next_update))
         text = dump(doc, old_text)
         new = _check(config, path, text)
         write_atomic(path, text)

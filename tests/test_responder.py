@@ -5,6 +5,7 @@ Each test names the observation of issue #10 it covers ("seen N").
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -348,3 +349,40 @@ def test_the_sites_never_present_a_past_promise_as_standing(example_copy):
     assert "update overdue by 14 min" in internal
     ok(example_copy, "build", "--now", "2026-11-22T15:44:00Z")
     assert 'class="sg-late"' not in (example_copy / "site/public/index.html").read_text()
+
+
+# seen 9: list has a header, severity, stage, age, drills marked, --json; help summaries fit.
+def test_list_marks_drills_and_prints_json(example_copy):
+    ok(example_copy, "new", "-t", "Game day: failover", "-s", "SEV2", "-c", "search=major", "-m", "Drill.")
+    path = example_copy / "incidents/2026/2026-11-22-game-day-failover.yaml"
+    path.write_text(path.read_text().replace("kind: incident\n", "kind: incident\ndrill: true\n"))
+    listed = ok(example_copy, "list", now="2026-11-22T17:10:00Z").stdout.splitlines()
+    assert listed[0].split() == ["ID", "SEV", "STAGE", "AGE", "TITLE"]
+    (drill,) = [line for line in listed if "game-day" in line]
+    assert drill.split()[:6] == ["2026-11-22-game-day-failover", "SEV2", "investigating", "1", "h", "10"]
+    assert drill.endswith("Game day: failover [DRILL] [update overdue by 10 min]")
+    data = json.loads(ok(example_copy, "list", "--json", now="2026-11-22T17:10:00Z").stdout)
+    assert data[0] == {
+        "id": "2026-12-03-search-upgrade", "title": "Search infrastructure upgrade", "kind": "maintenance",
+        "severity": None, "stage": "scheduled", "active": False, "drill": False,
+        "started_at": "2026-12-03T02:00:00Z", "resolved_at": None, "age_seconds": 0, "next_update_due": None,
+        "overdue_seconds": None, "components": {"search": "operational"},
+    }  # fmt: skip
+    game = next(d for d in data if d["id"] == "2026-11-22-game-day-failover")
+    assert (game["drill"], game["overdue_seconds"], game["next_update_due"]) == (True, 600, "2026-11-22T17:00:00Z")
+    assert len(data) == 16 and [d["id"] for d in data] == sorted((d["id"] for d in data), reverse=True)
+
+
+def test_every_help_summary_fits_without_being_cut():
+    import click
+
+    def walk(group):
+        for command in group.commands.values():
+            yield command
+            if isinstance(command, click.Group):
+                yield from walk(command)
+
+    for command in walk(main):
+        summary = command.get_short_help_str(limit=45)
+        assert not summary.endswith("..."), (command.name, summary)
+        assert summary.endswith("."), (command.name, summary)

@@ -135,7 +135,7 @@ def _with(options):
     return decorate
 
 
-@click.command()
+@click.command(short_help="Declare an incident or schedule maintenance.")
 @click.option("--title", "-t", help="Public title (default: the template's).")
 @click.option("--severity", "-s", help="SEV1 (worst) .. SEV4 (default: the template's).")
 @click.option(
@@ -420,7 +420,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 
 
-@click.command()
+@click.command(short_help="Post an update to an incident.")
 @click.argument("incident")
 @click.option(
     "--stage",
@@ -466,7 +466,7 @@ def update(ctx, incident, stage, template_name, message, components, severity, n
     )  # fmt: skip
 
 
-@click.command()
+@click.command(short_help="Resolve an incident or complete maintenance.")
 @click.argument("incident")
 @click.option("--message", "-m", help="Your own message instead of the template's.")
 @click.option("--template", "template_name", metavar="NAME", help="Take the message from this template.")
@@ -496,7 +496,7 @@ def resolve(ctx, incident, message, template_name, note, mitigated_at, component
     )  # fmt: skip
 
 
-@click.command()
+@click.command(short_help="Reopen a resolved incident.")
 @click.argument("incident")
 @click.option("--message", "-m", help="Your own message instead of the template's.")
 @click.option(
@@ -521,7 +521,7 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
     )  # fmt: skip
 
 
-@click.command(name="list")
+@click.command(name="list", short_help="List incidents, newest first.")
 @click.option("--active", is_flag=True, help="Only open incidents and maintenance in progress.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 @click.pass_context
@@ -591,7 +591,7 @@ def list_(ctx, active, as_json):
         )
 
 
-@click.command()
+@click.command(short_help="Show an incident's timeline and notes.")
 @click.argument("incident")
 @click.pass_context
 def show(ctx, incident):
@@ -667,7 +667,7 @@ def show(ctx, incident):
         click.echo()
 
 
-@click.command()
+@click.command(short_help="List incidents whose update is due or late.")
 @click.option(
     "--within",
     "within_minutes",
