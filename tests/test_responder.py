@@ -370,7 +370,8 @@ def test_list_marks_drills_and_prints_json(example_copy):
     }  # fmt: skip
     game = next(d for d in data if d["id"] == "2026-11-22-game-day-failover")
     assert (game["drill"], game["overdue_seconds"], game["next_update_due"]) == (True, 600, "2026-11-22T17:00:00Z")
-    assert len(data) == 16 and [d["id"] for d in data] == sorted((d["id"] for d in data), reverse=True)
+    starts = [d["started_at"] for d in data]
+    assert len(data) == 16 and starts == sorted(starts, reverse=True), "newest first"
 
 
 def test_every_help_summary_fits_without_being_cut():
