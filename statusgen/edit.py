@@ -22,6 +22,7 @@ from .model import FINAL_STAGES, MAINTENANCE, STAGES, STATUS_RANK, Config, Incid
 from .timeutil import iso
 
 LOCK_NAME = ".statusgen.lock"
+LOCK_TIMEOUT = 30.0  # seconds to wait for another command's edit
 MILESTONES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at")
 
 
@@ -72,17 +73,23 @@ def dump(doc, like: str = "") -> str:
 
 @contextlib.contextmanager
 def locked(config: Config):
-    """Hold the repository's edit lock, so two commands never interleave a read and a write."""
-    import fcntl
+    """Hold the repository's edit lock, so two commands never interleave a read and a write.
+
+    filelock picks the operating system's lock (fcntl on Unix, msvcrt on Windows, a lock file
+    where neither exists), so this works wherever Python runs."""
+    from filelock import FileLock, Timeout
 
     directory = config.incidents_path
     directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / LOCK_NAME, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
+    path = directory / LOCK_NAME
+    try:
+        with FileLock(str(path), timeout=LOCK_TIMEOUT):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except Timeout:
+        raise StatusgenError(
+            f"{display_path(path, config.root)}: another statusgen command has held the edit lock for "
+            f"{LOCK_TIMEOUT:g} s; nothing was changed. Try again when it has finished"
+        ) from None
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -387,3 +387,62 @@ def test_every_help_summary_fits_without_being_cut():
         summary = command.get_short_help_str(limit=45)
         assert not summary.endswith("..."), (command.name, summary)
         assert summary.endswith("."), (command.name, summary)
+
+
+# Portable locking: filelock, not fcntl.
+def test_the_edit_lock_works_without_fcntl(tmp_path):
+    """Processes on a Python without fcntl (as on Windows) still never lose an update."""
+    import subprocess
+    import sys
+
+    root = write_repo(tmp_path, {})
+    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
+    (root / "incidents/.statusgen.lock").unlink()  # as in a fresh checkout on that machine
+    code = "import sys; sys.modules['fcntl'] = None; from statusgen.cli import main; main()"
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                "-C",
+                str(root),
+                "update",
+                "api-errors",
+                "--stage",
+                "identified",
+                "-m",
+                f"update {n}",
+                "--at",
+                "2026-11-22T11:00:00Z",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for n in range(6)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outputs
+    incident = read(root, "incidents/2026/2026-11-22-api-errors.yaml")
+    assert sorted(u.message for u in incident.updates[1:]) == [f"update {n}" for n in range(6)]
+
+
+def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    from statusgen import edit
+
+    root = write_repo(tmp_path, {})
+    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x")
+    path = root / "incidents/2026/2026-11-22-api-errors.yaml"
+    before = path.read_bytes()
+    monkeypatch.setattr(edit, "LOCK_TIMEOUT", 0.2)
+    with FileLock(str(root / "incidents" / edit.LOCK_NAME)):
+        result = run(root, "update", "api", "--stage", "identified", "-m", "y")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: incidents/.statusgen.lock: another statusgen command has held the edit lock for 0.2 s; "
+        "nothing was changed. Try again when it has finished\n"
+    )
+    assert path.read_bytes() == before
