@@ -46,6 +46,8 @@ OPTIONS = (
     "severities",
     "postmortem_severities",
     "postmortem_due_hours",
+    "update_cadence",
+    "alertmanager",
 )
 
 
@@ -131,6 +133,8 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     if "postmortem_due_hours" in options:
         hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
         values["postmortem_due_hours"] = int(hours or 48)
+    if "update_cadence" in options:
+        values["update_cadence"] = _cadence(check, options["update_cadence"][1], [s.id for s in severities])
     values = {k: v for k, v in values.items() if v is not None}
     return Config(
         root=root,
@@ -248,6 +252,23 @@ def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
         if severity_id:
             severities.append(Severity(severity_id, name or severity_id, rank, impact or "minor", description or ""))
     return tuple(severities) or DEFAULT_SEVERITIES
+
+
+def _cadence(check: FileCheck, node, severity_ids) -> dict[str, int]:
+    """``update_cadence``: minutes between updates per severity, e.g. {SEV1: 30, SEV2: 60}."""
+    result = {}
+    for name, (key_node, value_node) in (check.mapping(node, "update_cadence") or {}).items():
+        if name not in severity_ids:
+            check.error(key_node, f"update_cadence names '{name}'; expected one of: {', '.join(severity_ids)}")
+            continue
+        minutes = check.number(value_node, f"update_cadence of {name}")
+        if minutes is None:
+            continue
+        if minutes != int(minutes) or not 5 <= minutes <= 24 * 60:
+            check.error(value_node, f"update_cadence of {name} is {minutes:g}; expected whole minutes from 5 to 1440")
+            continue
+        result[name] = int(minutes)
+    return result
 
 
 def _id(check: FileCheck, fields: dict, node, what: str) -> str | None:

@@ -23,6 +23,7 @@ from .text import slugify
 from .timeutil import iso
 
 LOCK_NAME = ".statusgen.lock"
+LOCK_TIMEOUT = 30.0  # seconds to wait for another command's edit
 MILESTONES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at")
 
 
@@ -73,17 +74,23 @@ def dump(doc, like: str = "") -> str:
 
 @contextlib.contextmanager
 def locked(config: Config):
-    """Hold the repository's edit lock, so two commands never interleave a read and a write."""
-    import fcntl
+    """Hold the repository's edit lock, so two commands never interleave a read and a write.
+
+    filelock picks the operating system's lock (fcntl on Unix, msvcrt on Windows, a lock file
+    where neither exists), so this works wherever Python runs."""
+    from filelock import FileLock, Timeout
 
     directory = config.incidents_path
     directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / LOCK_NAME, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
+    path = directory / LOCK_NAME
+    try:
+        with FileLock(str(path), timeout=LOCK_TIMEOUT):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except Timeout:
+        raise StatusgenError(
+            f"{display_path(path, config.root)}: another statusgen command has held the edit lock for "
+            f"{LOCK_TIMEOUT:g} s; nothing was changed. Try again when it has finished"
+        ) from None
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -125,6 +132,7 @@ def new_incident(
     commander: str = "",
     template: str = "",
     note: str = "",
+    next_update: datetime | None = None,
 ) -> Path:
     """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path.
 
@@ -162,7 +170,7 @@ def new_incident(
                 doc[name] = _time(milestones[name])
         if commander:
             doc["commander"] = commander
-        update = _update(at, stage, message, components, severity, note)
+        update = _update(at, stage, message, components, severity, note, next_update=next_update)
         doc["updates"] = CommentedSeq([update])
         doc.yaml_set_start_comment(
             f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
@@ -187,6 +195,7 @@ def add_update(
     backward: bool = False,
     reopened: bool = False,
     milestones: dict[str, datetime] | None = None,
+    next_update: datetime | None = None,
 ) -> Incident:
     """Append one update to the incident at ``path``; return the incident as written."""
     with locked(config):
@@ -209,14 +218,14 @@ def add_update(
         if severity and severity != incident.severity:
             doc["severity"] = severity
         _set_milestones(doc, milestones or {})
-        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened))
+        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened, next_update))
         text = dump(doc, old_text)
         new = _check(config, path, text)
         write_atomic(path, text)
     return new
 
 
-def _update(at, stage, message, components, severity, note, backward=False, reopened=False):
+def _update(at, stage, message, components, severity, note, backward=False, reopened=False, next_update=None):
     from ruamel.yaml.comments import CommentedMap
 
     update = CommentedMap()
@@ -233,6 +242,8 @@ def _update(at, stage, message, components, severity, note, backward=False, reop
         update["internal_note"] = note
     if components:
         update["components"] = CommentedMap(components)
+    if next_update:
+        update["next_update"] = _time(next_update)
     return update
 
 

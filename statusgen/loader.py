@@ -29,7 +29,7 @@ from .model import (
     Update,
     frozen_map,
 )
-from .timeutil import TimeError, parse_time
+from .timeutil import TimeError, iso, parse_time
 from .yamlnodes import FileCheck, line_of, suggest
 
 ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -40,7 +40,9 @@ INCIDENT_KEYS = (
     "id", "title", "kind", "severity", "template", "components", *TIME_FIELDS,
     "commander", "roles", "runbooks", "drill", "updates",
 )  # fmt: skip
-UPDATE_KEYS = ("at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened")
+UPDATE_KEYS = (
+    "at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened", "next_update",
+)  # fmt: skip
 
 
 def load_repository(root: Path, *, now: datetime, config: Config | None = None) -> tuple[Repository, list[Problem]]:
@@ -270,6 +272,13 @@ def _update(check: FileCheck, node, kind, component_ids, default_status, severit
     severity = check.choice(fields["severity"][1], "severity", severity_ids) if "severity" in fields else None
     backward = check.boolean(fields["backward"][1], "backward") if "backward" in fields else False
     reopened = check.boolean(fields["reopened"][1], "reopened") if "reopened" in fields else False
+    next_update = _time(check, fields["next_update"][1], "next_update") if "next_update" in fields else None
+    if next_update and at and next_update <= at:
+        check.error(
+            fields["next_update"][1],
+            f"next_update ({iso(next_update)}) is not after the update's time ({iso(at)}); "
+            "expected when the next update is promised",
+        )
     if any(p.is_error for p in check.problems[before:]):
         return None
     return Update(
@@ -281,6 +290,7 @@ def _update(check: FileCheck, node, kind, component_ids, default_status, severit
         severity=severity,
         backward=bool(backward),
         reopened=bool(reopened),
+        next_update=next_update,
         line=line_of(node),
     )
 

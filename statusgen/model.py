@@ -95,6 +95,7 @@ class Config:
     internal_dir: str = "site/internal"
     postmortem_severities: frozenset = frozenset({"SEV1", "SEV2"})
     postmortem_due_hours: int = 48
+    update_cadence: Mapping = field(default_factory=lambda: EMPTY)  # severity id -> minutes between updates
     extra: Mapping = field(default_factory=lambda: EMPTY)  # the rest of the plugin options, for the site builders
 
     def component(self, component_id: str) -> Component | None:
@@ -124,6 +125,7 @@ class Update:
     severity: str | None = None  # severity set at this update
     backward: bool = False  # an explicit move back to an earlier stage
     reopened: bool = False  # the update that reopened a resolved incident
+    next_update: datetime | None = None  # when this update promised the next one
     line: int = 0
 
 

@@ -84,6 +84,11 @@ class PluginConfig(base.Config):
     postmortem_severities = c.Type(list, default=[])
     postmortem_due_hours = c.Type(int, default=48)
     max_file_kb = c.Type(int, default=1024)
+    """Size limit of one incident, runbook or postmortem file, in KB."""
+    update_cadence = c.Type(dict, default={})
+    """Minutes between updates per severity (statusgen.cadence)."""
+    alertmanager = c.Type(dict, default={})
+    """How `statusgen new --from-alert` maps alerts (statusgen.alertmanager)."""
 
 
 class StatusgenPlugin(BasePlugin[PluginConfig]):

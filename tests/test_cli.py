@@ -44,7 +44,7 @@ def test_incident_lifecycle_keeps_hand_written_comments(tmp_path):
         "Since 14:20 UTC on 22 Nov, some of our services have been affected: Website is partly unavailable and API is slower than usual."
         in text
     )
-    assert "will post an update by 15:06 UTC on 22 Nov" in text
+    assert "will post an update by 16:36 UTC on 22 Nov" in text
     # A person edits the file by hand between commands.
     text = text.replace("title:", "# Keep: customer-facing title, agreed with support\ntitle:")
     text = text.replace(
@@ -185,7 +185,7 @@ def test_severity_downgrade_is_refused_with_every_reason(tmp_path):
     )
     assert result.exit_code == 1
     assert (
-        "incidents/2026/2026-11-22-api-errors.yaml:17: severity cannot go down from SEV2 to SEV4 while the incident is active; escalate only\n"
+        "incidents/2026/2026-11-22-api-errors.yaml:18: severity cannot go down from SEV2 to SEV4 while the incident is active; escalate only\n"
         in result.output
     )
     assert result.output.endswith(
@@ -230,7 +230,7 @@ def test_mistyped_id_suggests_the_closest(small_repo):
 def test_ambiguous_part_of_an_id(tmp_path):
     root = write_repo(tmp_path, {})
     for at in ("2026-11-21T10:00:00Z", "2026-11-22T10:00:00Z"):
-        ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", at)
+        ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", at, "--force")
     result = run(root, "show", "api")
     assert result.exit_code == 1
     assert result.output == (
@@ -255,6 +255,7 @@ def test_slug_clash_gets_a_suffix_never_an_overwrite(tmp_path):
             f"number {n}",
             "--at",
             "2026-11-22T10:00:00Z",
+            "--force",
         ).stdout.strip()
         for n in range(3)
     ]
@@ -304,8 +305,10 @@ def test_list_and_show(small_repo):
         "CANARY-x",
     )
     listed = ok(small_repo, "list").stdout.splitlines()
-    assert [line.split()[0] for line in listed] == ["2026-11-22-website-down", "2026-11-20-api-errors"]
-    assert ok(small_repo, "list", "--active").stdout.split()[:3] == ["2026-11-22-website-down", "SEV1", "investigating"]
+    assert [line.split()[0] for line in listed] == ["ID", "2026-11-22-website-down", "2026-11-20-api-errors"]
+    assert ok(small_repo, "list", "--active").stdout.splitlines()[1].split()[:3] == [
+        "2026-11-22-website-down", "SEV1", "investigating",
+    ]  # fmt: skip
     shown = ok(small_repo, "show", "website").stdout
     assert "Website down  (2026-11-22-website-down)" in shown
     assert "component Website: major outage" in shown

@@ -5,6 +5,7 @@ Each test names the observation of issue #10 it covers ("seen N").
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -169,7 +170,7 @@ def test_resolve_can_leave_a_component_down_and_validate_warns(example_copy):
     assert "everything" not in resolved.lower()
     result = ok(example_copy, "validate")
     assert (
-        "incidents/2026/2026-11-22-high-latency.yaml:21: warning: the incident is resolved but this update leaves "
+        "incidents/2026/2026-11-22-high-latency.yaml:22: warning: the incident is resolved but this update leaves "
         "'checkout' partial_outage" in result.output
     )
 
@@ -193,7 +194,7 @@ def test_repeated_stage_posts_a_follow_up(example_copy):
     opening, follow_up = messages(example_copy, LATENCY)
     assert follow_up != opening
     assert follow_up == (
-        "We are still investigating: Public API is slower than usual. We will post an update by 17:00 UTC on 22 Nov."
+        "We are still investigating: Public API is slower than usual. We will post an update by 17:30 UTC on 22 Nov."
     )
 
 
@@ -209,3 +210,239 @@ def test_a_template_can_write_its_own_follow_up(example_copy):
         "First look at Public API.",
         "Still digging; Public API is partly unavailable.",
     ]
+
+
+# seen 7: declaring is deliberate.
+def test_new_without_arguments_is_a_usage_error_without_a_terminal(example_copy):
+    result = run(example_copy, "new")
+    assert result.exit_code == 2
+    assert (
+        "Error: declaring an incident needs --title TEXT (or --template NAME), --severity (SEV1|SEV2|SEV3|SEV4), "
+        "--component ID=STATUS; give them as options (on a terminal statusgen asks for them)"
+    ) in result.output
+    result = run(example_copy, "new", "--template", "high-latency")
+    assert result.exit_code == 2
+    assert "needs --severity (SEV1|SEV2|SEV3|SEV4), --component ID=STATUS;" in result.output
+    assert not list((example_copy / "incidents/2026").glob("2026-11-22-high-*"))
+
+
+def test_new_on_a_terminal_asks_for_what_is_missing(example_copy):
+    import sys
+
+    import pexpect
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "statusgen", "-C", str(example_copy), "--now", NOW, "new"], encoding="utf-8", timeout=30
+    )
+    child.expect_exact("Title (customers see it): ")
+    child.sendline("Ledger sync stalled")
+    child.expect_exact("SEV1  Critical: Customers cannot use a core service.")
+    child.expect_exact("Severity (SEV1, SEV2, SEV3, SEV4): ")
+    child.sendline("sve2")
+    child.expect_exact("Error: 'sve2' is not one of: SEV1, SEV2, SEV3, SEV4; did you mean 'SEV2'?")
+    child.sendline("sev2")
+    child.expect_exact("components: api, dashboard, auth, checkout, payouts, webhooks, reporting, search")
+    child.expect_exact("Affected components, as ID=STATUS separated by spaces: ")
+    child.sendline("reportng=degraded")
+    child.expect_exact("unknown component 'reportng' (did you mean 'reporting'?)")
+    child.sendline("reporting=degraded payouts=partial")
+    child.expect_exact("next: statusgen update ledger-sync-stalled --stage identified")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    incident = read(example_copy, "incidents/2026/2026-11-22-ledger-sync-stalled.yaml")
+    assert (incident.title, incident.severity) == ("Ledger sync stalled", "SEV2")
+    assert dict(incident.components) == {"reporting": "degraded_performance", "payouts": "partial_outage"}
+
+
+def test_a_similar_active_title_needs_force(example_copy):
+    # 2026-11-22-webhook-delays is active with the title "Delayed webhook deliveries".
+    result = run(example_copy, "new", "-t", "Delayed Webhook deliveries", "-s", "SEV3", "-c", "webhooks=degraded")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: an active incident has a similar title: 2026-11-22-webhook-delays ('Delayed webhook deliveries', "
+        "investigating). Update it instead (`statusgen update webhook-delays --stage ...`), or pass --force to "
+        "declare a second incident\n"
+    )
+    assert not (example_copy / "incidents/2026/2026-11-22-delayed-webhook-deliveries.yaml").exists()
+    ok(example_copy, "new", "-t", "Delayed webhook deliveries", "-s", "SEV3", "-c", "webhooks=degraded", "--force")
+    assert (example_copy / "incidents/2026/2026-11-22-delayed-webhook-deliveries.yaml").is_file()
+    # A resolved incident with the same title is no reason to refuse.
+    ok(example_copy, "new", "-t", "Checkout unavailable", "-s", "SEV1", "-c", "checkout=major")
+
+
+# seen 10: the promised next update is tracked, and a missed one is flagged everywhere.
+def test_list_show_and_due_flag_a_missed_update(example_copy):
+    # 2026-11-22-sso-login-failures promised its next update by 15:45 UTC.
+    listed = ok(example_copy, "list", "--active", now="2026-11-22T15:59:00Z").stdout.splitlines()
+    assert listed[0].split() == ["ID", "SEV", "STAGE", "AGE", "TITLE"]
+    (sso,) = [line for line in listed if line.startswith("2026-11-22-sso-login-failures")]
+    assert sso.endswith("Single sign-on failing for some customers [update overdue by 14 min]")
+    assert not any("overdue" in line for line in listed if line is not sso)
+    shown = ok(example_copy, "show", "sso", now="2026-11-22T15:59:00Z").stdout
+    assert "UPDATE OVERDUE by 14 min (promised by 22 Nov 2026, 15:45 UTC)" in shown
+    result = run(example_copy, "due", now="2026-11-23T09:00:00Z")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "2026-11-22-sso-login-failures  SEV2  identified  update overdue by 17 h 15 min (promised by 15:45 UTC on "
+        "22 Nov): Single sign-on failing for some customers",
+        "2026-11-22-webhook-delays  SEV3  investigating  update overdue by 17 h (promised by 16:00 UTC on 22 Nov): "
+        "Delayed webhook deliveries",
+        "2026-11-22-report-exports-delayed  SEV4  monitoring  update overdue by 17 h (promised by 16:00 UTC on "
+        "22 Nov): Report exports delayed",
+    ]
+
+
+def test_due_lists_updates_due_soon_and_is_quiet_otherwise(example_copy):
+    result = run(example_copy, "due", "--within", "10", now="2026-11-22T15:40:00Z")
+    assert result.exit_code == 1
+    assert result.output == (
+        "2026-11-22-sso-login-failures  SEV2  identified  update due in 5 min (promised by 15:45 UTC on 22 Nov): "
+        "Single sign-on failing for some customers\n"
+    )
+    ok(example_copy, "update", "sso", "--stage", "identified", now="2026-11-22T15:41:00Z")
+    result = run(example_copy, "due", "--within", "10", now="2026-11-22T15:42:00Z")
+    assert (result.exit_code, result.output) == (0, "no updates due within 10 min\n")
+
+
+def test_the_cadence_fills_the_promise_and_can_be_configured(example_copy):
+    ok(example_copy, "new", "-t", "Payments down", "-s", "SEV1", "-c", "checkout=major")
+    path = "incidents/2026/2026-11-22-payments-down.yaml"
+    first = read(example_copy, path).updates[0]
+    assert first.next_update.isoformat() == "2026-11-22T16:30:00+00:00"
+    assert "We will post an update by 16:30 UTC on 22 Nov." in first.message
+    result = ok(example_copy, "update", "payments", "--stage", "identified", "--next", "15", now="2026-11-22T16:10:00Z")
+    assert "next update promised by 16:25 UTC on 22 Nov" in result.stdout
+    config = example_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      company: Ledgerline\n", "      company: Ledgerline\n      update_cadence: {SEV1: 20}\n"
+        )
+    )
+    ok(example_copy, "update", "payments", "--stage", "monitoring", now="2026-11-22T16:20:00Z")
+    assert read(example_copy, path).updates[-1].next_update.isoformat() == "2026-11-22T16:40:00+00:00"
+    ok(example_copy, "resolve", "payments", now="2026-11-22T16:30:00Z")
+    assert read(example_copy, path).updates[-1].next_update is None
+
+
+def test_a_bad_cadence_is_reported_with_its_line(example_copy):
+    config = example_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      company: Ledgerline\n", "      company: Ledgerline\n      update_cadence: {SEV7: 20, SEV1: 2}\n"
+        )
+    )
+    result = run(example_copy, "validate")
+    assert result.exit_code == 1
+    assert "mkdocs.yml:29: update_cadence names 'SEV7'; expected one of: SEV1, SEV2, SEV3, SEV4" in result.output
+    assert "mkdocs.yml:29: update_cadence of SEV1 is 2; expected whole minutes from 5 to 1440" in result.output
+
+
+def test_the_sites_never_present_a_past_promise_as_standing(example_copy):
+    ok(example_copy, "build", "--now", "2026-11-22T15:59:00Z")
+    page = (example_copy / "site/public/incidents/2026-11-22-sso-login-failures/index.html").read_text()
+    assert ('The next update was expected by <time datetime="2026-11-22T15:45:00Z" data-sg-local>') in page
+    assert "is 14 min late. The latest update below is still the most recent information." in page
+    home = (example_copy / "site/public/index.html").read_text()
+    assert home.count('class="sg-late"') == 1
+    internal = (example_copy / "site/internal/index.html").read_text()
+    assert "update overdue by 14 min" in internal
+    ok(example_copy, "build", "--now", "2026-11-22T15:44:00Z")
+    assert 'class="sg-late"' not in (example_copy / "site/public/index.html").read_text()
+
+
+# seen 9: list has a header, severity, stage, age, drills marked, --json; help summaries fit.
+def test_list_marks_drills_and_prints_json(example_copy):
+    ok(example_copy, "new", "-t", "Game day: failover", "-s", "SEV2", "-c", "search=major", "-m", "Drill.")
+    path = example_copy / "incidents/2026/2026-11-22-game-day-failover.yaml"
+    path.write_text(path.read_text().replace("kind: incident\n", "kind: incident\ndrill: true\n"))
+    listed = ok(example_copy, "list", now="2026-11-22T17:10:00Z").stdout.splitlines()
+    assert listed[0].split() == ["ID", "SEV", "STAGE", "AGE", "TITLE"]
+    (drill,) = [line for line in listed if "game-day" in line]
+    assert drill.split()[:6] == ["2026-11-22-game-day-failover", "SEV2", "investigating", "1", "h", "10"]
+    assert drill.endswith("Game day: failover [DRILL] [update overdue by 10 min]")
+    data = json.loads(ok(example_copy, "list", "--json", now="2026-11-22T17:10:00Z").stdout)
+    assert data[0] == {
+        "id": "2026-12-03-search-upgrade", "title": "Search infrastructure upgrade", "kind": "maintenance",
+        "severity": None, "stage": "scheduled", "active": False, "drill": False,
+        "started_at": "2026-12-03T02:00:00Z", "resolved_at": None, "age_seconds": 0, "next_update_due": None,
+        "overdue_seconds": None, "components": {"search": "operational"},
+    }  # fmt: skip
+    game = next(d for d in data if d["id"] == "2026-11-22-game-day-failover")
+    assert (game["drill"], game["overdue_seconds"], game["next_update_due"]) == (True, 600, "2026-11-22T17:00:00Z")
+    starts = [d["started_at"] for d in data]
+    assert len(data) == 16 and starts == sorted(starts, reverse=True), "newest first"
+
+
+def test_every_help_summary_fits_without_being_cut():
+    import click
+
+    def walk(group):
+        for command in group.commands.values():
+            yield command
+            if isinstance(command, click.Group):
+                yield from walk(command)
+
+    for command in walk(main):
+        summary = command.get_short_help_str(limit=45)
+        assert not summary.endswith("..."), (command.name, summary)
+        assert summary.endswith("."), (command.name, summary)
+
+
+# Portable locking: filelock, not fcntl.
+def test_the_edit_lock_works_without_fcntl(tmp_path):
+    """Processes on a Python without fcntl (as on Windows) still never lose an update."""
+    import subprocess
+    import sys
+
+    root = write_repo(tmp_path, {})
+    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
+    (root / "incidents/.statusgen.lock").unlink()  # as in a fresh checkout on that machine
+    code = "import sys; sys.modules['fcntl'] = None; from statusgen.cli import main; main()"
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                "-C",
+                str(root),
+                "update",
+                "api-errors",
+                "--stage",
+                "identified",
+                "-m",
+                f"update {n}",
+                "--at",
+                "2026-11-22T11:00:00Z",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for n in range(6)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outputs
+    incident = read(root, "incidents/2026/2026-11-22-api-errors.yaml")
+    assert sorted(u.message for u in incident.updates[1:]) == [f"update {n}" for n in range(6)]
+
+
+def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    from statusgen import edit
+
+    root = write_repo(tmp_path, {})
+    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x")
+    path = root / "incidents/2026/2026-11-22-api-errors.yaml"
+    before = path.read_bytes()
+    monkeypatch.setattr(edit, "LOCK_TIMEOUT", 0.2)
+    with FileLock(str(root / "incidents" / edit.LOCK_NAME)):
+        result = run(root, "update", "api", "--stage", "identified", "-m", "y")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: incidents/.statusgen.lock: another statusgen command has held the edit lock for 0.2 s; "
+        "nothing was changed. Try again when it has finished\n"
+    )
+    assert path.read_bytes() == before

@@ -109,7 +109,10 @@ def test_update_without_message_uses_the_incidents_template(tmp_path):
     root = write_repo(tmp_path, {})
     runner = CliRunner()
     base = ["-C", str(root), "--now", "2026-11-22T16:00:00Z"]
-    runner.invoke(main, [*base, "new", "--template", "full-outage", "-c", "api=major", "--at", "2026-11-22T15:00:00Z"])
+    runner.invoke(
+        main,
+        [*base, "new", "--template", "full-outage", "-s", "SEV1", "-c", "api=major", "--at", "2026-11-22T15:00:00Z"],
+    )
     result = runner.invoke(main, [*base, "update", "2026-11", "--stage", "identified", "--at", "2026-11-22T15:20:00Z"])
     assert result.exit_code == 0, result.output
     (path,) = (root / "incidents/2026").glob("*.yaml")

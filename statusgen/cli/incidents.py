@@ -88,7 +88,7 @@ def _commit(root: Path, path: Path, message: str) -> None:
     click.echo(f"committed: {message}", err=True)
 
 
-def _values(config, incident_like, at, next_minutes):
+def _values(config, incident_like, at, promise):
     from datetime import timedelta
 
     from ..templates import placeholder_values
@@ -103,7 +103,7 @@ def _values(config, incident_like, at, next_minutes):
         worst=incident_like.get("worst"),
         started=incident_like["started"],
         at=at,
-        next_update=timedelta(minutes=next_minutes),
+        next_update=(promise - at) if promise else timedelta(minutes=30),
         window=window,
     )
 
@@ -113,8 +113,8 @@ at_option = click.option(
     "--at", "at_text", metavar="ISO", help="Time of the update (default: now), e.g. 2026-11-22T14:36:00Z."
 )
 next_option = click.option(
-    "--next", "next_minutes", type=click.IntRange(5, 24 * 60), default=30, show_default=True,
-    help="Minutes until the next update that the message promises.",
+    "--next", "next_minutes", type=click.IntRange(5, 24 * 60), metavar="MINUTES",
+    help="Promise the next update in this many minutes (default: the severity's cadence, see `statusgen due`).",
 )  # fmt: skip
 milestone_options = [
     click.option("--detected", "detected_at", metavar="ISO", help="When the problem was detected."),
@@ -135,7 +135,7 @@ def _with(options):
     return decorate
 
 
-@click.command()
+@click.command(short_help="Declare an incident or schedule maintenance.")
 @click.option("--title", "-t", help="Public title (default: the template's).")
 @click.option("--severity", "-s", help="SEV1 (worst) .. SEV4 (default: the template's).")
 @click.option(
@@ -160,11 +160,16 @@ def _with(options):
 @click.option("--end", "end_text", metavar="ISO", help="Maintenance window end.")
 @at_option
 @next_option
+@click.option("--force", is_flag=True, help="Declare even when an active incident has a similar title.")
 @commit_option
 @click.pass_context
 def new(ctx, title, severity, components, template_name, message, stage, impact_start, detected_at, acknowledged_at,
-        commander, note, maintenance, start_text, end_text, at_text, next_minutes, commit):  # fmt: skip
+        commander, note, maintenance, start_text, end_text, at_text, next_minutes, force, commit):  # fmt: skip
     """Declare an incident (or schedule a maintenance) and print the new file's path.
+
+    An incident needs a title (or --template), a severity and its components; on a terminal
+    statusgen asks for what is missing, elsewhere it is a usage error. A second active incident
+    with a similar title needs --force.
 
     \b
     Examples:
@@ -173,6 +178,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
       statusgen new --maintenance -t "Database upgrade" -c payouts -c reporting \\
           --start 2026-12-03T02:00:00Z --end 2026-12-03T03:30:00Z
     """
+    from ..cadence import next_promise
     from ..edit import new_incident
     from ..errors import StatusgenError
     from ..model import INCIDENT, MAINTENANCE
@@ -187,18 +193,19 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
         if template.kind != kind:
             raise StatusgenError(f"template '{template.name}' is for {template.kind}s; this is a {kind}")
+    asked = _ask_missing(
+        config, kind, title=title, severity=severity, components=components, template=template,
+        template_named=bool(template_name),
+    )  # fmt: skip
+    title, severity, components = asked["title"], asked["severity"], asked["components"]
     # The id comes from what the responder typed: their title, else the template's short name.
     slug_source = title or (template.name if template and template_name else None)
     title = title or (template.title if template else None)
-    if not title:
-        raise click.UsageError("give a title with --title")
-    severity = _severity(config, severity or (template.severity if template and kind == INCIDENT else None))
-    if kind == INCIDENT and not severity:
-        raise click.BadParameter(
-            f"an incident needs one of: {', '.join(s.id for s in config.severities)}", param_hint="--severity"
-        )
+    severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if maintenance else None)
     _check_components(config, parsed)
+    if kind == INCIDENT and not force:
+        _refuse_similar(config, title)
     scheduled = None
     if maintenance:
         if not (start_text and end_text):
@@ -208,6 +215,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         raise click.UsageError("--start and --end are for --maintenance")
     impact = parse_when(ctx, impact_start, "--impact-start") if impact_start else at
     stage = _stage(kind, stage) if stage else ("scheduled" if maintenance else "investigating")
+    promise = next_promise(config, kind, stage, severity, at, scheduled, next_minutes)
     info = {
         "title": title,
         "components": parsed,
@@ -216,7 +224,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     }
     text = _message(
         config, text=message, template_name=template.name if template else None, stage=stage, kind=kind,
-        values=_values(config, info, at, next_minutes),
+        values=_values(config, info, at, promise),
     )  # fmt: skip
     path = new_incident(
         config,
@@ -234,6 +242,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         commander=commander or "",
         template=template.name if template and template_name else "",
         note=note or "",
+        next_update=promise,
     )
     click.echo(shown(path))
     reference = _short_reference(config, path)
@@ -241,6 +250,82 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
         _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _ask_missing(config, kind, *, title, severity, components, template, template_named):
+    """Title, severity and components, asked for on a terminal when missing; a usage error
+    naming every missing one otherwise. A template's title counts only when it was named."""
+    from ..model import INCIDENT
+
+    severities = [s.id for s in config.severities]
+    missing = []
+    if not title and not template_named:
+        missing.append("--title TEXT (or --template NAME)")
+    if kind == INCIDENT and not severity:
+        missing.append(f"--severity ({'|'.join(severities)})")
+    if not components:
+        missing.append("--component ID=STATUS")
+    if not missing:
+        return {"title": title, "severity": severity, "components": components}
+    if not _interactive():
+        raise click.UsageError(
+            f"declaring {'an incident' if kind == INCIDENT else 'a maintenance'} needs {', '.join(missing)}; "
+            "give them as options (on a terminal statusgen asks for them)"
+        )
+    if not title and not template_named:
+        title = click.prompt("Title (customers see it)", err=True).strip()
+    if kind == INCIDENT and not severity:
+        for s in config.severities:
+            click.echo(f"  {s.id}  {s.name}: {s.description}", err=True)
+        suggested = template.severity if template_named and template.severity in severities else None
+        severity = click.prompt(
+            f"Severity ({', '.join(severities)})",
+            default=suggested,
+            value_proc=lambda answer: pick(answer, severities, "severity"),
+            err=True,
+        )
+    if not components:
+        from ..model import COMPONENT_STATUSES
+
+        click.echo(f"  components: {', '.join(c.id for c in config.components)}", err=True)
+        click.echo(f"  statuses:   {', '.join(COMPONENT_STATUSES)} (or {', '.join(STATUS_ALIASES)})", err=True)
+        while True:
+            answer = click.prompt("Affected components, as ID=STATUS separated by spaces", err=True)
+            components = tuple(answer.split())
+            try:
+                _check_components(
+                    config, _components(components, default=None if kind == INCIDENT else "under_maintenance")
+                )
+                break
+            except click.ClickException as exc:
+                click.echo(f"Error: {exc.format_message()}", err=True)
+    return {"title": title, "severity": severity, "components": components}
+
+
+def _refuse_similar(config, title):
+    """A usage error when an active incident has a title like ``title`` (--force declares anyway)."""
+    import difflib
+
+    from ..errors import StatusgenError
+    from ..lookup import DATE_PREFIX, candidates
+
+    wanted = " ".join(title.lower().split())
+    for other in candidates(config):
+        if not other.active or not other.title:
+            continue
+        theirs = " ".join(other.title.lower().split())
+        if theirs == wanted or difflib.SequenceMatcher(None, wanted, theirs).ratio() >= 0.8:
+            raise StatusgenError(
+                f"an active incident has a similar title: {other.describe()}. Update it instead "
+                f"(`statusgen update {DATE_PREFIX.sub('', other.id)} --stage ...`), or pass --force to declare "
+                "a second incident"
+            )
 
 
 def _short_reference(config, path):
@@ -259,11 +344,13 @@ def _short_reference(config, path):
 
 
 def _post(ctx, incident_ref, *, stage, message, template_name, components=(), severity=None, note="",
-          at_text=None, next_minutes=30, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
+          at_text=None, next_minutes=None, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
     """Shared body of update, resolve and reopen."""
+    from ..cadence import next_promise
     from ..edit import add_update
     from ..loader import read_incident
     from ..lookup import find_incident
+    from ..timeutil import human
 
     config = get_config(ctx)
     path = find_incident(config, incident_ref)
@@ -293,6 +380,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
     for cid, status in parsed.items():
         if STATUS_RANK[status] > STATUS_RANK.get(worst.get(cid, "operational"), 0):
             worst[cid] = status
+    promise = next_promise(config, current.kind, stage, severity or current.severity, at, window, next_minutes)
     info = {
         "title": current.title, "components": now_statuses, "worst": worst, "started": current.started_at,
         "scheduled": window,
@@ -301,7 +389,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         info["started"] = at
     text = _message(
         config, text=message, template_name=template_name or current.template or None, stage=stage,
-        kind=current.kind, values=_values(config, info, at, next_minutes),
+        kind=current.kind, values=_values(config, info, at, promise),
         follow_up=stage == current.stage and not reopened,
     )  # fmt: skip
     incident = add_update(
@@ -316,8 +404,10 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         backward=backward,
         reopened=reopened,
         milestones=milestones,
+        next_update=promise,
     )
-    click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates")
+    promised = f"; next update promised by {human(promise)}" if promise else ""
+    click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates{promised}")
     if incident.is_resolved:
         left = {cid: status for cid, status in incident.updates[-1].components.items() if status != "operational"}
         for cid, status in left.items():
@@ -330,7 +420,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 
 
-@click.command()
+@click.command(short_help="Post an update to an incident.")
 @click.argument("incident")
 @click.option(
     "--stage",
@@ -376,7 +466,7 @@ def update(ctx, incident, stage, template_name, message, components, severity, n
     )  # fmt: skip
 
 
-@click.command()
+@click.command(short_help="Resolve an incident or complete maintenance.")
 @click.argument("incident")
 @click.option("--message", "-m", help="Your own message instead of the template's.")
 @click.option("--template", "template_name", metavar="NAME", help="Take the message from this template.")
@@ -406,7 +496,7 @@ def resolve(ctx, incident, message, template_name, note, mitigated_at, component
     )  # fmt: skip
 
 
-@click.command()
+@click.command(short_help="Reopen a resolved incident.")
 @click.argument("incident")
 @click.option("--message", "-m", help="Your own message instead of the template's.")
 @click.option(
@@ -431,26 +521,69 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
     )  # fmt: skip
 
 
-@click.command(name="list")
+@click.command(name="list", short_help="List incidents, newest first.")
 @click.option("--active", is_flag=True, help="Only open incidents and maintenance in progress.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 @click.pass_context
-def list_(ctx, active):
+def list_(ctx, active, as_json):
     """List incidents and maintenances, newest first.
 
+    Columns: id, severity, stage, age (time since impact began), title; drills are marked,
+    and an active incident whose promised update is late says by how much.
+
     \b
-    Example:
+    Examples:
       statusgen list --active
+      statusgen list --json
     """
-    from ..timeutil import human_long
+    from ..cadence import next_update_due, overdue_by
+    from ..timeutil import duration, iso
 
     repo, problems = load_repo(ctx)
+    now = current_now()
     rows = [i for i in repo.incidents if i.is_active or not active]
-    if not rows:
+    if as_json:
+        import json
+
+        def record(i):
+            due = next_update_due(i, repo.config) if i.is_active else None
+            late = overdue_by(i, repo.config, now) if i.is_active else None
+            return {
+                "id": i.id, "title": i.title, "kind": i.kind, "severity": i.severity, "stage": i.stage,
+                "active": i.is_active, "drill": i.drill, "started_at": iso(i.started_at),
+                "resolved_at": iso(i.resolved_at) if i.resolved_at else None,
+                "age_seconds": int(i.duration(now).total_seconds()) if not i.resolved_at else None,
+                "next_update_due": iso(due) if due else None,
+                "overdue_seconds": int(late.total_seconds()) if late else None,
+                "components": dict(i.current_components()),
+            }  # fmt: skip
+
+        click.echo(json.dumps([record(i) for i in rows], indent=2, ensure_ascii=False))
+    elif not rows:
         click.echo("no active incidents" if active else "no incidents")
-    for incident in rows:
-        severity = incident.severity or "-"
-        line = f"{incident.id:<44} {severity:<5} {incident.stage:<13} {human_long(incident.started_at):<24} {incident.title}"
-        click.echo(click.style(line, bold=incident.is_active))
+    else:
+        table = [("ID", "SEV", "STAGE", "AGE", "TITLE")]
+        notes = []
+        for incident in rows:
+            age = duration(now - incident.started_at) if now >= incident.started_at else "not started"
+            table.append((incident.id, incident.severity or "-", incident.stage, age, incident.title))
+            flags = ["DRILL"] if incident.drill else []
+            late = overdue_by(incident, repo.config, now) if incident.is_active else None
+            if late:
+                flags.append(f"update overdue by {duration(late)}")
+            notes.append(flags)
+        widths = [max(len(row[i]) for row in table) for i in range(4)]
+        for number, row in enumerate(table):
+            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
+            if number == 0:
+                click.echo(click.style(line, bold=True))
+                continue
+            flags = notes[number - 1]
+            incident = rows[number - 1]
+            click.echo(
+                click.style(line, bold=incident.is_active)
+                + "".join(" " + click.style(f"[{f}]", fg="red" if f != "DRILL" else "cyan") for f in flags)
+            )
     errors = sum(p.is_error for p in problems)
     if errors:
         click.echo(
@@ -458,7 +591,7 @@ def list_(ctx, active):
         )
 
 
-@click.command()
+@click.command(short_help="Show an incident's timeline and notes.")
 @click.argument("incident")
 @click.pass_context
 def show(ctx, incident):
@@ -468,6 +601,7 @@ def show(ctx, incident):
     Example:
       statusgen show api-latency
     """
+    from ..cadence import next_update_due, overdue_by
     from ..errors import ValidationError
     from ..loader import read_incident
     from ..lookup import find_incident
@@ -489,6 +623,17 @@ def show(ctx, incident):
     )
     if item.is_maintenance:
         click.echo(f"window    {human_long(item.scheduled_for)} to {human_long(item.scheduled_until)}")
+    if item.drill:
+        click.echo(click.style("drill     yes: left out of the public site and the metrics", fg="cyan"))
+    due = next_update_due(item, config)
+    if due:
+        late = overdue_by(item, config, now)
+        if late:
+            click.echo(
+                click.style(f"UPDATE OVERDUE by {duration(late)} (promised by {human_long(due)})", fg="red", bold=True)
+            )
+        else:
+            click.echo(f"next      update due by {human_long(due)}, in {duration(due - now)}")
     current = item.current_components()
     for cid, status in item.components.items():
         click.echo(f"component {names.get(cid, cid)}: {current.get(cid, status).replace('_', ' ')}")
@@ -522,4 +667,53 @@ def show(ctx, incident):
         click.echo()
 
 
-COMMANDS = [new, update, resolve, reopen, list_, show]
+@click.command(short_help="List incidents whose update is due or late.")
+@click.option(
+    "--within",
+    "within_minutes",
+    type=click.IntRange(0, 24 * 60),
+    default=10,
+    show_default=True,
+    metavar="MINUTES",
+    help="Also list updates due within this many minutes.",
+)
+@click.pass_context
+def due(ctx, within_minutes):
+    """List active incidents whose next update is overdue or due soon; exit 1 if any.
+
+    The promise is the one the last update made (its next_update), else the severity's
+    cadence (update_cadence in mkdocs.yml; defaults SEV1 30 min, SEV2 1 h, SEV3 2 h,
+    SEV4 4 h). Run it from a scheduled CI job to nag the incident channel.
+
+    \b
+    Example:
+      statusgen due --within 15
+    """
+    from datetime import timedelta
+
+    from ..cadence import next_update_due
+    from ..timeutil import duration, human
+
+    repo, _ = load_repo(ctx)
+    now = current_now()
+    horizon = now + timedelta(minutes=within_minutes)
+    found = []
+    for incident in repo.incidents:
+        if not incident.is_active or incident.drill:
+            continue
+        deadline = next_update_due(incident, repo.config)
+        if deadline is not None and deadline <= horizon:
+            found.append((deadline, incident))
+    if not found:
+        click.echo(f"no updates due within {within_minutes} min")
+        return
+    for deadline, incident in sorted(found, key=lambda pair: pair[0]):
+        when = f"overdue by {duration(now - deadline)}" if deadline < now else f"due in {duration(deadline - now)}"
+        click.echo(
+            f"{incident.id}  {incident.severity or '-'}  {incident.stage}  update {when} "
+            f"(promised by {human(deadline)}): {incident.title}"
+        )
+    ctx.exit(1)
+
+
+COMMANDS = [new, update, resolve, reopen, list_, show, due]

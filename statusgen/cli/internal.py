@@ -29,7 +29,7 @@ def _shown(path: Path) -> str:
     return display_path(path, repo_root())
 
 
-@click.command("postmortem")
+@click.command("postmortem", short_help="Start an incident's postmortem.")
 @click.argument("incident_id", metavar="ID")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the scaffold instead of writing the file.")
 def postmortem(incident_id, to_stdout):
@@ -66,7 +66,7 @@ def postmortem(incident_id, to_stdout):
     click.echo(f"Created {_shown(path)}: fill in the summary, root cause and action items, then commit it.")
 
 
-@click.group("runbook")
+@click.group("runbook", short_help="Work with runbooks.")
 def runbook():
     """Work with runbooks (runbooks/<service>/<name>.md).
 
@@ -76,7 +76,7 @@ def runbook():
     """
 
 
-@runbook.command("new")
+@runbook.command("new", short_help="Scaffold a runbook.")
 @click.argument("name")
 @click.option("--service", required=True, help="The service the runbook is for; also its directory.")
 @click.option("--owner", default="", help="The owning team (default: team-SERVICE).")
@@ -120,7 +120,7 @@ def runbook_new(name, service, owner, alerts):
     click.echo(f"Created {_shown(path)}: fill in each section, list its alerts, then commit it.")
 
 
-@click.command("metrics")
+@click.command("metrics", short_help="Incident metrics and error budgets.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (durations in seconds) instead of tables.")
 @click.option("--now", "now_text", metavar="ISO", help="Compute as of this time (default: now).")
 def metrics(as_json, now_text):

@@ -12,7 +12,7 @@ from .context import current_now, repo_root
 SITE_CHOICES = ("public", "internal", "all")
 
 
-@click.command()
+@click.command(short_help="Validate, then build both sites.")
 @click.option("--now", "now_text", metavar="ISO", help="Render as of this time (else SOURCE_DATE_EPOCH, else now).")
 @click.option("--site", type=click.Choice(SITE_CHOICES), default="all", show_default=True, help="Which site to build.")
 @click.option("--strict", is_flag=True, help="Treat warnings (from validation or mkdocs) as errors.")
@@ -45,7 +45,7 @@ def build(now_text, site, strict, out):
         click.echo(f"Built the {name} site in {_shown(path, root)}")
 
 
-@click.command()
+@click.command(short_help="Preview a site with live reload.")
 @click.option("--now", "now_text", metavar="ISO", help="Render as of this time (else SOURCE_DATE_EPOCH, else now).")
 @click.option("--site", type=click.Choice(SITE_CHOICES[:2]), default="public", show_default=True)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT")

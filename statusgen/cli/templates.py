@@ -7,7 +7,7 @@ import click
 from .context import get_config
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True, short_help="List the message templates.")
 @click.pass_context
 def templates(ctx):
     """List the message templates: built-in ones and the team's own.
@@ -29,7 +29,7 @@ def templates(ctx):
         click.echo(f"{template.name:<24} {template.kind:<12} {template.description}{origin}")
 
 
-@templates.command(name="show")
+@templates.command(name="show", short_help="Print one template's messages.")
 @click.argument("name")
 @click.pass_context
 def templates_show(ctx, name):

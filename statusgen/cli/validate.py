@@ -9,7 +9,7 @@ import click
 from .context import current_now, load_repo
 
 
-@click.command()
+@click.command(short_help="Check incidents, templates and runbooks.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--alert-rules", "alert_rules", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -14,6 +14,7 @@ import posixpath
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from ..cadence import overdue_mark
 from ..model import COMPONENT_STATUSES, OPERATIONAL, Incident, Repository
 from ..timeutil import duration, human_long
 from . import metrics as m
@@ -171,6 +172,7 @@ class InternalSite:
                 out.append(
                     f"- {link(here, incident_uri(incident.id), incident.title)}: {incident.severity}, "
                     f"{incident.stage}, since {human_long(incident.started_at)}{_drill(incident)}"
+                    f"{overdue_mark(incident, self.config, self.now)}"
                 )
         else:
             out.append("- No open incidents.")

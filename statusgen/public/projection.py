@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from .. import views
+from ..cadence import next_update_due
 from ..model import OPERATIONAL, Repository
 from ..timeutil import duration
 
@@ -90,6 +91,12 @@ class PublicIncident:
     now: datetime
     is_active: bool  # taken from the model, which alone defines the lifecycle
     is_resolved: bool
+    update_late_since: datetime | None = None  # active, and the promised next update is past
+
+    @property
+    def update_late_text(self) -> str:
+        """How late the promised update is, e.g. ``17 min``."""
+        return duration(self.now - self.update_late_since) if self.update_late_since else ""
 
     @property
     def is_maintenance(self) -> bool:
@@ -192,7 +199,7 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
     order = {c.id: c.position for c in config.components}
     severity_impact = {s.id: s.impact for s in config.severities}
     severity_name = {s.id: s.name for s in config.severities}
-    incidents = tuple(_incident(i, now, order, severity_impact, severity_name) for i in published)
+    incidents = tuple(_incident(i, now, order, severity_impact, severity_name, config) for i in published)
     active = [i for i in incidents if i.is_active]
     overall = views.overall_status(
         statuses,
@@ -220,7 +227,7 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
     )
 
 
-def _incident(incident, now, order, severity_impact, severity_name) -> PublicIncident:
+def _incident(incident, now, order, severity_impact, severity_name, config=None) -> PublicIncident:
     statuses = dict(incident.components)
     updates = []
     for number, update in enumerate(incident.updates, 1):
@@ -256,7 +263,16 @@ def _incident(incident, now, order, severity_impact, severity_name) -> PublicInc
         now=now,
         is_active=incident.is_active,
         is_resolved=incident.is_resolved,
+        update_late_since=_late_since(incident, config, now),
     )
+
+
+def _late_since(incident, config, now) -> datetime | None:
+    """When the next update an active incident promised fell due, if that is past."""
+    if config is None or not incident.is_active:
+        return None
+    due = next_update_due(incident, config)
+    return due if due is not None and due < now else None
 
 
 def _page_id(site_url: str, site_name: str) -> str:
