@@ -333,6 +333,10 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
         milestones=milestones,
     )
     click.echo(f"{_shown(ctx, path)}: {incident.stage}, {len(incident.updates)} updates")
+    if reopened:
+        from .edit import reopen_summary
+
+        click.echo(reopen_summary(incident, named=bool(parsed)))
     if commit:
         _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 

@@ -6,12 +6,15 @@ This runs without importing mkdocs, so the CLI starts fast; the mkdocs plugin us
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from .errors import StatusgenError, ValidationError, display_path
-from .model import DEFAULT_SEVERITIES, Component, Config, Group, Severity
+from .model import DEFAULT_SEVERITIES, DEFAULT_WEIGHTS, WEIGHTED_STATUSES, Component, Config, Group, Severity
+from .timeutil import UTC, TimeError, parse_date, parse_time
 from .yamlnodes import FileCheck
 
 CONFIG_FILE = "mkdocs.yml"
@@ -35,6 +38,9 @@ SITE_OPTIONS = {
     "feed_size": 50,
     "runbook_review_days": 90,
     "error_budget_days": 30,
+    # a scheduled maintenance whose window passes with no update is completed at its end;
+    # false keeps it in progress until someone completes it
+    "maintenance_auto_complete": True,
 }
 OPTIONS = (
     *PATH_OPTIONS,
@@ -45,6 +51,8 @@ OPTIONS = (
     "severities",
     "postmortem_severities",
     "postmortem_due_hours",
+    "downtime_weights",
+    "created",
 )
 
 
@@ -123,6 +131,10 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     if "postmortem_due_hours" in options:
         hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
         values["postmortem_due_hours"] = int(hours or 48)
+    if "downtime_weights" in options:
+        values["downtime_weights"] = _weights(check, options["downtime_weights"][1])
+    if "created" in options:
+        values["created"] = _created(check, options["created"][1])
     values = {k: v for k, v in values.items() if v is not None}
     return Config(
         root=root,
@@ -194,7 +206,7 @@ def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
         fields = check.mapping(node, "a component")
         if fields is None:
             continue
-        check.known_keys(fields, ("id", "name", "group", "description", "slo"), "a component")
+        check.known_keys(fields, ("id", "name", "group", "description", "slo", "created"), "a component")
         component_id = _id(check, fields, node, "component")
         if not component_id:
             continue
@@ -215,8 +227,45 @@ def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
             if slo is not None and not 0 < slo < 100:
                 check.error(fields["slo"][1], f"slo {slo:g} is out of range; expected a percentage like 99.9")
                 slo = None
-        components.append(Component(component_id, name or component_id, position, group, description or "", slo))
+        created = _created(check, fields["created"][1]) if "created" in fields else None
+        components.append(
+            Component(component_id, name or component_id, position, group, description or "", slo, created)
+        )
     return tuple(components)
+
+
+def _weights(check: FileCheck, node):
+    """``downtime_weights: {major_outage: 1, partial_outage: 0.3, degraded_performance: 0}``."""
+    fields = check.mapping(node, "downtime_weights")
+    if fields is None:
+        return None
+    check.known_keys(fields, WEIGHTED_STATUSES, "downtime_weights")
+    weights = dict(DEFAULT_WEIGHTS)
+    for status, (_, value_node) in fields.items():
+        if status not in WEIGHTED_STATUSES:
+            continue
+        number = check.number(value_node, f"the weight of {status}")
+        if number is None:
+            continue
+        if not 0 <= number <= 1:
+            check.error(value_node, f"the weight of {status} is {number:g}; expected a share between 0 and 1")
+            continue
+        weights[status] = Decimal(value_node.value.replace("_", ""))
+    return weights
+
+
+def _created(check: FileCheck, node) -> datetime | None:
+    """A ``created`` date (midnight UTC) or time."""
+    text = check.text(node, "created")
+    if text is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return datetime.combine(parse_date(text), time(), UTC)
+        return parse_time(text)
+    except TimeError as exc:
+        check.error(node, f"created: {exc}")
+        return None
 
 
 def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:

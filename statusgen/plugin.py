@@ -36,7 +36,7 @@ and refuses to build when the loader reports errors.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from mkdocs.config import base
@@ -83,6 +83,12 @@ class PluginConfig(base.Config):
     severities = c.Type(list, default=[])
     postmortem_severities = c.Type(list, default=[])
     postmortem_due_hours = c.Type(int, default=48)
+    downtime_weights = c.Type(dict, default={})
+    """Share of a minute counted as down per status, for uptime and error budgets alike."""
+    maintenance_auto_complete = c.Type(bool, default=True)
+    """Complete a scheduled maintenance at the end of its window when nobody updated it."""
+    created = c.Optional(c.Type((str, date, datetime)))
+    """When the page and its components were created (the API's created_at)."""
 
 
 class StatusgenPlugin(BasePlugin[PluginConfig]):

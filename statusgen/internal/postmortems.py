@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from .. import views
 from ..errors import Problem, display_path
 from ..model import Config, Incident, Repository
 from ..timeutil import TimeError, duration, human_long, parse_date
@@ -234,7 +235,7 @@ def scaffold(incident: Incident, config: Config, now: datetime) -> str:
             value = "not recorded"
         body.append(f"| {label} | {value} | {what} |")
     body.append("")
-    downtime = metrics.incident_downtime(incident, now)
+    downtime = metrics.incident_downtime(incident, now, config.downtime_weights)
     days = int(config.extra.get("error_budget_days", 30) or 30)
     budget_rows = []
     for cid in incident.components:
@@ -250,7 +251,7 @@ def scaffold(incident: Incident, config: Config, now: datetime) -> str:
     if budget_rows:
         body += [
             f"Error budget consumed per component, against the {days}-day budget of its SLO "
-            "(weighted: major outage 1.0, partial outage 0.5, degraded performance 0.25):",
+            f"(weighted: {views.weights_sentence(config.downtime_weights)}):",
             "",
             "| Component | SLO | Weighted downtime | Budget | Consumed |",
             "|---|---|---|---|---|",

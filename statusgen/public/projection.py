@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from .. import views
 from ..model import OPERATIONAL, Repository
-from ..timeutil import duration
+from ..timeutil import UTC, duration
 
 STAGE_LABEL = {
     "investigating": "Investigating",
@@ -146,6 +146,8 @@ class PublicStatus:
     overall: views.OverallStatus
     uptime: Mapping[str, views.Uptime]
     uptime_days: int
+    uptime_since: datetime  # 00:00 UTC on the first day of the uptime window
+    uptime_weights: str  # the weight table in words: "major outage counts as down, ..."
     history_page_size: int
     feed_size: int
 
@@ -213,8 +215,10 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
         ungrouped=tuple(c for c in components if c.group is None),
         incidents=incidents,
         overall=overall,
-        uptime=views.uptime(config.components, published, now, days),
+        uptime=views.uptime(config.components, published, now, days, config.downtime_weights),
         uptime_days=days,
+        uptime_since=datetime.combine(views.window_days(now, days)[0], time(), UTC),
+        uptime_weights=views.weights_sentence(config.downtime_weights),
         history_page_size=int(extra.get("history_page_size", 50)),
         feed_size=int(extra.get("feed_size", 50)),
     )
