@@ -6,7 +6,7 @@ The loader builds these from files; views and renderers only read them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -32,6 +32,10 @@ STAGES = {INCIDENT: INCIDENT_STAGES, MAINTENANCE: MAINTENANCE_STAGES}
 FINAL_STAGES = frozenset({"resolved", "completed"})
 
 EMPTY: Mapping = MappingProxyType({})
+
+# The messages of the updates statusgen adds when nobody updated a maintenance in time.
+MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
+MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
 
 # Share of a minute counted as down, for public uptime and internal error budgets alike. The
 # default is Statuspage's: a major outage is down, a partial outage 30% down, degraded
@@ -145,6 +149,7 @@ class Update:
     backward: bool = False  # an explicit move back to an earlier stage
     reopened: bool = False  # the update that reopened a resolved incident
     line: int = 0
+    automatic: bool = False  # added by statusgen when a maintenance window began or ended (never in a file)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,24 @@ class Incident:
     @property
     def updated_at(self) -> datetime:
         return self.updates[-1].at
+
+    def as_of(self, now: datetime, *, auto_complete: bool = True) -> Incident:
+        """This incident as it stands at ``now``, with a maintenance's automatic steps added.
+
+        A maintenance still ``scheduled`` when its window begins is in progress from
+        ``scheduled_for``; when its window has ended it is completed at ``scheduled_until``
+        (or, with ``auto_complete`` off, stays in progress until someone completes it).
+        Other incidents are returned unchanged.
+        """
+        if not self.is_maintenance or self.stage != "scheduled" or self.scheduled_for is None:
+            return self
+        if self.scheduled_for > now:
+            return self
+        began = max(self.scheduled_for, self.updates[-1].at)
+        added = [Update(began, "in_progress", MAINTENANCE_BEGAN, automatic=True)]
+        if auto_complete and self.scheduled_until is not None and self.scheduled_until <= now:
+            added.append(Update(max(self.scheduled_until, began), "completed", MAINTENANCE_ENDED, automatic=True))
+        return replace(self, updates=self.updates + tuple(added))
 
     def duration(self, now: datetime) -> timedelta:
         end = self.resolved_at or now

@@ -333,7 +333,7 @@ def test_api_content(small_site):
         "name": "Acme Status",
         "url": "https://status.acme.test",
         "time_zone": "Etc/UTC",
-        "updated_at": "2026-11-22T15:40:00Z",
+        "updated_at": "2026-11-22T15:40:00.000Z",
     }
     statuses = {c["id"]: c["status"] for c in summary["components"]}
     assert statuses == {"core": "partial_outage", "api": "operational", "web": "partial_outage", "db": "operational"}
@@ -349,9 +349,9 @@ def test_api_content(small_site):
     assert active["shortlink"] == "https://status.acme.test/incidents/2026-11-22-web-slow/"
     assert [m["id"] for m in summary["scheduled_maintenances"]] == ["2026-12-01-db-upgrade"]
     resolved = json.loads(read(small_site, "api/v2/incidents.json"))["incidents"][-1]
-    assert resolved["status"] == "resolved" and resolved["resolved_at"] == "2026-11-20T11:10:00Z"
+    assert resolved["status"] == "resolved" and resolved["resolved_at"] == "2026-11-20T11:10:00.000Z"
     upcoming = json.loads(read(small_site, "api/v2/scheduled-maintenances/upcoming.json"))
-    assert upcoming["scheduled_maintenances"][0]["scheduled_for"] == "2026-12-01T02:00:00Z"
+    assert upcoming["scheduled_maintenances"][0]["scheduled_for"] == "2026-12-01T02:00:00.000Z"
     assert json.loads(read(small_site, "api/v2/scheduled-maintenances/active.json"))["scheduled_maintenances"] == []
 
 

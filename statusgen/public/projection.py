@@ -17,6 +17,13 @@ from .. import views
 from ..model import OPERATIONAL, Repository
 from ..timeutil import UTC, duration
 
+# Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
+# counterpart is verifying.
+MONITORING_STAGES = ("monitoring", "verifying")
+# created_at of a component with no `created` date, here or for the whole site: fixed, so the
+# API never changes it from one build to the next.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 STAGE_LABEL = {
     "investigating": "Investigating",
     "identified": "Identified",
@@ -37,6 +44,8 @@ class PublicComponent:
     group: str | None
     description: str
     status: str  # now
+    created_at: datetime  # the component's `created` option, else the site's, else EPOCH
+    updated_at: datetime  # when its status last changed (created_at if it never did)
 
     @property
     def status_label(self) -> str:
@@ -62,7 +71,8 @@ class PublicUpdate:
     at: datetime
     stage: str
     message: str
-    components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) set here
+    components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) changed here
+    automatic: bool = False  # added by statusgen when a maintenance window began or ended
 
     @property
     def stage_label(self) -> str:
@@ -181,12 +191,20 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
     """The public projection of ``repo`` at ``now``: the only thing public renderers get."""
     config = repo.config
     extra = dict(config.extra) if extra is None else dict(extra)
-    published = [i for i in repo.incidents if not i.drill]
+    auto_complete = bool(extra.get("maintenance_auto_complete", True))
+    # Maintenance nobody updated in time moves on by its schedule, here, once, so the page, the
+    # API, the feeds and the calendar all tell the same story.
+    published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
     statuses = views.component_statuses(config.components, published)
-    components = tuple(
-        PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id])
-        for c in sorted(config.components, key=lambda c: c.position)
-    )
+    changed = views.component_changed_at(published, now)
+    components = []
+    for c in sorted(config.components, key=lambda c: c.position):
+        created = c.created or config.created or EPOCH
+        updated = max(changed.get(c.id, created), created)
+        components.append(
+            PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id], created, updated)
+        )
+    components = tuple(components)
     groups = tuple(
         PublicGroup(g.id, g.name, g.position, tuple(c for c in components if c.group == g.id))
         for g in sorted(config.groups, key=lambda g: g.position)
@@ -225,21 +243,21 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
 
 
 def _incident(incident, now, order, severity_impact, severity_name) -> PublicIncident:
-    statuses = dict(incident.components)
     updates = []
-    for number, update in enumerate(incident.updates, 1):
-        changes = []
-        for cid, status in update.components.items():
-            old = statuses.get(cid, OPERATIONAL) if number > 1 else OPERATIONAL
-            changes.append((cid, old, status))
-            statuses[cid] = status
-        changes.sort(key=lambda c: order.get(c[0], 0))
+    for number, (update, changes) in enumerate(zip(incident.updates, incident.status_changes()), 1):
+        changes = tuple(sorted(changes, key=lambda c: order.get(c[0], 0)))
         updates.append(
             PublicUpdate(
-                f"{incident.id}-{number}", number, update.at, update.stage, update.message.strip(), tuple(changes)
+                f"{incident.id}-{number}",
+                number,
+                update.at,
+                update.stage,
+                update.message.strip(),
+                changes,
+                update.automatic,
             )
         )
-    monitoring_at = next((u.at for u in reversed(incident.updates) if u.stage == "monitoring"), None)
+    monitoring_at = _monitoring_at(incident)
     return PublicIncident(
         id=incident.id,
         title=incident.title,
@@ -261,6 +279,16 @@ def _incident(incident, now, order, severity_impact, severity_name) -> PublicInc
         is_active=incident.is_active,
         is_resolved=incident.is_resolved,
     )
+
+
+def _monitoring_at(incident) -> datetime | None:
+    """When the incident last entered monitoring (a maintenance: verifying), or None."""
+    entered, previous = None, None
+    for update in incident.updates:
+        if update.stage in MONITORING_STAGES and previous not in MONITORING_STAGES:
+            entered = update.at
+        previous = update.stage
+    return entered
 
 
 def _page_id(site_url: str, site_name: str) -> str:
