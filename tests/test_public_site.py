@@ -199,7 +199,7 @@ def test_uptime_bars_have_a_name_per_day_and_availability(small_site):
         "Website: daily status, last 90 days",
         "Database: daily status, last 90 days",
     ]
-    api_days = re.findall(r'<li class="sg-bar sg-bar--(\w+)" title="([^"]+)">', bars[0][1])
+    api_days = re.findall(r'<li class="sg-bar sg-bar--(\w+)[^"]*" tabindex="-1" title="([^"]+)">', bars[0][1])
     assert len(api_days) == 90
     assert api_days[-1][1] == "22 Nov 2026: no incidents, operational all day"
     assert ("partial_outage", "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident") in api_days

@@ -16,7 +16,7 @@ from ..timeutil import TimeError, duration, human_long, parse_date
 from ..yamlnodes import FileCheck, line_of
 from . import frontmatter
 
-POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items")
+POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items", "public_summary")
 STATUSES = ("draft", "in_review", "published")
 ITEM_KEYS = ("id", "action", "type", "priority", "owner", "due", "status", "ticket")
 ITEM_REQUIRED = ("id", "action", "type", "priority", "owner", "due", "status")
@@ -56,6 +56,7 @@ class Postmortem:
     action_items: tuple[ActionItem, ...]
     body: str
     title: str = ""
+    public_summary: str = ""  # Markdown the team chose to publish on the public incident page and feed
 
 
 def load_postmortems(repo: Repository) -> tuple[dict[str, Postmortem], list[Problem]]:
@@ -95,6 +96,9 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
     if "authors" in fields:
         authors = check.text_list(fields["authors"][1], "authors") or []
     title = check.text(fields["title"][1], "title") if "title" in fields else ""
+    summary = ""
+    if "public_summary" in fields:
+        summary = check.text(fields["public_summary"][1], "public_summary") or ""
     items = []
     if "action_items" in fields:
         node = fields["action_items"][1]
@@ -107,7 +111,20 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
                     items.append(item)
     if check.failed:
         return None
-    return Postmortem(incident_id, path, check.shown, status, tuple(authors), tuple(items), body, title or "")
+    return Postmortem(
+        incident_id, path, check.shown, status, tuple(authors), tuple(items), body, title or "", summary.strip()
+    )
+
+
+def public_summaries(repo: Repository) -> dict[str, str]:
+    """Incident id -> the ``public_summary`` of its postmortem, for postmortems that have one.
+
+    The one part of a postmortem the public site may show: a team opts in per postmortem by
+    writing ``public_summary:`` in its front matter. Nothing else of the postmortem is
+    returned. A postmortem with errors gives nothing (``statusgen validate`` reports them).
+    """
+    postmortems, _ = load_postmortems(repo)
+    return {incident_id: pm.public_summary for incident_id, pm in postmortems.items() if pm.public_summary}
 
 
 def _action_item(check: FileCheck, node) -> ActionItem | None:

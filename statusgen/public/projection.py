@@ -100,6 +100,7 @@ class PublicIncident:
     now: datetime
     is_active: bool  # taken from the model, which alone defines the lifecycle
     is_resolved: bool
+    postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
 
     @property
     def is_maintenance(self) -> bool:
@@ -187,8 +188,15 @@ class PublicStatus:
         return f"{self.site_url}{path.lstrip('/')}" if self.site_url else "/" + path.lstrip("/")
 
 
-def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> PublicStatus:
-    """The public projection of ``repo`` at ``now``: the only thing public renderers get."""
+def project(
+    repo: Repository, now: datetime, extra: Mapping | None = None, summaries: Mapping[str, str] | None = None
+) -> PublicStatus:
+    """The public projection of ``repo`` at ``now``: the only thing public renderers get.
+
+    ``summaries`` maps incident ids to the public summaries of their postmortems (see
+    ``statusgen.internal.postmortems.public_summaries``): the only postmortem text published.
+    """
+    summaries = summaries or {}
     config = repo.config
     extra = dict(config.extra) if extra is None else dict(extra)
     auto_complete = bool(extra.get("maintenance_auto_complete", True))
@@ -212,7 +220,9 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
     order = {c.id: c.position for c in config.components}
     severity_impact = {s.id: s.impact for s in config.severities}
     severity_name = {s.id: s.name for s in config.severities}
-    incidents = tuple(_incident(i, now, order, severity_impact, severity_name) for i in published)
+    incidents = tuple(
+        _incident(i, now, order, severity_impact, severity_name, summaries.get(i.id, "")) for i in published
+    )
     active = [i for i in incidents if i.is_active]
     overall = views.overall_status(
         statuses,
@@ -242,7 +252,7 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
     )
 
 
-def _incident(incident, now, order, severity_impact, severity_name) -> PublicIncident:
+def _incident(incident, now, order, severity_impact, severity_name, summary="") -> PublicIncident:
     updates = []
     for number, (update, changes) in enumerate(zip(incident.updates, incident.status_changes()), 1):
         changes = tuple(sorted(changes, key=lambda c: order.get(c[0], 0)))
@@ -278,6 +288,7 @@ def _incident(incident, now, order, severity_impact, severity_name) -> PublicInc
         now=now,
         is_active=incident.is_active,
         is_resolved=incident.is_resolved,
+        postmortem_summary=summary if incident.is_resolved else "",
     )
 
 
