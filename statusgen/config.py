@@ -53,6 +53,7 @@ OPTIONS = (
     "postmortem_due_hours",
     "downtime_weights",
     "created",
+    "alert_rules",
 )
 
 
@@ -135,6 +136,8 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
         values["downtime_weights"] = _weights(check, options["downtime_weights"][1])
     if "created" in options:
         values["created"] = _created(check, options["created"][1])
+    if "alert_rules" in options:
+        extra["alert_rules"] = _alert_rules(check, options["alert_rules"][1])
     values = {k: v for k, v in values.items() if v is not None}
     return Config(
         root=root,
@@ -252,6 +255,21 @@ def _weights(check: FileCheck, node):
             continue
         weights[status] = Decimal(value_node.value.replace("_", ""))
     return weights
+
+
+def _alert_rules(check: FileCheck, node) -> tuple[str, ...]:
+    """``alert_rules: [prometheus/rules/*.yml]``: Prometheus rule files, globs inside the repository."""
+    patterns = check.text_list(node, "alert_rules") or []
+    kept = []
+    for pattern in patterns:
+        if pattern.startswith(("/", "~")) or ".." in Path(pattern).parts:
+            check.error(
+                node,
+                f"alert_rules: '{pattern}' leaves the repository; expected a path inside it, like prometheus/*.yml",
+            )
+        else:
+            kept.append(pattern)
+    return tuple(kept)
 
 
 def _created(check: FileCheck, node) -> datetime | None:

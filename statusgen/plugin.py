@@ -87,6 +87,8 @@ class PluginConfig(base.Config):
     """Share of a minute counted as down per status, for uptime and error budgets alike."""
     maintenance_auto_complete = c.Type(bool, default=True)
     """Complete a scheduled maintenance at the end of its window when nobody updated it."""
+    alert_rules = c.Type(list, default=[])
+    """Prometheus rule files (globs in the repository) whose alerts the alert pages describe."""
     created = c.Optional(c.Type((str, date, datetime)))
     """When the page and its components were created (the API's created_at)."""
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,34 @@ ITEM_TYPES = ("mitigate", "prevent", "process")
 ITEM_PRIORITIES = ("P0", "P1", "P2", "P3", "P4")
 ITEM_STATUSES = ("open", "in_progress", "done", "wont_do")
 OPEN_STATUSES = ("open", "in_progress")
+# How each state reads to a person; a file may use these words too ("won't do", "In progress").
+ITEM_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "wont_do": "Won't do"}
+# Other ways people write the states.
+ITEM_STATUS_ALIASES = {
+    "todo": "open",
+    "to_do": "open",
+    "doing": "in_progress",
+    "started": "in_progress",
+    "complete": "done",
+    "completed": "done",
+    "closed": "done",
+    "wontdo": "wont_do",
+    "will_not_do": "wont_do",
+    "wontfix": "wont_do",
+    "wont_fix": "wont_do",
+    "not_doing": "wont_do",
+}
+
+
+def item_status(text: str) -> str | None:
+    """The state ``text`` names, as people write it, or None.
+
+    >>> [item_status(t) for t in ("won't do", "Won’t Do", "In progress", "in-progress", "DONE", "maybe")]
+    ['wont_do', 'wont_do', 'in_progress', 'in_progress', 'done', None]
+    """
+    key = re.sub(r"[\s-]+", "_", text.strip().lower().replace("'", "").replace("\u2019", ""))
+    key = ITEM_STATUS_ALIASES.get(key, key)
+    return key if key in ITEM_STATUSES else None
 
 
 @dataclass(frozen=True)
@@ -41,6 +70,11 @@ class ActionItem:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """``Won't do``: the state as people write it."""
+        return ITEM_STATUS_LABELS[self.status]
 
     def is_overdue(self, now: datetime) -> bool:
         return self.is_open and now.date() > self.due
@@ -141,9 +175,19 @@ def _action_item(check: FileCheck, node) -> ActionItem | None:
         if key in fields:
             values[key] = check.text(fields[key][1], key)
     values["ticket"] = check.text(fields["ticket"][1], "ticket", allow_empty=True) if "ticket" in fields else ""
-    for key, choices in (("type", ITEM_TYPES), ("priority", ITEM_PRIORITIES), ("status", ITEM_STATUSES)):
+    for key, choices in (("type", ITEM_TYPES), ("priority", ITEM_PRIORITIES)):
         if key in fields:
             values[key] = check.choice(fields[key][1], f"action item {key}", choices)
+    if "status" in fields:
+        text = check.text(fields["status"][1], "action item status")
+        if text is not None:
+            values["status"] = item_status(text)
+            if values["status"] is None:
+                check.error(
+                    fields["status"][1],
+                    f"action item status '{text}' is not valid; expected one of: "
+                    + ", ".join(ITEM_STATUS_LABELS[s].lower() for s in ITEM_STATUSES),
+                )
     if "due" in fields:
         text = check.text(fields["due"][1], "due")
         if text is not None:
@@ -173,7 +217,7 @@ _ITEM_HINTS = {
     "priority": "one of: " + ", ".join(ITEM_PRIORITIES),
     "owner": "the person responsible",
     "due": "a date, like: due: 2026-12-01",
-    "status": "one of: " + ", ".join(ITEM_STATUSES),
+    "status": "one of: " + ", ".join(ITEM_STATUS_LABELS[s].lower() for s in ITEM_STATUSES),
 }
 
 
