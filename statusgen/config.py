@@ -6,12 +6,15 @@ This runs without importing mkdocs, so the CLI starts fast; the mkdocs plugin us
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from .errors import StatusgenError, ValidationError, display_path
-from .model import DEFAULT_SEVERITIES, Component, Config, Group, Severity
+from .model import DEFAULT_SEVERITIES, DEFAULT_WEIGHTS, WEIGHTED_STATUSES, Component, Config, Group, Severity
+from .timeutil import UTC, TimeError, parse_date, parse_time
 from .yamlnodes import FileCheck
 
 CONFIG_FILE = "mkdocs.yml"
@@ -36,6 +39,9 @@ SITE_OPTIONS = {
     "runbook_review_days": 90,
     "error_budget_days": 30,
     "max_file_kb": 1024,  # size limit of one incident, runbook or postmortem file
+    # a scheduled maintenance whose window passes with no update is completed at its end;
+    # false keeps it in progress until someone completes it
+    "maintenance_auto_complete": True,
 }
 OPTIONS = (
     *PATH_OPTIONS,
@@ -48,6 +54,9 @@ OPTIONS = (
     "postmortem_due_hours",
     "update_cadence",
     "alertmanager",
+    "downtime_weights",
+    "created",
+    "alert_rules",
 )
 
 
@@ -135,6 +144,12 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
         values["postmortem_due_hours"] = int(hours or 48)
     if "update_cadence" in options:
         values["update_cadence"] = _cadence(check, options["update_cadence"][1], [s.id for s in severities])
+    if "downtime_weights" in options:
+        values["downtime_weights"] = _weights(check, options["downtime_weights"][1])
+    if "created" in options:
+        values["created"] = _created(check, options["created"][1])
+    if "alert_rules" in options:
+        extra["alert_rules"] = _alert_rules(check, options["alert_rules"][1])
     values = {k: v for k, v in values.items() if v is not None}
     return Config(
         root=root,
@@ -206,7 +221,7 @@ def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
         fields = check.mapping(node, "a component")
         if fields is None:
             continue
-        check.known_keys(fields, ("id", "name", "group", "description", "slo"), "a component")
+        check.known_keys(fields, ("id", "name", "group", "description", "slo", "created"), "a component")
         component_id = _id(check, fields, node, "component")
         if not component_id:
             continue
@@ -227,8 +242,60 @@ def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
             if slo is not None and not 0 < slo < 100:
                 check.error(fields["slo"][1], f"slo {slo:g} is out of range; expected a percentage like 99.9")
                 slo = None
-        components.append(Component(component_id, name or component_id, position, group, description or "", slo))
+        created = _created(check, fields["created"][1]) if "created" in fields else None
+        components.append(
+            Component(component_id, name or component_id, position, group, description or "", slo, created)
+        )
     return tuple(components)
+
+
+def _weights(check: FileCheck, node):
+    """``downtime_weights: {major_outage: 1, partial_outage: 0.3, degraded_performance: 0}``."""
+    fields = check.mapping(node, "downtime_weights")
+    if fields is None:
+        return None
+    check.known_keys(fields, WEIGHTED_STATUSES, "downtime_weights")
+    weights = dict(DEFAULT_WEIGHTS)
+    for status, (_, value_node) in fields.items():
+        if status not in WEIGHTED_STATUSES:
+            continue
+        number = check.number(value_node, f"the weight of {status}")
+        if number is None:
+            continue
+        if not 0 <= number <= 1:
+            check.error(value_node, f"the weight of {status} is {number:g}; expected a share between 0 and 1")
+            continue
+        weights[status] = Decimal(value_node.value.replace("_", ""))
+    return weights
+
+
+def _alert_rules(check: FileCheck, node) -> tuple[str, ...]:
+    """``alert_rules: [prometheus/rules/*.yml]``: Prometheus rule files, globs inside the repository."""
+    patterns = check.text_list(node, "alert_rules") or []
+    kept = []
+    for pattern in patterns:
+        if pattern.startswith(("/", "~")) or ".." in Path(pattern).parts:
+            check.error(
+                node,
+                f"alert_rules: '{pattern}' leaves the repository; expected a path inside it, like prometheus/*.yml",
+            )
+        else:
+            kept.append(pattern)
+    return tuple(kept)
+
+
+def _created(check: FileCheck, node) -> datetime | None:
+    """A ``created`` date (midnight UTC) or time."""
+    text = check.text(node, "created")
+    if text is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return datetime.combine(parse_date(text), time(), UTC)
+        return parse_time(text)
+    except TimeError as exc:
+        check.error(node, f"created: {exc}")
+        return None
 
 
 def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:

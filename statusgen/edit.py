@@ -211,6 +211,8 @@ def add_update(
             )
         doc = _yaml().load(old_text)
         components = dict(components or {})
+        if reopened and not components:
+            components = restored_statuses(config, path, incident)
         if stage in FINAL_STAGES:
             # A resolved incident leaves every affected component operational.
             components = {cid: "operational" for cid in incident.current_components()} | components
@@ -223,6 +225,32 @@ def add_update(
         new = _check(config, path, text)
         write_atomic(path, text)
     return new
+
+
+def restored_statuses(config: Config, path: Path, incident: Incident) -> dict[str, str]:
+    """What a reopening that names no components sets: the statuses at the resolution.
+
+    Written out on the reopening update, so the file says what the incident affects again.
+    Raises StatusgenError when the resolution left nothing to restore but the incident names
+    components: then the caller must say which are affected (``-c ID=STATUS``).
+    """
+    restored = incident.statuses_when_resolved()
+    if not restored and incident.components:
+        raise StatusgenError(
+            f"{display_path(path, config.root)}: every component was already operational when the "
+            f"{incident.kind} was {incident.stage}, so there is no status to restore; "
+            "name the affected components with -c ID=STATUS"
+        )
+    return restored
+
+
+def reopen_summary(incident: Incident, *, named: bool) -> str:
+    """One line saying which statuses a reopening set, and whether they were restored or given."""
+    changes = incident.updates[-1].components
+    shown = ", ".join(f"{cid}={status}" for cid, status in changes.items()) or "no components"
+    if named:
+        return f"reopened with the statuses given: {shown}"
+    return f"reopened with the statuses it had when {incident.updates[-2].stage}: {shown} (pass -c ID=STATUS to set others)"
 
 
 def _update(at, stage, message, components, severity, note, backward=False, reopened=False, next_update=None):

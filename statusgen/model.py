@@ -6,8 +6,9 @@ The loader builds these from files; views and renderers only read them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -31,6 +32,25 @@ STAGES = {INCIDENT: INCIDENT_STAGES, MAINTENANCE: MAINTENANCE_STAGES}
 FINAL_STAGES = frozenset({"resolved", "completed"})
 
 EMPTY: Mapping = MappingProxyType({})
+
+# The messages of the updates statusgen adds when nobody updated a maintenance in time.
+MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
+MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
+
+# Share of a minute counted as down, for public uptime and internal error budgets alike. The
+# default is Statuspage's: a major outage is down, a partial outage 30% down, degraded
+# performance and maintenance are up. Teams may set the three outage weights in mkdocs.yml
+# (`downtime_weights`); maintenance and operational are always 0.
+WEIGHTED_STATUSES = (MAJOR_OUTAGE, PARTIAL_OUTAGE, DEGRADED)
+DEFAULT_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
+    {
+        OPERATIONAL: Decimal(0),
+        UNDER_MAINTENANCE: Decimal(0),
+        DEGRADED: Decimal(0),
+        PARTIAL_OUTAGE: Decimal("0.3"),
+        MAJOR_OUTAGE: Decimal(1),
+    }
+)
 
 
 def worst_status(statuses) -> str:
@@ -57,6 +77,7 @@ class Component:
     group: str | None = None
     description: str = ""
     slo: float | None = None  # availability target in percent, e.g. 99.9
+    created: datetime | None = None  # the API's created_at (the component's `created`, else the site's)
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,9 @@ class Config:
     postmortem_severities: frozenset = frozenset({"SEV1", "SEV2"})
     postmortem_due_hours: int = 48
     update_cadence: Mapping = field(default_factory=lambda: EMPTY)  # severity id -> minutes between updates
+    # status -> share of a minute counted as down (mkdocs.yml `downtime_weights`)
+    downtime_weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    created: datetime | None = None  # when the page and its components were created (the API's created_at)
     extra: Mapping = field(default_factory=lambda: EMPTY)  # the rest of the plugin options, for the site builders
 
     def component(self, component_id: str) -> Component | None:
@@ -127,6 +151,7 @@ class Update:
     reopened: bool = False  # the update that reopened a resolved incident
     next_update: datetime | None = None  # when this update promised the next one
     line: int = 0
+    automatic: bool = False  # added by statusgen when a maintenance window began or ended (never in a file)
 
 
 @dataclass(frozen=True)
@@ -193,6 +218,24 @@ class Incident:
     def updated_at(self) -> datetime:
         return self.updates[-1].at
 
+    def as_of(self, now: datetime, *, auto_complete: bool = True) -> Incident:
+        """This incident as it stands at ``now``, with a maintenance's automatic steps added.
+
+        A maintenance still ``scheduled`` when its window begins is in progress from
+        ``scheduled_for``; when its window has ended it is completed at ``scheduled_until``
+        (or, with ``auto_complete`` off, stays in progress until someone completes it).
+        Other incidents are returned unchanged.
+        """
+        if not self.is_maintenance or self.stage != "scheduled" or self.scheduled_for is None:
+            return self
+        if self.scheduled_for > now:
+            return self
+        began = max(self.scheduled_for, self.updates[-1].at)
+        added = [Update(began, "in_progress", MAINTENANCE_BEGAN, automatic=True)]
+        if auto_complete and self.scheduled_until is not None and self.scheduled_until <= now:
+            added.append(Update(max(self.scheduled_until, began), "completed", MAINTENANCE_ENDED, automatic=True))
+        return replace(self, updates=self.updates + tuple(added))
+
     def duration(self, now: datetime) -> timedelta:
         end = self.resolved_at or now
         return max(end - self.started_at, timedelta(0))
@@ -204,9 +247,81 @@ class Incident:
         if self.is_maintenance and not self.is_active:
             return {cid: OPERATIONAL for cid in self.components}
         statuses = dict(self.components)
-        for update in self.updates:
-            statuses.update(update.components)
+        for _update, after in self._status_steps(dict(self.components)):
+            statuses.update(after)
         return statuses
+
+    def statuses_when_resolved(self) -> dict[str, str]:
+        """The non-operational statuses components had just before the latest resolution.
+
+        What ``statusgen reopen`` without ``-c`` restores, and what a hand-written reopened
+        update that names no components means. Empty when the incident was never resolved.
+        """
+        snapshot: dict[str, str] = {}
+        for _update, before in self._resolutions(dict(self.components)):
+            snapshot = {cid: s for cid, s in before.items() if s != OPERATIONAL}
+        return snapshot
+
+    def _resolutions(self, initial: dict[str, str]):
+        """``(update, statuses just before it)`` for every resolving update, oldest first."""
+        previous = dict(initial)
+        for update, after in self._status_steps(initial):
+            if update.stage in FINAL_STAGES:
+                yield update, previous
+            previous = after
+
+    def _status_steps(self, initial: dict[str, str]):
+        """``(update, every component's status after it)`` for each update, oldest first.
+
+        An update sets the statuses it names. A resolving update leaves every component
+        operational. A reopening update that names no components restores the statuses the
+        components had just before the resolution it reopens.
+        """
+        current = dict(initial)
+        before_resolution: dict[str, str] = {}
+        for update in self.updates:
+            if update.stage in FINAL_STAGES:
+                before_resolution = dict(current)
+                current.update(update.components)
+                current = dict.fromkeys(current, OPERATIONAL)
+            elif update.reopened and not update.components:
+                current.update({cid: s for cid, s in before_resolution.items() if s != OPERATIONAL})
+            else:
+                current.update(update.components)
+            yield update, dict(current)
+
+    def _initial_statuses(self) -> dict[str, str]:
+        """The statuses the incident starts with, at the start of impact.
+
+        When the first update names components (as `statusgen new` does), a component first
+        named later was hit later. When it names none (a hand-written file), every top-level
+        component is hit from the start with its top-level status.
+        """
+        first = set(self.updates[0].components)
+        later = {cid for update in self.updates[1:] for cid in update.components} - first
+        return {cid: s for cid, s in self.components.items() if not (first and cid in later)}
+
+    def status_changes(self) -> list[tuple[tuple[str, str, str], ...]]:
+        """Per update, ``(component, old status, new status)`` for each status it changed.
+
+        The first update of an incident changes its components from operational; a
+        maintenance changes nothing while scheduled and sets its components when it starts.
+        A resolution lists every component's return to operational.
+        """
+        result = []
+        before: dict[str, str] = {}
+        started = False
+        for update, after in self._status_steps(self._initial_statuses()):
+            started = started or not self.is_maintenance or update.stage != "scheduled"
+            now = {cid: s for cid, s in after.items() if s != OPERATIONAL} if started else {}
+            changes = tuple(
+                (cid, before.get(cid, OPERATIONAL), now.get(cid, OPERATIONAL))
+                for cid in dict.fromkeys([*before, *now])
+                if before.get(cid, OPERATIONAL) != now.get(cid, OPERATIONAL)
+            )
+            result.append(changes)
+            before = now
+        return result
 
     def status_windows(self, now: datetime) -> list[tuple[str, str, datetime, datetime]]:
         """``(component, status, start, end)`` for every stretch a component was not operational.
@@ -214,7 +329,10 @@ class Incident:
         A component starts at its top-level status at the start of impact, unless the first update
         names other components and this one is first named by a later update. Updates then set
         statuses: the first counts from the start of impact, later ones from their own time.
-        Everything ends at resolution (or ``now``).
+        A resolution ends every stretch; the time between a resolution and a reopening is not
+        counted, and a reopening starts again from the statuses it names (or, naming none, from
+        the statuses the resolution ended). Everything still open ends at the final resolution
+        (or ``now``).
         """
         if self.is_maintenance and self.stage == "scheduled":
             return []
@@ -222,17 +340,12 @@ class Incident:
         end = self.resolved_at or now
         if end <= start:
             return []
-        # When the first update names components (as `statusgen new` does), a component first
-        # named later was hit later. When it names none (a hand-written file), every top-level
-        # component is hit from the start with its top-level status.
-        first = set(self.updates[0].components)
-        later = {cid for update in self.updates[1:] for cid in update.components} - first
-        current = {cid: s for cid, s in self.components.items() if not (first and cid in later)}
+        current = self._initial_statuses()
         since = dict.fromkeys(current, start)
         windows = []
-        for index, update in enumerate(self.updates):
+        for index, (update, after) in enumerate(self._status_steps(current)):
             at = start if index == 0 else min(max(update.at, start), end)
-            for cid, status in update.components.items():
+            for cid, status in after.items():
                 previous = current.get(cid, OPERATIONAL)
                 if status == previous:
                     continue

@@ -36,7 +36,7 @@ and refuses to build when the loader reports errors.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from mkdocs.config import base
@@ -89,6 +89,14 @@ class PluginConfig(base.Config):
     """Minutes between updates per severity (statusgen.cadence)."""
     alertmanager = c.Type(dict, default={})
     """How `statusgen new --from-alert` maps alerts (statusgen.alertmanager)."""
+    downtime_weights = c.Type(dict, default={})
+    """Share of a minute counted as down per status, for uptime and error budgets alike."""
+    maintenance_auto_complete = c.Type(bool, default=True)
+    """Complete a scheduled maintenance at the end of its window when nobody updated it."""
+    alert_rules = c.Type(list, default=[])
+    """Prometheus rule files (globs in the repository) whose alerts the alert pages describe."""
+    created = c.Optional(c.Type((str, date, datetime)))
+    """When the page and its components were created (the API's created_at)."""
 
 
 class StatusgenPlugin(BasePlugin[PluginConfig]):

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from .model import (
+    DEFAULT_WEIGHTS,
     DEGRADED,
     MAJOR_OUTAGE,
     OPERATIONAL,
     PARTIAL_OUTAGE,
     STATUS_RANK,
     UNDER_MAINTENANCE,
+    WEIGHTED_STATUSES,
     Component,
     Incident,
     worst_status,
@@ -34,6 +37,8 @@ INDICATOR_TEXT = {
     "critical": "Major System Outage",
 }
 MAINTENANCE_TEXT = "Service Under Maintenance"
+# Statuspage's indicator while maintenance is under way and nothing worse is happening.
+MAINTENANCE_INDICATOR = "maintenance"
 # The component status that puts the page at each indicator.
 STATUS_INDICATOR = {
     OPERATIONAL: "none",
@@ -49,15 +54,50 @@ STATUS_LABEL = {
     PARTIAL_OUTAGE: "Partial outage",
     MAJOR_OUTAGE: "Major outage",
 }
-# Share of a minute counted as down, as Statuspage weighs it: maintenance and slowness are not down.
-DOWNTIME_WEIGHT = {OPERATIONAL: 0.0, UNDER_MAINTENANCE: 0.0, DEGRADED: 0.0, PARTIAL_OUTAGE: 0.3, MAJOR_OUTAGE: 1.0}
+MICROSECOND = timedelta(microseconds=1)
+THOUSANDTH = Decimal("0.001")
+
+
+def availability_percent(down: Decimal | int, total: int) -> Decimal:
+    """Percent of ``total`` not down, exactly (both in microseconds; ``down`` may be weighted)."""
+    if total <= 0:
+        return Decimal(100)
+    return max(Decimal(0), Decimal(100) * (total - Decimal(down)) / total)
+
+
+def percent_text(value: Decimal) -> str:
+    """``99.982%``: three decimals, truncated, so 99.9996 never shows as 100%."""
+    value = Decimal(value).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+    return "100%" if value == 100 else f"{value}%"
+
+
+def weight_phrase(weight: Decimal) -> str:
+    if weight == 0:
+        return "as up"
+    if weight == 1:
+        return "as down"
+    return f"as {(Decimal(weight) * 100).normalize():f}% down"
+
+
+def weights_sentence(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
+    """``major outage counts as down, partial outage as 30% down, degraded performance and
+    maintenance as up``: the weight table in words, for the pages that show a figure."""
+    groups: dict[str, list[str]] = {}
+    for status in (*WEIGHTED_STATUSES, UNDER_MAINTENANCE):
+        label = "maintenance" if status == UNDER_MAINTENANCE else STATUS_LABEL[status].lower()
+        groups.setdefault(weight_phrase(weights.get(status, Decimal(0))), []).append(label)
+    parts = []
+    for index, (phrase, labels) in enumerate(groups.items()):
+        verb = ("count " if len(labels) > 1 else "counts ") if index == 0 else ""
+        parts.append(f"{' and '.join(labels)} {verb}{phrase}")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
 class OverallStatus:
     """The one-sentence status of the whole page."""
 
-    indicator: str  # Statuspage indicator: none | minor | major | critical
+    indicator: str  # Statuspage indicator: none | minor | major | critical | maintenance
     description: str  # "All Systems Operational", ...
     level: str  # css/visual level: operational | maintenance | minor | major | critical
 
@@ -72,16 +112,20 @@ class Day:
     incidents: int
     maintenances: int
     future: bool = False  # a day with no data yet (never, with days ending today)
+    weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS, compare=False, repr=False)
 
     @property
     def label(self) -> str:
-        """Accessible name: ``22 Nov 2026: partial outage 47 min, 1 incident``."""
-        parts = [f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))}" for status, m in self.minutes]
+        """Accessible name: ``22 Nov 2026: partial outage 47 min (counted as 30% down), 1 incident``."""
+        parts = [
+            f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))} (counted {weight_phrase(self.weights.get(status, 0))})"
+            for status, m in self.minutes
+        ]
         if self.incidents:
             parts.append(f"{self.incidents} incident{'s' if self.incidents != 1 else ''}")
         if self.maintenances:
             parts.append(f"{self.maintenances} maintenance{'s' if self.maintenances != 1 else ''}")
-        text = ", ".join(parts) if parts else "no incidents"
+        text = ", ".join(parts) if parts else "no incidents, operational all day"
         return f"{self.day.day} {self.day:%b %Y}: {text}"
 
 
@@ -91,13 +135,32 @@ class Uptime:
 
     component: str
     days: tuple[Day, ...]
-    availability: float  # percent, 0..100
+    availability: Decimal  # percent, 0..100, exact
+    weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS, compare=False, repr=False)
 
     @property
     def availability_text(self) -> str:
         """``99.982%``: three decimals, truncated, so 99.9996 never shows as 100%."""
-        value = int(self.availability * 1000) / 1000
-        return f"{value:.3f}%".replace(".000%", "%") if value == 100 else f"{value:.3f}%"
+        return percent_text(self.availability)
+
+    @property
+    def reason(self) -> str:
+        """One line on why the figure is higher than the bars may suggest, or ``""``.
+
+        Said when the window holds time in a status that counts as up (degraded performance
+        or maintenance, by default), so "100%" beside amber bars explains itself.
+        """
+        spent: dict[str, float] = defaultdict(float)
+        for day in self.days:
+            for status, minutes in day.minutes:
+                if self.weights.get(status, 0) == 0:
+                    spent[status] += minutes
+        if not spent:
+            return ""
+        ordered = sorted(spent, key=lambda st: -STATUS_RANK[st])
+        shown = [f"{STATUS_LABEL[st].lower()} ({duration(timedelta(minutes=spent[st]))})" for st in ordered]
+        verb = "counts" if len(shown) == 1 else "count"
+        return f"{' and '.join(shown)} {verb} as up, so {'it does' if len(shown) == 1 else 'they do'} not lower the figure."
 
 
 def component_statuses(components: Iterable[Component], incidents: Iterable[Incident]) -> dict[str, str]:
@@ -128,7 +191,7 @@ def overall_status(
     if indicator != "none":
         return OverallStatus(indicator, INDICATOR_TEXT[indicator], indicator)
     if maintenance or UNDER_MAINTENANCE in statuses.values():
-        return OverallStatus("none", MAINTENANCE_TEXT, "maintenance")
+        return OverallStatus(MAINTENANCE_INDICATOR, MAINTENANCE_TEXT, "maintenance")
     return OverallStatus("none", INDICATOR_TEXT["none"], "operational")
 
 
@@ -153,10 +216,13 @@ def uptime(
     incidents: Iterable[Incident],
     now: datetime,
     days: int = 90,
+    weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS,
 ) -> dict[str, Uptime]:
     """Per-component daily bars and availability over the last ``days`` UTC days up to ``now``.
 
-    One pass over the incidents (linear); only status windows inside the range count.
+    Availability is exact: the time in each status is counted in whole microseconds and
+    weighed by ``weights`` in Decimal. One pass over the incidents (linear); only status
+    windows inside the range count.
     """
     dates = window_days(now, days)
     start = datetime.combine(dates[0], time(), UTC)
@@ -174,33 +240,61 @@ def uptime(
                 day_end = min(datetime.combine(day + timedelta(days=1), time(), UTC), w_end)
                 spans[cid][day].append((status, cursor, day_end, incident.id, incident.is_maintenance))
                 cursor = day_end
-    total = (now - start).total_seconds()
+    total = max(now - start, timedelta(0)) // MICROSECOND
     result = {}
     for component in components:
         by_day = spans.get(component.id, {})
         bars = []
-        down = 0.0
+        down = Decimal(0)
         for day in dates:
-            minutes, incident_ids, maintenance_ids = _day_summary(by_day.get(day, []))
-            down += sum(DOWNTIME_WEIGHT[s] * m for s, m in minutes.items()) * 60
-            ordered = tuple(sorted(((s, m) for s, m in minutes.items() if m > 0), key=lambda x: -STATUS_RANK[x[0]]))
+            spent, incident_ids, maintenance_ids = _day_summary(by_day.get(day, []))
+            down += sum((weights.get(s, Decimal(0)) * us for s, us in spent.items()), Decimal(0))
+            ordered = tuple(
+                sorted(((s, us / 60_000_000) for s, us in spent.items() if us > 0), key=lambda x: -STATUS_RANK[x[0]])
+            )
             worst = ordered[0][0] if ordered else OPERATIONAL
-            bars.append(Day(day, worst, ordered, len(incident_ids), len(maintenance_ids)))
-        availability = 100.0 if total <= 0 else max(0.0, 100.0 * (1 - down / total))
-        result[component.id] = Uptime(component.id, tuple(bars), availability)
+            bars.append(Day(day, worst, ordered, len(incident_ids), len(maintenance_ids), weights=weights))
+        result[component.id] = Uptime(component.id, tuple(bars), availability_percent(down, total), weights)
     return result
 
 
-def _day_summary(spans: list) -> tuple[dict[str, float], set, set]:
-    """Minutes in each status (the worst wins where spans overlap) and the incidents seen."""
+def _day_summary(spans: list) -> tuple[dict[str, int], set, set]:
+    """Microseconds in each status (the worst wins where spans overlap) and the incidents seen."""
     incidents = {s[3] for s in spans if not s[4]}
     maintenances = {s[3] for s in spans if s[4]}
     if not spans:
         return {}, incidents, maintenances
     edges = sorted({s[1] for s in spans} | {s[2] for s in spans})
-    minutes: dict[str, float] = defaultdict(float)
+    spent: dict[str, int] = defaultdict(int)
     for left, right in zip(edges, edges[1:]):
         live = [s[0] for s in spans if s[1] <= left and s[2] >= right]
         if live:
-            minutes[worst_status(live)] += (right - left).total_seconds() / 60
-    return dict(minutes), incidents, maintenances
+            spent[worst_status(live)] += (right - left) // MICROSECOND
+    return dict(spent), incidents, maintenances
+
+
+def component_changed_at(incidents: Iterable[Incident], now: datetime) -> dict[str, datetime]:
+    """Component -> when its status (the worst any incident sets) last changed, up to ``now``.
+
+    Components whose status never changed are left out.
+    """
+    events: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
+    for incident in incidents:
+        for update, changes in zip(incident.updates, incident.status_changes()):
+            if update.at > now:
+                break
+            for cid, _old, new in changes:
+                events[cid].append((update.at, incident.id, new))
+    changed = {}
+    for cid, items in events.items():
+        items.sort(key=lambda e: e[0])
+        by_incident: dict[str, str] = {}
+        shown = OPERATIONAL
+        for index, (at, incident_id, new) in enumerate(items):
+            by_incident[incident_id] = new
+            if index + 1 < len(items) and items[index + 1][0] == at:
+                continue  # several changes at one instant: judge after all of them
+            status = worst_status(by_incident.values())
+            if status != shown:
+                shown, changed[cid] = status, at
+    return changed

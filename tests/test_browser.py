@@ -73,7 +73,8 @@ class Visit:
     """A page that records every request it makes and blocks any that leaves 127.0.0.1."""
 
     def __init__(self, browser, **context_options):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
+        context_options.setdefault("viewport", {"width": 1280, "height": 900})
+        self.context = browser.new_context(**context_options)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.foreign: list[str] = []
@@ -174,14 +175,75 @@ def test_palette_toggle_switches_to_dark_and_back(served, browser):
     visit.close()
 
 
-def test_readable_without_javascript(served, browser):
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def header_height(page) -> float:
+    return page.locator("header.sg-header").bounding_box()["height"]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_readable_without_javascript(served, browser, viewport, tmp_path):
     visit = Visit(browser, java_script_enabled=False)
     page = visit.page
+    page.set_viewport_size(viewport)
     page.goto(served, wait_until="networkidle")
     assert page.locator(".sg-banner h1").inner_text() == "Partial System Outage"
     assert page.get_by_text("22 Nov 2026, 14:45 UTC").first.is_visible()
+    # the header keeps its height and its links (it collapsed to a sliver without scripts)
+    assert header_height(page) >= 44
+    for name in ("Status", "History", "Subscribe"):
+        link = page.locator("header").get_by_role("link", name=name, exact=True)
+        assert link.is_visible() and link.bounding_box()["height"] > 10
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    shot = tmp_path / f"public-home-nojs-{viewport['width']}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot)
     page.goto(served + "history/", wait_until="networkidle")
     assert page.get_by_role("heading", name="November 2026").is_visible()
+    assert header_height(page) >= 44
+    visit.close()
+
+
+def test_phone_shows_30_wider_day_bars_each_with_its_text(served, browser, tmp_path):
+    visit = Visit(browser, **PHONE)
+    page = visit.page
+    page.goto(served, wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing runs off the screen"
+    assert header_height(page) >= 44
+    webhooks = page.locator(".sg-component").filter(has_text="Webhooks")
+    bars = webhooks.locator("li.sg-bar")
+    assert bars.count() == 90
+    widths = [box["width"] for box in bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")]
+    shown = [w for w in widths if w > 1]
+    assert len(shown) == 30 and min(shown) >= 7, widths  # 2 px wide before, all 90 of them
+    # the 60 older days are still there for a screen reader, with their text
+    tree = webhooks.locator("ol.sg-bars").aria_snapshot()
+    items = [line for line in tree.splitlines() if "listitem" in line]
+    assert len(items) == 90, tree
+    assert "25 Aug 2026: no incidents, operational all day" in items[0]
+    assert webhooks.get_by_text("30 days ago").is_visible()
+    assert not webhooks.get_by_text("90 days ago").is_visible()
+    # a tap on today's bar shows what happened, minutes per status
+    tip = bars.nth(89).locator(".sg-bar__tip")
+    assert tip.bounding_box()["width"] <= 1
+    bars.nth(89).tap()
+    assert tip.is_visible() and tip.bounding_box()["width"] > 200
+    assert tip.inner_text() == "22 Nov 2026: degraded performance 1 h 25 min (counted as up), 1 incident"
+    # 100% beside amber bars says why
+    assert webhooks.locator(".sg-availability").inner_text() == "100% uptime (90 days)"
+    assert webhooks.locator(".sg-uptime-reason").inner_text().startswith("Degraded performance (")
+    shot = tmp_path / "public-home-phone.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot)
+    webhooks.screenshot(path=str(tmp_path / "public-phone-webhooks-tapped.png"))
+    keep(tmp_path / "public-phone-webhooks-tapped.png")
+    page.goto(served + INCIDENT, wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot = tmp_path / "public-incident-phone.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot)
+    assert not visit.foreign, visit.foreign
     visit.close()
 
 

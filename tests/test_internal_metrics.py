@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from test_internal_data import NOW, make_repo
@@ -117,13 +119,26 @@ def budget(budgets, cid):
 
 def test_overlapping_incidents_count_the_worst_status_once(result):
     # api: A partial 10:00-11:10 and C degraded 10:30-12:00 overlap from 10:30 to 11:10.
-    # 70 min x 0.5 + 50 min x 0.25 = 47.5 min (adding them up would give 57.5).
+    # With the default weights (partial 0.3, degraded 0): 70 min x 0.3 = 21 min; 11:10-12:00
+    # is degraded only and counts as up.
     api = budget(result.rolling, "api")
-    assert api.downtime == timedelta(minutes=47, seconds=30)
+    assert api.downtime == 21 * MIN
     assert api.allowed == timedelta(minutes=43, seconds=12)  # 30 d x 0.1%
-    assert api.consumed == pytest.approx(47.5 / 43.2)
+    assert api.consumed == pytest.approx(21 / 43.2)
+    assert api.level == "ok"
+    # 30 d = 2,592,000 s; exactly 100 x (2,592,000 - 1,260) / 2,592,000
+    assert api.availability == Decimal(100) * (2592000 - 1260) / 2592000
+    assert api.availability_text == "99.951%"
+
+
+def test_a_team_weight_table_counts_the_overlap_once(repo):
+    # The same overlap with the table 0.5 / 0.25: 70 min x 0.5 + 50 min x 0.25 = 47.5 min
+    # (adding them up would give 57.5).
+    weights = {**m.WEIGHTS, "partial_outage": Decimal("0.5"), "degraded_performance": Decimal("0.25")}
+    team = dataclasses.replace(repo, config=dataclasses.replace(repo.config, downtime_weights=weights))
+    api = budget(m.rolling_budgets(team, NOW), "api")
+    assert api.downtime == timedelta(minutes=47, seconds=30)
     assert api.level == "exhausted"
-    assert api.availability == pytest.approx(100 * (1 - 47.5 / 43200))
 
 
 def test_open_incident_counts_up_to_now(result):
@@ -146,10 +161,10 @@ def test_midnight_incident_and_calendar_months(result):
     assert october.consumed == pytest.approx(30 / 22.32)
     # November so far: 21 d 16 h elapsed = 31,200 min; the budget is for all 30 days.
     assert november.elapsed == timedelta(days=21, hours=16)
-    assert november.availability == pytest.approx(100 * (1 - 60 / 31200))
+    assert november.availability == Decimal(100) * (31200 - 60) / 31200
     assert november.consumed == pytest.approx(60 / 21.6)
     web_october = budget(months["2026-10"], "web")
-    assert web_october.downtime == 15 * MIN  # E: 60 min degraded x 0.25
+    assert web_october.downtime == timedelta(0)  # E: 60 min degraded, which counts as up
 
 
 @pytest.mark.parametrize(
@@ -165,7 +180,11 @@ def test_budget_flags_at_50_and_80_percent_and_exhausted(minutes, level):
 
 def test_weighted_downtime_edge_cases():
     start, end = t("2026-11-01T00:00:00"), t("2026-11-02T00:00:00")
-    w = m.weighted_downtime
+    team = {**m.WEIGHTS, "partial_outage": Decimal("0.5"), "degraded_performance": Decimal("0.25")}
+
+    def w(windows, start, end):
+        return m.weighted_downtime(windows, start, end, team)
+
     # Clipped to the window.
     assert w([("major_outage", t("2026-10-31T23:00:00"), t("2026-11-01T01:00:00"))], start, end) == 60 * MIN
     # Nested windows: the worse status wins inside, the outer one counts outside.
@@ -190,10 +209,11 @@ def test_json_is_stable_and_in_seconds(result):
     data = result.as_json()
     assert data["overall"]["mttr"] == {"mean_seconds": 4650, "counted": 4, "incidents": 5}
     assert data["overall"]["mtbf"]["mean_seconds"] == 1042200
-    assert data["weights"]["partial_outage"] == 0.5
+    assert data["weights"]["partial_outage"] == 0.3
     assert data["action_items"] == {"done": 2, "counted": 4, "rate": 0.5, "target": 0.9, "met": False}
     api = next(b for b in data["error_budget"]["rolling"] if b["component"] == "api")
-    assert api["weighted_downtime_seconds"] == 2850 and api["level"] == "exhausted"
+    assert api["weighted_downtime_seconds"] == 1260 and api["level"] == "ok"
+    assert api["availability"] == 99.9513
 
 
 def test_no_incidents_gives_empty_figures(tmp_path):

@@ -177,8 +177,8 @@ def test_metrics_page(site):
     assert "MTTD (time to detect): mean of detected_at − impact_start." in text
     assert "All 8.8 min (4 of 5) 5.7 min (3 of 5) 1 h (2 of 5) 1 h 17 min (4 of 5) 12 d 1 h (4 of 5)" in text
     assert "SEV2 10 min (2 of 2) 10 min (1 of 2) 1 h (1 of 2) 1 h 30 min (1 of 2) 2 d 3 h (1 of 2)" in text
-    assert "major outage 1, partial outage 0.5, degraded performance 0.25, under maintenance 0" in text
-    assert "API 99.9% 99.890% 47.5 min 43.2 min 110% Exhausted" in text
+    assert "major outage 1, partial outage 0.3, degraded performance 0, under maintenance 0" in text
+    assert "API 99.9% 99.951% 21 min 43.2 min 49% OK" in text
     assert "Website 99.5% 99.722% 2 h 3 h 36 min 56% 50% used" in text
     assert "Completion rate: 50.0% (2 of 4 done), which is below the 90% target." in text
     # The chart is inline SVG made at build time: no script needed to read it.

@@ -416,6 +416,10 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
                 "operational",
                 err=True,
             )
+    if reopened:
+        from ..edit import reopen_summary
+
+        click.echo(reopen_summary(incident, named=bool(parsed)))
     if commit:
         _commit(repo_root(), path, f"{incident.kind} {incident.id}: {stage}{' (reopened)' if reopened else ''}")
 

@@ -15,6 +15,19 @@ class AlertRule:
     shown: str  # the rule file as printed in problems
     line: int
     runbook_url: str = ""
+    expr: str = ""  # the PromQL expression
+    for_: str = ""  # how long it must hold before firing ("10m"), or ""
+    labels: tuple[tuple[str, str], ...] = ()  # sorted by name
+    annotations: tuple[tuple[str, str], ...] = ()  # summary, description... (runbook_url too), sorted
+    group: str = ""  # the rule group's name
+
+    @property
+    def severity(self) -> str:
+        """The ``severity`` label, the one responders look for first, or ``""``."""
+        return dict(self.labels).get("severity", "")
+
+    def annotation(self, name: str) -> str:
+        return dict(self.annotations).get(name, "")
 
 
 def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Problem]]:
@@ -47,6 +60,7 @@ def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Prob
             if group_fields is not None:
                 check.error(group, "rule group has no 'rules'")
             continue
+        group_name = check.text(group_fields["name"][1], "group name") or "" if "name" in group_fields else ""
         for rule in check.sequence(group_fields["rules"][1], "rules") or []:
             fields = check.mapping(rule, "a rule")
             if fields is None or "alert" not in fields:
@@ -56,13 +70,61 @@ def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Prob
             name = check.text(fields["alert"][1], "alert")
             if name is None:
                 continue
-            url = ""
-            if "annotations" in fields:
-                annotations = check.mapping(fields["annotations"][1], "annotations") or {}
-                if "runbook_url" in annotations:
-                    url = check.text(annotations["runbook_url"][1], "runbook_url", allow_empty=True) or ""
-            rules.append(AlertRule(name, check.shown, line_of(fields["alert"][1]), url))
+            annotations = _text_map(check, fields.get("annotations"), "annotations")
+            labels = _text_map(check, fields.get("labels"), "labels")
+            expr = check.text(fields["expr"][1], "expr", allow_empty=True) or "" if "expr" in fields else ""
+            for_ = check.text(fields["for"][1], "for", allow_empty=True) or "" if "for" in fields else ""
+            rules.append(
+                AlertRule(
+                    name,
+                    check.shown,
+                    line_of(fields["alert"][1]),
+                    annotations.get("runbook_url", ""),
+                    expr=expr.strip(),
+                    for_=for_.strip(),
+                    labels=tuple(sorted(labels.items())),
+                    annotations=tuple(sorted(annotations.items())),
+                    group=group_name,
+                )
+            )
     return rules, check.problems
+
+
+def _text_map(check: FileCheck, entry, what: str) -> dict[str, str]:
+    """A mapping of names to text (labels, annotations); values that are not text are reported."""
+    if entry is None:
+        return {}
+    fields = check.mapping(entry[1], what) or {}
+    values = {}
+    for key, (_, node) in fields.items():
+        value = check.text(node, f"{what}: {key}", allow_empty=True)
+        if value is not None:
+            values[key] = value
+    return values
+
+
+def rules_by_alert(rules: list[AlertRule]) -> dict[str, list[AlertRule]]:
+    """Alert name -> its rules (one alert may have several, e.g. a warning and a critical one),
+    in file order: what an alert's page shows as expression, labels and severity."""
+    result: dict[str, list[AlertRule]] = {}
+    for rule in rules:
+        result.setdefault(rule.alert, []).append(rule)
+    return result
+
+
+def load_alert_rules(config) -> tuple[dict[str, list[AlertRule]], list[Problem]]:
+    """The alerting rules of the files the ``alert_rules`` option names (globs relative to the
+    repository), by alert name, with every problem found in them."""
+    rules, problems = [], []
+    for pattern in config.extra.get("alert_rules", ()) or ():
+        paths = sorted(config.root.glob(pattern))
+        if not paths:
+            problems.append(Problem("mkdocs.yml", 1, f"alert_rules: '{pattern}' matches no file", "warning"))
+        for path in paths:
+            found, file_problems = read_alert_rules(path, config.root)
+            rules.extend(found)
+            problems.extend(file_problems)
+    return rules_by_alert(rules), problems
 
 
 def compare_with_runbooks(rules: list[AlertRule], runbooks, site_url: str = "") -> list[Problem]:

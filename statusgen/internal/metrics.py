@@ -9,31 +9,32 @@ Definitions (the metrics page states them too):
   incidents (or gaps) it counts.
 - Drills and scheduled maintenance are left out of every figure.
 - Error budgets weigh each instant by the worst status of the component at that instant
-  (overlapping incidents are not double counted): major outage 1.0, partial outage 0.5,
-  degraded performance 0.25, maintenance 0.
+  (overlapping incidents are not double counted), with the one weight table the public
+  uptime uses too (``downtime_weights`` in mkdocs.yml; by default major outage 1, partial
+  outage 0.3, degraded performance and maintenance 0). Availability is exact (Decimal).
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 
+from .. import views
 from ..model import (
-    DEGRADED,
-    MAJOR_OUTAGE,
+    DEFAULT_WEIGHTS,
     OPERATIONAL,
-    PARTIAL_OUTAGE,
     STATUS_RANK,
-    UNDER_MAINTENANCE,
     Component,
     Incident,
     Repository,
 )
 from ..timeutil import UTC
 
-WEIGHTS = {MAJOR_OUTAGE: 1.0, PARTIAL_OUTAGE: 0.5, DEGRADED: 0.25, UNDER_MAINTENANCE: 0.0, OPERATIONAL: 0.0}
+# The default weight table (the configured one is repo.config.downtime_weights).
+WEIGHTS = DEFAULT_WEIGHTS
 COMPLETION_TARGET = 0.9
 BUDGET_LEVELS = ((1.0, "exhausted"), (0.8, "80%"), (0.5, "50%"))
 
@@ -165,6 +166,15 @@ def incidents_per_month(repo: Repository, now: datetime, months: int = 12) -> li
 # -- error budgets -----------------------------------------------------------------------
 
 
+def budget_explanation(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
+    """One line on what a budget's availability means, for the metrics page."""
+    return (
+        f"Availability here weighs each minute the way the public uptime does: {views.weights_sentence(weights)}. "
+        "Scheduled maintenance and drills are left out; where incidents overlap, each instant counts once, "
+        "at the worst status."
+    )
+
+
 def component_windows(repo: Repository, now: datetime) -> dict[str, list[tuple[str, datetime, datetime]]]:
     """Component -> ``(status, start, end)`` of every counted incident."""
     result: dict[str, list] = {}
@@ -174,28 +184,34 @@ def component_windows(repo: Repository, now: datetime) -> dict[str, list[tuple[s
     return result
 
 
-def weighted_downtime(windows: Iterable[tuple[str, datetime, datetime]], start: datetime, end: datetime) -> timedelta:
+def weighted_downtime(
+    windows: Iterable[tuple[str, datetime, datetime]],
+    start: datetime,
+    end: datetime,
+    weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS,
+) -> timedelta:
     """Sum over ``[start, end)`` of the weight of the worst status at each instant.
 
     A sweep over window boundaries, so overlapping windows count once, at the worst status.
+    Counted in whole microseconds times Decimal weights, so whole-second windows are exact.
     """
     events = []
     for status, a, b in windows:
         a, b = max(a, start), min(b, end)
-        if b > a and WEIGHTS.get(status, 0):
+        if b > a and status != OPERATIONAL:
             events.append((a, 1, status))
             events.append((b, -1, status))
     events.sort(key=lambda e: (e[0], e[1]))
-    active = dict.fromkeys(WEIGHTS, 0)
-    total = timedelta(0)
+    active: dict[str, int] = {}
+    total = Decimal(0)
     previous = None
     for moment, delta, status in events:
         if previous is not None and moment > previous:
             worst = max((s for s, n in active.items() if n), key=STATUS_RANK.__getitem__, default=OPERATIONAL)
-            total += (moment - previous) * WEIGHTS[worst]
-        active[status] += delta
+            total += ((moment - previous) // views.MICROSECOND) * weights.get(worst, Decimal(0))
+        active[status] = active.get(status, 0) + delta
         previous = moment
-    return total
+    return timedelta(microseconds=int(total))
 
 
 @dataclass(frozen=True)
@@ -214,11 +230,14 @@ class Budget:
         return self.end - self.start
 
     @property
-    def availability(self) -> float:
-        """Percent of the elapsed period the component was available (weighted)."""
-        if self.elapsed <= timedelta(0):
-            return 100.0
-        return 100.0 * (1 - self.downtime / self.elapsed)
+    def availability(self) -> Decimal:
+        """Percent of the elapsed period the component was available (weighted), exactly."""
+        return views.availability_percent(self.downtime // views.MICROSECOND, self.elapsed // views.MICROSECOND)
+
+    @property
+    def availability_text(self) -> str:
+        """``99.907%``: truncated to three decimals, as the public page shows it."""
+        return views.percent_text(self.availability)
 
     @property
     def allowed(self) -> timedelta:
@@ -247,7 +266,7 @@ class Budget:
             "end": _iso(self.end),
             "weighted_downtime_seconds": round(self.downtime.total_seconds()),
             "allowed_downtime_seconds": round(self.allowed.total_seconds()),
-            "availability": round(self.availability, 4),
+            "availability": float(self.availability.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)),
             "budget_consumed": round(self.consumed, 4),
             "level": self.level,
         }
@@ -262,8 +281,9 @@ def rolling_budgets(repo: Repository, now: datetime, days: int | None = None) ->
     days = days or int(repo.config.extra.get("error_budget_days", 30) or 30)
     start = now - timedelta(days=days)
     windows = component_windows(repo, now)
+    weights = repo.config.downtime_weights
     return [
-        Budget(c, start, now, now - start, weighted_downtime(windows.get(c.id, []), start, now), c.slo)
+        Budget(c, start, now, now - start, weighted_downtime(windows.get(c.id, []), start, now, weights), c.slo)
         for c in repo.config.components
         if c.slo is not None
     ]
@@ -282,6 +302,7 @@ def monthly_budgets(repo: Repository, now: datetime, months: int = 3) -> list[tu
     The budget is for the whole month; availability is over the part of it that has passed.
     """
     windows = component_windows(repo, now)
+    weights = repo.config.downtime_weights
     result = []
     for key in last_months(now, months):
         start, stop = month_bounds(key)
@@ -290,7 +311,14 @@ def monthly_budgets(repo: Repository, now: datetime, months: int = 3) -> list[tu
             (
                 key,
                 [
-                    Budget(c, start, end, stop - start, weighted_downtime(windows.get(c.id, []), start, end), c.slo)
+                    Budget(
+                        c,
+                        start,
+                        end,
+                        stop - start,
+                        weighted_downtime(windows.get(c.id, []), start, end, weights),
+                        c.slo,
+                    )
                     for c in repo.config.components
                     if c.slo is not None
                 ],
@@ -299,13 +327,15 @@ def monthly_budgets(repo: Repository, now: datetime, months: int = 3) -> list[tu
     return result
 
 
-def incident_downtime(incident: Incident, now: datetime) -> dict[str, timedelta]:
+def incident_downtime(
+    incident: Incident, now: datetime, weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS
+) -> dict[str, timedelta]:
     """Component -> weighted downtime this incident alone caused."""
     per: dict[str, list] = {}
     for cid, status, start, end in incident.status_windows(now):
         per.setdefault(cid, []).append((status, start, end))
     far_past = datetime(1970, 1, 1, tzinfo=UTC)
-    return {cid: weighted_downtime(w, far_past, now) for cid, w in per.items()}
+    return {cid: weighted_downtime(w, far_past, now, weights) for cid, w in per.items()}
 
 
 # -- action items --------------------------------------------------------------------------
@@ -360,6 +390,7 @@ class Metrics:
     rolling: list
     monthly: list
     rolling_days: int
+    weights: Mapping = field(default_factory=lambda: DEFAULT_WEIGHTS)
     extra: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
@@ -367,7 +398,7 @@ class Metrics:
         return {
             "now": _iso(self.now),
             "definitions": DEFINITIONS,
-            "weights": WEIGHTS,
+            "weights": {status: float(weight) for status, weight in self.weights.items()},
             "incidents_counted": self.incidents,
             "drills_left_out": self.drills_left_out,
             "overall": {m: s.as_json() for m, s in self.overall.items()},
@@ -400,4 +431,5 @@ def compute(repo: Repository, postmortems: Iterable, now: datetime, *, months: i
         rolling=rolling_budgets(repo, now, days),
         monthly=monthly_budgets(repo, now, 3),
         rolling_days=days,
+        weights=repo.config.downtime_weights,
     )

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from .. import views
 from ..errors import Problem, display_path
 from ..files import read_source
 from ..loader import file_limit
@@ -17,7 +19,7 @@ from ..timeutil import TimeError, duration, human_long, parse_date
 from ..yamlnodes import FileCheck, line_of
 from . import frontmatter
 
-POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items")
+POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items", "public_summary")
 STATUSES = ("draft", "in_review", "published")
 ITEM_KEYS = ("id", "action", "type", "priority", "owner", "due", "status", "ticket")
 ITEM_REQUIRED = ("id", "action", "type", "priority", "owner", "due", "status")
@@ -25,6 +27,34 @@ ITEM_TYPES = ("mitigate", "prevent", "process")
 ITEM_PRIORITIES = ("P0", "P1", "P2", "P3", "P4")
 ITEM_STATUSES = ("open", "in_progress", "done", "wont_do")
 OPEN_STATUSES = ("open", "in_progress")
+# How each state reads to a person; a file may use these words too ("won't do", "In progress").
+ITEM_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "wont_do": "Won't do"}
+# Other ways people write the states.
+ITEM_STATUS_ALIASES = {
+    "todo": "open",
+    "to_do": "open",
+    "doing": "in_progress",
+    "started": "in_progress",
+    "complete": "done",
+    "completed": "done",
+    "closed": "done",
+    "wontdo": "wont_do",
+    "will_not_do": "wont_do",
+    "wontfix": "wont_do",
+    "wont_fix": "wont_do",
+    "not_doing": "wont_do",
+}
+
+
+def item_status(text: str) -> str | None:
+    """The state ``text`` names, as people write it, or None.
+
+    >>> [item_status(t) for t in ("won't do", "Won’t Do", "In progress", "in-progress", "DONE", "maybe")]
+    ['wont_do', 'wont_do', 'in_progress', 'in_progress', 'done', None]
+    """
+    key = re.sub(r"[\s-]+", "_", text.strip().lower().replace("'", "").replace("\u2019", ""))
+    key = ITEM_STATUS_ALIASES.get(key, key)
+    return key if key in ITEM_STATUSES else None
 
 
 @dataclass(frozen=True)
@@ -43,6 +73,11 @@ class ActionItem:
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def status_label(self) -> str:
+        """``Won't do``: the state as people write it."""
+        return ITEM_STATUS_LABELS[self.status]
+
     def is_overdue(self, now: datetime) -> bool:
         return self.is_open and now.date() > self.due
 
@@ -57,6 +92,7 @@ class Postmortem:
     action_items: tuple[ActionItem, ...]
     body: str
     title: str = ""
+    public_summary: str = ""  # Markdown the team chose to publish on the public incident page and feed
 
 
 def load_postmortems(repo: Repository) -> tuple[dict[str, Postmortem], list[Problem]]:
@@ -100,6 +136,9 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
     if "authors" in fields:
         authors = check.text_list(fields["authors"][1], "authors") or []
     title = check.text(fields["title"][1], "title") if "title" in fields else ""
+    summary = ""
+    if "public_summary" in fields:
+        summary = check.text(fields["public_summary"][1], "public_summary") or ""
     items = []
     if "action_items" in fields:
         node = fields["action_items"][1]
@@ -112,7 +151,20 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
                     items.append(item)
     if check.failed:
         return None
-    return Postmortem(incident_id, path, check.shown, status, tuple(authors), tuple(items), body, title or "")
+    return Postmortem(
+        incident_id, path, check.shown, status, tuple(authors), tuple(items), body, title or "", summary.strip()
+    )
+
+
+def public_summaries(repo: Repository) -> dict[str, str]:
+    """Incident id -> the ``public_summary`` of its postmortem, for postmortems that have one.
+
+    The one part of a postmortem the public site may show: a team opts in per postmortem by
+    writing ``public_summary:`` in its front matter. Nothing else of the postmortem is
+    returned. A postmortem with errors gives nothing (``statusgen validate`` reports them).
+    """
+    postmortems, _ = load_postmortems(repo)
+    return {incident_id: pm.public_summary for incident_id, pm in postmortems.items() if pm.public_summary}
 
 
 def _action_item(check: FileCheck, node) -> ActionItem | None:
@@ -129,9 +181,19 @@ def _action_item(check: FileCheck, node) -> ActionItem | None:
         if key in fields:
             values[key] = check.text(fields[key][1], key)
     values["ticket"] = check.text(fields["ticket"][1], "ticket", allow_empty=True) if "ticket" in fields else ""
-    for key, choices in (("type", ITEM_TYPES), ("priority", ITEM_PRIORITIES), ("status", ITEM_STATUSES)):
+    for key, choices in (("type", ITEM_TYPES), ("priority", ITEM_PRIORITIES)):
         if key in fields:
             values[key] = check.choice(fields[key][1], f"action item {key}", choices)
+    if "status" in fields:
+        text = check.text(fields["status"][1], "action item status")
+        if text is not None:
+            values["status"] = item_status(text)
+            if values["status"] is None:
+                check.error(
+                    fields["status"][1],
+                    f"action item status '{text}' is not valid; expected one of: "
+                    + ", ".join(ITEM_STATUS_LABELS[s].lower() for s in ITEM_STATUSES),
+                )
     if "due" in fields:
         text = check.text(fields["due"][1], "due")
         if text is not None:
@@ -161,7 +223,7 @@ _ITEM_HINTS = {
     "priority": "one of: " + ", ".join(ITEM_PRIORITIES),
     "owner": "the person responsible",
     "due": "a date, like: due: 2026-12-01",
-    "status": "one of: " + ", ".join(ITEM_STATUSES),
+    "status": "one of: " + ", ".join(ITEM_STATUS_LABELS[s].lower() for s in ITEM_STATUSES),
 }
 
 
@@ -240,7 +302,7 @@ def scaffold(incident: Incident, config: Config, now: datetime) -> str:
             value = "not recorded"
         body.append(f"| {label} | {value} | {what} |")
     body.append("")
-    downtime = metrics.incident_downtime(incident, now)
+    downtime = metrics.incident_downtime(incident, now, config.downtime_weights)
     days = int(config.extra.get("error_budget_days", 30) or 30)
     budget_rows = []
     for cid in incident.components:
@@ -256,7 +318,7 @@ def scaffold(incident: Incident, config: Config, now: datetime) -> str:
     if budget_rows:
         body += [
             f"Error budget consumed per component, against the {days}-day budget of its SLO "
-            "(weighted: major outage 1.0, partial outage 0.5, degraded performance 0.25):",
+            f"(weighted: {views.weights_sentence(config.downtime_weights)}):",
             "",
             "| Component | SLO | Weighted downtime | Budget | Consumed |",
             "|---|---|---|---|---|",

@@ -345,3 +345,88 @@ Who is affected and how badly; what depends on this service.
 - Actions that make this failure worse.
 """
     return frontmatter.render(fields, body)
+
+
+# -- what an alert's page shows ---------------------------------------------------------------
+
+# The runbook sections an alert page quotes, each by its own heading first, else the usual one.
+TRIGGER_SECTIONS = ("Trigger", "When it fires", "Symptoms")
+FIRST_STEP_SECTIONS = ("First steps", "Mitigation")
+ROLLBACK_SECTIONS = ("Rollback", "Recovery")
+FIRST_STEPS = 3  # list items taken from a Mitigation section when there is no "First steps"
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    """Everything the page of one alert shows, as data (the page itself renders it)."""
+
+    alert: str
+    runbook: Runbook
+    rules: tuple = ()  # AlertRule: expression, labels, severity, for; several per alert possible
+    trigger: str = ""  # Markdown from the runbook
+    first_steps: str = ""
+    rollback: str = ""
+    incidents: tuple = ()  # the most recent incidents that used the runbook, newest first
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(rule.severity for rule in self.rules if rule.severity))
+
+
+def section(body: str, names: Iterable[str]) -> tuple[str, str]:
+    """``(heading, Markdown)`` of the first ``##`` section whose heading is one of ``names``
+    (compared loosely: case and punctuation do not matter), or ``("", "")``."""
+    wanted = [_norm(name) for name in names]
+    found: dict[str, tuple[str, list[str]]] = {}
+    current, fenced = None, False
+    for line in body.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else HEADING.match(line)
+        if match and len(match.group(1)) <= 2:
+            key = _norm(match.group(2))
+            current = key if key in wanted and key not in found else None
+            if current:
+                found[current] = (match.group(2), [])
+            continue
+        if current:
+            found[current][1].append(line)
+    for key in wanted:
+        if key in found:
+            heading, lines = found[key]
+            return heading, "\n".join(lines).strip()
+    return "", ""
+
+
+def first_items(markdown: str, count: int) -> str:
+    """The first ``count`` top-level list items of ``markdown`` (with their indented lines)."""
+    items: list[list[str]] = []
+    for line in markdown.splitlines():
+        if re.match(r"^(\d+[.)]|[-*+])\s", line):
+            if len(items) == count:
+                break
+            items.append([line])
+        elif items and (line.startswith((" ", "\t")) or not line.strip()):
+            items[-1].append(line)
+        elif items:
+            break
+    return "\n".join("\n".join(item).rstrip() for item in items)
+
+
+def alert_pages(repo: Repository, runbooks: Iterable[Runbook], rules: dict | None = None, recent: int = 5):
+    """Alert name -> AlertPage for every alert a runbook lists: the alert's rules (from
+    ``alert_rules.load_alert_rules``), the runbook's trigger, first steps and rollback, and the
+    ``recent`` newest incidents that used the runbook."""
+    rules = rules or {}
+    users = used_by(repo)
+    pages = {}
+    for runbook in runbooks:
+        _, trigger = section(runbook.body, TRIGGER_SECTIONS)
+        heading, steps = section(runbook.body, FIRST_STEP_SECTIONS)
+        if _norm(heading) != _norm(FIRST_STEP_SECTIONS[0]):
+            steps = first_items(steps, FIRST_STEPS) or steps
+        _, rollback = section(runbook.body, ROLLBACK_SECTIONS)
+        incidents = tuple(users.get(runbook.name, ())[:recent])
+        for alert in runbook.alerts:
+            pages[alert] = AlertPage(alert, runbook, tuple(rules.get(alert, ())), trigger, steps, rollback, incidents)
+    return pages

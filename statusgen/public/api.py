@@ -1,22 +1,32 @@
 """``/api/v2/``: the Atlassian Statuspage public API shape, so existing clients work unchanged.
 
-Field names, nesting and enum values follow Statuspage's public v2 endpoints. Component and
-group ids are the statusgen ids; ``page.id`` comes from the site host. Lists hold at most the
-50 most recent items, as Statuspage's do.
+Field names, nesting and enum values follow Statuspage's public v2 endpoints; timestamps are
+Statuspage's (milliseconds and a zone: ``2026-11-28T12:00:00.000Z``). Component and group ids
+are the statusgen ids; ``page.id`` comes from the site host. A component's ``updated_at`` is the
+last change of its status and its ``created_at`` the ``created`` option (the component's, else
+the site's, else 1970-01-01). An update's ``affected_components`` lists the statuses it changed.
+Lists hold at most the 50 most recent items, as Statuspage's do.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from ..timeutil import iso
+from ..timeutil import UTC
 from .projection import PublicIncident, PublicStatus
 
 LIMIT = 50
 
 
-def _time(value):
-    return iso(value) if value else None
+def stamp(value: datetime) -> str:
+    """``2026-11-28T12:00:00.000Z``: Statuspage's timestamps, with milliseconds and a zone."""
+    value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+
+
+def _time(value: datetime | None) -> str | None:
+    return stamp(value) if value else None
 
 
 class Api:
@@ -25,15 +35,8 @@ class Api:
     def __init__(self, status: PublicStatus):
         self.status = status
         times = [i.updated_at for i in status.incidents if i.updated_at <= status.now]
+        times += [c.updated_at for c in status.components if c.updated_at <= status.now]
         self.updated_at = max(times, default=status.now)
-        created = [i.created_at for i in status.incidents]
-        self.created_at = min(created, default=status.now)
-        touched: dict[str, object] = {}
-        for incident in status.incidents:  # newest first by start: keep the latest update per component
-            for cid in incident.component_ids:
-                if incident.updated_at <= status.now and (cid not in touched or incident.updated_at > touched[cid]):
-                    touched[cid] = incident.updated_at
-        self.component_updated = touched
         self.components = {c.id: self._component(c) for c in status.components}
 
     def page(self) -> dict:
@@ -43,7 +46,7 @@ class Api:
             "name": s.site_name,
             "url": s.site_url.rstrip("/"),
             "time_zone": "Etc/UTC",
-            "updated_at": iso(self.updated_at),
+            "updated_at": stamp(self.updated_at),
         }
 
     def status_object(self) -> dict:
@@ -54,8 +57,8 @@ class Api:
             "id": c.id,
             "name": c.name,
             "status": c.status,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(self.component_updated.get(c.id, self.created_at)),
+            "created_at": stamp(c.created_at),
+            "updated_at": stamp(c.updated_at),
             "position": c.position,
             "description": c.description or None,
             "showcase": True,
@@ -67,13 +70,14 @@ class Api:
         }
 
     def _group(self, g) -> dict:
-        updated = [self.component_updated[c.id] for c in g.components if c.id in self.component_updated]
+        created = min((c.created_at for c in g.components), default=self.updated_at)
+        updated = max((c.updated_at for c in g.components), default=created)
         return {
             "id": g.id,
             "name": g.name,
             "status": g.status,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(max(updated, default=self.created_at)),
+            "created_at": stamp(created),
+            "updated_at": stamp(updated),
             "position": g.position,
             "description": None,
             "showcase": False,
@@ -108,9 +112,9 @@ class Api:
                     "status": u.stage,
                     "body": u.message,
                     "incident_id": i.id,
-                    "created_at": iso(u.at),
-                    "updated_at": iso(u.at),
-                    "display_at": iso(u.at),
+                    "created_at": stamp(u.at),
+                    "updated_at": stamp(u.at),
+                    "display_at": stamp(u.at),
                     "affected_components": affected or None,
                     "deliver_notifications": True,
                     "custom_tweet": None,
@@ -121,13 +125,13 @@ class Api:
             "id": i.id,
             "name": i.title,
             "status": i.stage,
-            "created_at": iso(i.created_at),
-            "updated_at": iso(i.updated_at),
+            "created_at": stamp(i.created_at),
+            "updated_at": stamp(i.updated_at),
             "monitoring_at": _time(i.monitoring_at),
             "resolved_at": _time(i.resolved_at),
             "impact": i.impact,
             "shortlink": self.status.absolute(f"incidents/{i.id}/"),
-            "started_at": iso(i.started_at),
+            "started_at": stamp(i.started_at),
             "page_id": self.status.page_id,
             "incident_updates": updates,
             "components": [self.components[cid] for cid in i.component_ids if cid in self.components],

@@ -11,6 +11,7 @@ import heapq
 from collections.abc import Iterable
 from html import escape
 
+from ..markup import render_markdown
 from ..timeutil import human_long
 from .projection import PublicIncident, PublicStatus
 
@@ -18,6 +19,9 @@ from .projection import PublicIncident, PublicStatus
 def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
     """The item body: affected components, then every update newest first."""
     parts = []
+    if incident.postmortem_summary:
+        parts.append("<p><strong>Postmortem</strong></p>")
+        parts.append(str(render_markdown(incident.postmortem_summary)))
     if incident.components:
         affected = ", ".join(escape(names.get(cid, cid)) for cid, _ in incident.components)
         parts.append(f"<p>Affected: {affected}</p>")

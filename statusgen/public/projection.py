@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from .. import views
 from ..cadence import next_update_due
 from ..model import OPERATIONAL, Repository
-from ..timeutil import duration
+from ..timeutil import UTC, duration
+
+# Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
+# counterpart is verifying.
+MONITORING_STAGES = ("monitoring", "verifying")
+# created_at of a component with no `created` date, here or for the whole site: fixed, so the
+# API never changes it from one build to the next.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 STAGE_LABEL = {
     "investigating": "Investigating",
@@ -38,6 +45,8 @@ class PublicComponent:
     group: str | None
     description: str
     status: str  # now
+    created_at: datetime  # the component's `created` option, else the site's, else EPOCH
+    updated_at: datetime  # when its status last changed (created_at if it never did)
 
     @property
     def status_label(self) -> str:
@@ -63,7 +72,8 @@ class PublicUpdate:
     at: datetime
     stage: str
     message: str
-    components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) set here
+    components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) changed here
+    automatic: bool = False  # added by statusgen when a maintenance window began or ended
 
     @property
     def stage_label(self) -> str:
@@ -97,6 +107,7 @@ class PublicIncident:
     def update_late_text(self) -> str:
         """How late the promised update is, e.g. ``17 min``."""
         return duration(self.now - self.update_late_since) if self.update_late_since else ""
+    postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
 
     @property
     def is_maintenance(self) -> bool:
@@ -153,6 +164,8 @@ class PublicStatus:
     overall: views.OverallStatus
     uptime: Mapping[str, views.Uptime]
     uptime_days: int
+    uptime_since: datetime  # 00:00 UTC on the first day of the uptime window
+    uptime_weights: str  # the weight table in words: "major outage counts as down, ..."
     history_page_size: int
     feed_size: int
 
@@ -182,16 +195,31 @@ class PublicStatus:
         return f"{self.site_url}{path.lstrip('/')}" if self.site_url else "/" + path.lstrip("/")
 
 
-def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> PublicStatus:
-    """The public projection of ``repo`` at ``now``: the only thing public renderers get."""
+def project(
+    repo: Repository, now: datetime, extra: Mapping | None = None, summaries: Mapping[str, str] | None = None
+) -> PublicStatus:
+    """The public projection of ``repo`` at ``now``: the only thing public renderers get.
+
+    ``summaries`` maps incident ids to the public summaries of their postmortems (see
+    ``statusgen.internal.postmortems.public_summaries``): the only postmortem text published.
+    """
+    summaries = summaries or {}
     config = repo.config
     extra = dict(config.extra) if extra is None else dict(extra)
-    published = [i for i in repo.incidents if not i.drill]
+    auto_complete = bool(extra.get("maintenance_auto_complete", True))
+    # Maintenance nobody updated in time moves on by its schedule, here, once, so the page, the
+    # API, the feeds and the calendar all tell the same story.
+    published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
     statuses = views.component_statuses(config.components, published)
-    components = tuple(
-        PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id])
-        for c in sorted(config.components, key=lambda c: c.position)
-    )
+    changed = views.component_changed_at(published, now)
+    components = []
+    for c in sorted(config.components, key=lambda c: c.position):
+        created = c.created or config.created or EPOCH
+        updated = max(changed.get(c.id, created), created)
+        components.append(
+            PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id], created, updated)
+        )
+    components = tuple(components)
     groups = tuple(
         PublicGroup(g.id, g.name, g.position, tuple(c for c in components if c.group == g.id))
         for g in sorted(config.groups, key=lambda g: g.position)
@@ -199,7 +227,9 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
     order = {c.id: c.position for c in config.components}
     severity_impact = {s.id: s.impact for s in config.severities}
     severity_name = {s.id: s.name for s in config.severities}
-    incidents = tuple(_incident(i, now, order, severity_impact, severity_name, config) for i in published)
+    incidents = tuple(
+        _incident(i, now, order, severity_impact, severity_name, summaries.get(i.id, ""), config) for i in published
+    )
     active = [i for i in incidents if i.is_active]
     overall = views.overall_status(
         statuses,
@@ -220,29 +250,31 @@ def project(repo: Repository, now: datetime, extra: Mapping | None = None) -> Pu
         ungrouped=tuple(c for c in components if c.group is None),
         incidents=incidents,
         overall=overall,
-        uptime=views.uptime(config.components, published, now, days),
+        uptime=views.uptime(config.components, published, now, days, config.downtime_weights),
         uptime_days=days,
+        uptime_since=datetime.combine(views.window_days(now, days)[0], time(), UTC),
+        uptime_weights=views.weights_sentence(config.downtime_weights),
         history_page_size=int(extra.get("history_page_size", 50)),
         feed_size=int(extra.get("feed_size", 50)),
     )
 
 
-def _incident(incident, now, order, severity_impact, severity_name, config=None) -> PublicIncident:
-    statuses = dict(incident.components)
+def _incident(incident, now, order, severity_impact, severity_name, summary="", config=None) -> PublicIncident:
     updates = []
-    for number, update in enumerate(incident.updates, 1):
-        changes = []
-        for cid, status in update.components.items():
-            old = statuses.get(cid, OPERATIONAL) if number > 1 else OPERATIONAL
-            changes.append((cid, old, status))
-            statuses[cid] = status
-        changes.sort(key=lambda c: order.get(c[0], 0))
+    for number, (update, changes) in enumerate(zip(incident.updates, incident.status_changes()), 1):
+        changes = tuple(sorted(changes, key=lambda c: order.get(c[0], 0)))
         updates.append(
             PublicUpdate(
-                f"{incident.id}-{number}", number, update.at, update.stage, update.message.strip(), tuple(changes)
+                f"{incident.id}-{number}",
+                number,
+                update.at,
+                update.stage,
+                update.message.strip(),
+                changes,
+                update.automatic,
             )
         )
-    monitoring_at = next((u.at for u in reversed(incident.updates) if u.stage == "monitoring"), None)
+    monitoring_at = _monitoring_at(incident)
     return PublicIncident(
         id=incident.id,
         title=incident.title,
@@ -263,6 +295,7 @@ def _incident(incident, now, order, severity_impact, severity_name, config=None)
         now=now,
         is_active=incident.is_active,
         is_resolved=incident.is_resolved,
+        postmortem_summary=summary if incident.is_resolved else "",
         update_late_since=_late_since(incident, config, now),
     )
 
@@ -273,6 +306,16 @@ def _late_since(incident, config, now) -> datetime | None:
         return None
     due = next_update_due(incident, config)
     return due if due is not None and due < now else None
+
+
+def _monitoring_at(incident) -> datetime | None:
+    """When the incident last entered monitoring (a maintenance: verifying), or None."""
+    entered, previous = None, None
+    for update in incident.updates:
+        if update.stage in MONITORING_STAGES and previous not in MONITORING_STAGES:
+            entered = update.at
+        previous = update.stage
+    return entered
 
 
 def _page_id(site_url: str, site_name: str) -> str:

@@ -16,6 +16,7 @@ from itertools import groupby
 from pathlib import Path
 
 from .. import views
+from ..markup import render_markdown
 from ..model import Repository
 from ..timeutil import duration, human_long, iso
 from .projection import STAGE_LABEL, PublicIncident, PublicStatus, project
@@ -42,7 +43,9 @@ class PublicSite:
 
     def __init__(self, repo: Repository, now: datetime, mkdocs_config=None):
         # Project at once and keep only the projection: nothing below can reach the model.
-        self.status: PublicStatus = project(repo, now)
+        from ..internal.postmortems import public_summaries
+
+        self.status: PublicStatus = project(repo, now, summaries=public_summaries(repo))
         self.pages: dict[str, tuple[str, object]] = {}  # src_uri -> (kind, payload)
         self.incident_uris: dict[str, str] = {}  # incident id -> src_uri
         self.urls: dict[str, str] = {}  # src_uri -> site-relative URL
@@ -98,6 +101,7 @@ class PublicSite:
         env.filters["status_label"] = lambda s: views.STATUS_LABEL.get(s, s)
         env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
         env.filters["pct"] = lambda v: f"{v:.1f}"
+        env.filters["markdown"] = render_markdown  # sanitized Markup: people's text, never |safe
         return env
 
     def page_context(self, context, page, mkdocs_config):
