@@ -2,7 +2,7 @@
 
     python bench/generate.py N DIR [--seed 11]
 
-N incidents over the 5 years before 2026-11-22 (about 2% maintenances), 12 components in 4
+N incidents over the 5 years before 2026-11-22 (about 2% maintenances; the latest still open), 12 components in 4
 groups, mostly SEV3/SEV4 and a few SEV1, 2-8 updates each with a paragraph and an internal
 note, a postmortem with action items for every SEV1/SEV2, and 200 runbooks naming 400 alerts.
 The same N and seed always give the same files. DIR must not exist or be empty.
@@ -135,11 +135,13 @@ def runbooks(rng: random.Random, root: Path) -> list[str]:
     return names
 
 
-def incident(rng: random.Random, n: int, start: datetime, runbook_names: list[str]) -> tuple[str, str, str | None]:
-    """(id, yaml text, severity if a postmortem is due)."""
+def incident(
+    rng: random.Random, n: int, start: datetime, runbook_names: list[str], active: bool = False
+) -> tuple[str, str, str | None]:
+    """(id, yaml text, severity if a postmortem is due); ``active`` leaves it unresolved."""
     slug_component = rng.choice(SERVICES)
     ident = f"{start:%Y-%m-%d}-{slug_component}-{n:05d}"
-    if rng.random() < 0.02:
+    if rng.random() < 0.02 and not active:
         return ident, maintenance(rng, ident, start, slug_component), None
     severity = rng.choices([s for s, _ in SEVERITIES], [w for _, w in SEVERITIES])[0]
     components = sorted({slug_component, *rng.sample(SERVICES, rng.randint(0, 2))})
@@ -151,7 +153,7 @@ def incident(rng: random.Random, n: int, start: datetime, runbook_names: list[st
             rng.choices(["investigating", "identified", "monitoring"], k=count - 2),
             key=["investigating", "identified", "monitoring"].index,
         )
-        + ["resolved"]
+        + ([] if active else ["resolved"])
     )
     title = rng.choice(TITLES).format(c=slug_component.capitalize())
     out = [
@@ -180,7 +182,7 @@ def incident(rng: random.Random, n: int, start: datetime, runbook_names: list[st
         if stage == "resolved":
             out += ["    components:", *(f"      {c}: operational" for c in components)]
         at += timedelta(minutes=rng.randint(10, 90))
-    due = severity if severity in ("SEV1", "SEV2") else None
+    due = severity if severity in ("SEV1", "SEV2") and not active else None
     return ident, "\n".join(out) + "\n", due
 
 
@@ -252,7 +254,7 @@ def generate(count: int, root: Path, seed: int = 11) -> None:
     span = YEARS * 365 * 24 * 60  # minutes
     starts = sorted(NOW - timedelta(days=2) - timedelta(minutes=rng.randrange(span)) for _ in range(count))
     for n, start in enumerate(starts):
-        ident, text, due = incident(rng, n, start, names)
+        ident, text, due = incident(rng, n, start, names, active=n == count - 1)
         folder = root / "incidents" / f"{start:%Y}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{ident}.yaml").write_text(text)

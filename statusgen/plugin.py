@@ -42,7 +42,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 log = get_plugin_logger(__name__)
 
@@ -116,6 +116,16 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             return files
         return self.builder.files(files, config)
 
+    def on_nav(self, nav, *, config, files):
+        if self.builder is not None and hasattr(self.builder, "nav_built"):
+            self.builder.nav_built(nav)
+        return nav
+
+    def on_page_content(self, html, *, page, config, files):
+        if self.builder is not None and hasattr(self.builder, "content"):
+            html = self.builder.content(html, page)
+        return html
+
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
             return env
@@ -139,6 +149,8 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             return context
         return self.builder.page_context(context, page, config)
 
+    # Late: the internal site adds its incidents to the index the search plugin has just written.
+    @event_priority(-50)
     def on_post_build(self, *, config):
         if self.builder is not None:
             self.builder.post_build(config)
