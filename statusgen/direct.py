@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 NAV_TEMPLATE = "statusgen/nav.html"
 
@@ -23,7 +23,7 @@ NAV_TEMPLATE = "statusgen/nav.html"
 class DirectPage:
     """What material's templates read from ``page``, for a page mkdocs does not build."""
 
-    title: str
+    title: Markup  # escaped: material's templates print it as it is
     url: str  # site-relative, like "incidents/2026-11-22-api-latency/"
     canonical_url: str | None = None
     abs_url: str | None = None
@@ -67,7 +67,7 @@ class DirectPages:
 
     def add(self, url: str, title: str, template: str, context: Callable[[], dict]) -> DirectPage:
         """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``."""
-        page = DirectPage(title=title, url=url, update_date=self.date)
+        page = DirectPage(title=escape(title), url=url, update_date=self.date)
         if self.site_url:
             page.canonical_url = f"{self.site_url}/{url}"
             page.abs_url = "/" + "/".join(page.canonical_url.split("/")[3:])

@@ -130,6 +130,8 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if not self.config.enabled:
             return env
         env.autoescape = autoescape_for
+        if self.builder is not None:
+            _escape_titles(files)
         if self.builder is not None and hasattr(self.builder, "env"):
             env = self.builder.env(env) or env
         return env
@@ -173,6 +175,17 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if errors:
             raise PluginError("statusgen: the repository has errors:\n" + "\n".join(str(p) for p in errors))
         return repo, now
+
+
+def _escape_titles(files) -> None:
+    """Page titles as Markup, escaped once: material's own templates (header, footer, navigation)
+    print ``page.title`` without escaping, statusgen's (autoescaped) print it as it is."""
+    from markupsafe import Markup, escape
+
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.title is not None and not isinstance(page.title, Markup):
+            page.title = escape(page.title)
 
 
 def _add_packaged_theme(config) -> None:

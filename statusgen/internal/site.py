@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..direct import DirectPages
 from ..markup import render_markdown, sanitize_html
@@ -199,14 +199,15 @@ class InternalSite:
     def nav(self) -> list:
         by_service = defaultdict(list)
         for runbook in self.runbooks:
-            by_service[runbook.service].append({runbook.title: runbook_uri(runbook)})
+            by_service[runbook.service].append({escape(runbook.title): runbook_uri(runbook)})
+        # Titles escaped here: material's navigation prints them as they are.
         return [
             {"Home": "index.md"},
             {
                 "Runbooks": [
                     {"All runbooks": "runbooks/index.md"},
                     {"Alerts": "runbooks/alerts/index.md"},
-                    *({service: items} for service, items in sorted(by_service.items())),
+                    *({escape(service): items} for service, items in sorted(by_service.items())),
                 ]
             },
             {"Incidents": "incidents/index.md"},
