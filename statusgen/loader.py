@@ -14,6 +14,7 @@ import yaml
 from . import lifecycle
 from .config import load_config
 from .errors import Problem, display_path
+from .loadcache import IncidentCache
 from .model import (
     COMPONENT_STATUSES,
     INCIDENT,
@@ -55,9 +56,15 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     incidents: list[Incident] = []
     first_seen: dict[str, str] = {}
     shown_dir = display_path(incidents_dir, root)
+    cache = IncidentCache(config.root, config, runbooks)  # parsed files by content hash (loadcache.py)
     for path in paths:
         shown = f"{shown_dir}/{path.relative_to(incidents_dir).as_posix()}"
-        incident, file_problems = read_incident(path, path.read_bytes(), config, shown, runbooks)
+        data = path.read_bytes()
+        result, digest = cache.get(shown, data, path)
+        if result is None:
+            result = read_incident(path, data, config, shown, runbooks)
+            cache.put(shown, digest, result)
+        incident, file_problems = result
         problems.extend(file_problems)
         if incident is None:
             continue
@@ -71,6 +78,7 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
         problems.extend(_repository_checks(incident, config, now, shown))
         incidents.append(incident)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
+    cache.save()
     return Repository(config, tuple(incidents)), problems
 
 
