@@ -139,12 +139,12 @@ def bench_size(count: int, runs: int, workdir: Path, rows: list[str]) -> dict:
     # The newest incident is still open (bench/generate.py): the one an update goes to.
     target = max((p.stem for p in (repo / "incidents").rglob("*.yaml")), key=lambda stem: stem[-5:])
     later = [NOW + timedelta(minutes=5 * (i + 1)) for i in range(runs)]
-    timed("update", lambda i: sg("update", target, "--stage", "identified", "-m", f"bench {i}", now=later[i]))
+    timed("update", lambda i: sg("update", target, "--stage", "monitoring", "-m", f"bench {i}", now=later[i]))
     rebuild_pub = timed("rebuild_public", sg("build", "--site", "public", "--out", str(out / "public")))
     timed(
         "update",
         lambda i: sg(
-            "update", target, "--stage", "identified", "-m", f"bench again {i}", now=later[i] + timedelta(minutes=1)
+            "update", target, "--stage", "monitoring", "-m", f"bench again {i}", now=later[i] + timedelta(minutes=1)
         ),
     )
     rebuild_both = timed("rebuild_both", sg("build", "--out", str(out)))
