@@ -85,23 +85,38 @@ class DirectPages:
 
         base = dict(get_context(nav, [], self.config))
         base.update(extra or {})
-        navs: dict[str, Markup] = {}
+        navs = NavFragments(env)
+        templates: dict[str, object] = {}
         site_dir = Path(site_dir)
         for entry in self.entries:
             page = entry.page
             context = dict(base)
             context.update(_page_context(self.config, page))
             if nav is not None:
-                depth = context["base_url"]
-                if depth not in navs:
-                    navs[depth] = Markup(env.get_template(NAV_TEMPLATE).render(context))
-                context["sg_nav"] = navs[depth]
+                context["sg_nav"] = navs.get(context)
             context.update(entry.context())
-            html = env.get_template(entry.template).render(context)
+            if entry.template not in templates:
+                templates[entry.template] = env.get_template(entry.template)
+            html = templates[entry.template].render(context)
             target = site_dir / page.url / "index.html" if page.url.endswith("/") else site_dir / page.url
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
         return len(self.entries)
+
+
+class NavFragments:
+    """The navigation sidebar of pages outside the navigation, rendered once per directory depth."""
+
+    def __init__(self, env):
+        self.env = env
+        self.cache: dict[str, Markup] = {}
+
+    def get(self, context) -> Markup:
+        depth = context["base_url"]
+        if depth not in self.cache:
+            # Rendered by an autoescaped statusgen template from material's partials: markup.
+            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(context))
+        return self.cache[depth]
 
 
 def _page_context(config, page: DirectPage) -> dict:

@@ -130,6 +130,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if not self.config.enabled:
             return env
         env.autoescape = autoescape_for
+        # Templates do not change during a build (serve makes a new environment for each one):
+        # don't stat every template file again for each of thousands of pages.
+        env.auto_reload = False
         if self.builder is not None:
             _escape_titles(files)
         if self.builder is not None and hasattr(self.builder, "env"):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ..direct import DirectPages
+from ..direct import DirectPages, NavFragments
 from ..markup import render_markdown, sanitize_html
 from ..model import COMPONENT_STATUSES, OPERATIONAL, Incident, Repository
 from ..timeutil import duration, human_long
@@ -130,6 +130,7 @@ class InternalSite:
 
     def env(self, env):
         self._env = env
+        self._navs = NavFragments(env)
         env.filters["utc"] = human_long
         return env
 
@@ -144,6 +145,8 @@ class InternalSite:
 
     def page_context(self, context, page, mkdocs_config):
         context["statusgen_internal"] = True
+        if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
+            context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
         entry = self.pages().get(page.file.src_uri)
         if entry is not None:
             view = entry[3]
