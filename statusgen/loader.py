@@ -16,6 +16,7 @@ from . import lifecycle
 from .config import load_config
 from .errors import Problem, display_path
 from .files import DEFAULT_LIMIT, read_source, source_files
+from .loadcache import IncidentCache
 from .model import (
     COMPONENT_STATUSES,
     INCIDENT,
@@ -59,13 +60,18 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     incidents: list[Incident] = []
     first_seen: dict[str, str] = {}
     limit = file_limit(config)
+    cache = IncidentCache(config.root, config, runbooks)  # parsed files by content hash (loadcache.py)
     for path in paths:
         shown = f"{shown_dir}/{path.relative_to(incidents_dir).as_posix()}"
         data, refused = read_source(path, root, limit)
         if refused:
             problems.append(Problem(shown, 0, refused))
             continue
-        incident, file_problems = read_incident(path, data, config, shown, runbooks)
+        result, digest = cache.get(shown, data, path)
+        if result is None:
+            result = read_incident(path, data, config, shown, runbooks)
+            cache.put(shown, digest, result)
+        incident, file_problems = result
         problems.extend(file_problems)
         if incident is None:
             continue
@@ -79,6 +85,7 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
         problems.extend(_repository_checks(incident, config, now, shown))
         incidents.append(incident)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
+    cache.save()
     return Repository(config, tuple(incidents)), problems
 
 

@@ -9,6 +9,7 @@ URL survives, and every link gets ``rel="nofollow noopener"``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import nh3
@@ -47,11 +48,36 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str) -> Markup:
     """``text`` (Markdown) as sanitized HTML, safe to print in an autoescaped template.
 
-    Results are cached by content: a build renders the same message in several places.
+    Results are cached by content: a build renders the same message in several places. Most
+    messages and notes are plain sentences; those skip the converter (``_plain_html`` gives
+    the converter's own output for them, which a test checks) and are still sanitized.
     """
-    converter = _converter()
-    converter.reset()
-    return Markup(sanitize_html(converter.convert(text)))
+    html = _plain_html(text)
+    if html is None:
+        converter = _converter()
+        converter.reset()
+        html = converter.convert(text)
+    return Markup(sanitize_html(html))
+
+
+# A line Markdown leaves as text: no markup characters, no list, quote or heading start, no
+# trailing spaces (a hard break). Hyphens, colons, digits and quotes are fine inside a line.
+_PLAIN_LINE = re.compile(r"""[A-Za-z0-9("'][^\\`*_{}\[\]<>#+!|~&\t\r]*""")
+_LIST_START = re.compile(r"\d+[.)]\s")
+_BLANK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _plain_html(text: str) -> str | None:
+    """The HTML of Markdown ``text`` that is plain paragraphs (lines kept, as nl2br does), or
+    None when it has anything else and needs the converter."""
+    paragraphs = []
+    for paragraph in _BLANK.split(text.strip("\n")):
+        lines = paragraph.split("\n")
+        for line in lines:
+            if not _PLAIN_LINE.fullmatch(line) or line.endswith(" ") or _LIST_START.match(line):
+                return None
+        paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return "\n".join(paragraphs)
 
 
 @lru_cache(maxsize=1)

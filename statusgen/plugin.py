@@ -42,7 +42,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 log = get_plugin_logger(__name__)
 
@@ -125,6 +125,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         else:
             from .public.site import PublicSite as Site
         self.builder = Site(repo, now, config)
+        _escape_site_text(config)
         return config
 
     def on_files(self, files, *, config):
@@ -132,10 +133,25 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             return files
         return self.builder.files(files, config)
 
+    def on_nav(self, nav, *, config, files):
+        if self.builder is not None and hasattr(self.builder, "nav_built"):
+            self.builder.nav_built(nav)
+        return nav
+
+    def on_page_content(self, html, *, page, config, files):
+        if self.builder is not None and hasattr(self.builder, "content"):
+            html = self.builder.content(html, page)
+        return html
+
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
             return env
         env.autoescape = autoescape_for
+        # Templates do not change during a build (serve makes a new environment for each one):
+        # don't stat every template file again for each of thousands of pages.
+        env.auto_reload = False
+        if self.builder is not None:
+            _escape_titles(files)
         if self.builder is not None and hasattr(self.builder, "env"):
             env = self.builder.env(env) or env
         return env
@@ -153,8 +169,11 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     def on_page_context(self, context, *, page, config, nav):
         if self.builder is None:
             return context
+        _escape_meta_title(page)
         return self.builder.page_context(context, page, config)
 
+    # Late: the internal site adds its incidents to the index the search plugin has just written.
+    @event_priority(-50)
     def on_post_build(self, *, config):
         if self.builder is not None:
             self.builder.post_build(config)
@@ -177,6 +196,27 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if errors:
             raise PluginError("statusgen: the repository has errors:\n" + "\n".join(str(p) for p in errors))
         return repo, now
+
+
+def _escape_titles(files) -> None:
+    """Page titles as Markup, escaped once: material's own templates (header, footer, navigation)
+    print ``page.title`` without escaping, statusgen's (autoescaped) print it as it is."""
+    from markupsafe import Markup, escape
+
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.title is not None and not isinstance(page.title, Markup):
+            page.title = escape(page.title)
+
+
+def _escape_meta_title(page) -> None:
+    """A front-matter ``title`` as Markup, escaped once: material's header prints
+    ``page.meta.title`` as it is (its <title> is replaced by statusgen's templates)."""
+    from markupsafe import Markup, escape
+
+    title = page.meta.get("title") if page.meta else None
+    if isinstance(title, str) and not isinstance(title, Markup):
+        page.meta["title"] = escape(title)
 
 
 def _add_packaged_theme(config) -> None:
@@ -203,3 +243,18 @@ def _check_site_dir(root: Path, statusgen_config, site_dir: str, site: str) -> N
         check_targets(root, statusgen_config, {site: (Path(site_dir), f"site_dir: '{shown}'")}, owned_only=False)
     except StatusgenError as exc:
         raise PluginError(f"statusgen: {exc.message}") from None
+
+
+def _escape_site_text(config) -> None:
+    """mkdocs.yml's own texts, made safe for material's templates, which print them raw: names
+    escaped (as Markup, so statusgen's autoescaped templates do not escape them twice), the
+    copyright line sanitized (it may hold a link on purpose, never a script)."""
+    from markupsafe import Markup, escape
+
+    from .markup import sanitize_html
+
+    for key in ("site_name", "site_description", "site_author"):
+        if config.get(key) and not isinstance(config[key], Markup):
+            config[key] = escape(config[key])
+    if config.get("copyright") and not isinstance(config["copyright"], Markup):
+        config["copyright"] = Markup(sanitize_html(config["copyright"]))

@@ -1,20 +1,29 @@
 """The internal site: runbooks, alert pages, incidents with notes, postmortems, action items, metrics.
 
-Every page is generated as markdown (so material's search indexes it and the standard look
-applies) through ``File.generated``. The mkdocs plugin creates one ``InternalSite`` per build
-and calls ``files``, ``page_context`` and ``post_build``.
+Every page is a template in the packaged theme (``statusgen/theme/internal/*.html``, escaped by
+name; a team's ``overrides/`` can replace any of them), and this module only builds what each
+page shows. Documents (runbooks, postmortems) and the index pages go through mkdocs, so
+material's search indexes them and their Markdown bodies are converted there and then
+sanitized (``content``). The thousands of incident pages are rendered directly
+(statusgen/direct.py) and reach search as compact entries written from the data
+(``post_build``). Lists that grow with history are split into pages or years.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-import posixpath
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
 
-from ..cadence import overdue_mark
+from markupsafe import Markup, escape
+
+from ..cadence import overdue_by
+from ..direct import DirectPages, NavFragments
+from ..markup import render_markdown, sanitize_html
 from ..model import COMPONENT_STATUSES, OPERATIONAL, Incident, Repository
 from ..timeutil import duration, human_long
 from . import metrics as m
@@ -36,6 +45,20 @@ STATUS_NAMES = {
     "major_outage": "Major outage",
 }
 LEVEL_TEXT = {"ok": "OK", "50%": "50% used", "80%": "80% used", "exhausted": "Exhausted"}
+PAGE_SIZE = 500  # rows per page of the incident list and the action items
+RUNBOOK_RECENT = 20  # incidents listed on a runbook's own page; the rest on its incidents pages
+ARCHIVE_RECENT = 50  # postmortems listed on the archive's first page
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a split list sits: its number, the count, and its neighbours' URLs."""
+
+    number: int
+    count: int
+    previous_url: str | None
+    next_url: str | None
+    urls: tuple[str, ...]  # every page's URL, for a numbered list of links
 
 
 class InternalSite:
@@ -52,9 +75,16 @@ class InternalSite:
         self.used_by = used_by(repo)
         self.alerts = {alert: r for r in self.runbooks for alert in r.alerts}
         self.metrics = m.compute(repo, self.postmortems.values(), now)
+        self.names = {c.id: c.name for c in self.config.components}
+        self.missing = [i for i in repo.incidents if _postmortem_overdue(i, self.config, now)]
+        self.missing_ids = {i.id for i in self.missing}
         for problem in self.runbook_problems + self.postmortem_problems:
             (log.warning if problem.is_error else log.info)(str(problem))
-        self._pages: dict[str, str] | None = None
+        self._pages: dict[str, tuple[str, str, str, object]] | None = None
+        self.bodies: dict[str, Markup] = {}  # src_uri -> sanitized HTML of a document's body
+        self.direct: DirectPages | None = None
+        self.nav_object = None
+        self._env = None
         if mkdocs_config is not None:
             _markdown_extensions(mkdocs_config)
             # The header says which site this is: nobody should mistake it for the public page.
@@ -63,37 +93,84 @@ class InternalSite:
     # -- plugin hooks --------------------------------------------------------------------------
 
     def files(self, files, mkdocs_config):
-        """Add every generated page (replacing any docs_dir page at the same path)."""
+        """Add every mkdocs page (replacing any docs_dir page at the same path) and register the
+        directly rendered ones."""
         from mkdocs.structure.files import File, InclusionLevel
 
-        generated = dict(self.pages())
+        generated = {}
+        for uri, (template, title, body, _) in self.pages().items():
+            front = f"---\ntemplate: {template}\ntitle: {json.dumps(title)}\n---\n\n"
+            generated[uri] = front + body
         generated[CSS_URI] = CSS
         for name, data in ((ALERTS_JSON, self.alerts_json(mkdocs_config)), (METRICS_JSON, self.metrics.as_json())):
             generated[name] = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         nav = self.nav()
         in_nav = set(_nav_uris(nav))
+        self.direct = DirectPages(mkdocs_config)
+        for incident in self.repo.incidents:
+            self.direct.add(incident_url(incident.id), incident.title, "internal/incident.html",
+                            partial(self.incident_view, incident))  # fmt: skip
+        for runbook in self.runbooks:
+            self._runbook_incident_pages(runbook)
+        taken = {u + "index.html" for u in self.direct.urls}
         for uri, content in generated.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            # Pages reached by links (alerts, incidents, postmortems) are not nav entries; saying so
-            # keeps mkdocs from listing thousands of them at every build.
+            # Pages reached by links (alerts, postmortems) are not nav entries; saying so keeps
+            # mkdocs from listing them at every build.
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(mkdocs_config, uri, content=content, inclusion=inclusion))
+        for file in list(files):
+            if file.src_uri in taken:
+                files.remove(file)
         if CSS_URI not in mkdocs_config["extra_css"]:
             mkdocs_config["extra_css"].append(CSS_URI)
         mkdocs_config["nav"] = nav
         return files
 
-    def page_context(self, context, page, mkdocs_config):
-        context["statusgen_internal"] = True
-        return context
-
     def env(self, env):
+        self._env = env
+        self._navs = NavFragments(env)
+        env.filters["utc"] = human_long
         return env
 
+    def nav_built(self, nav):
+        self.nav_object = nav
+
+    def content(self, html: str, page) -> str:
+        """A document's body as mkdocs converted it, cleaned before any page embeds it."""
+        clean = Markup(sanitize_html(html))
+        self.bodies[page.file.src_uri] = clean
+        return str(clean)
+
+    def page_context(self, context, page, mkdocs_config):
+        context["statusgen_internal"] = True
+        if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
+            context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
+        entry = self.pages().get(page.file.src_uri)
+        if entry is not None:
+            view = entry[3]
+            context.update(view() if callable(view) else view)
+            context["body"] = self.bodies.get(page.file.src_uri, Markup(""))
+        return context
+
+    def template_context(self, context, name, mkdocs_config):
+        if name == "sitemap.xml" and self.direct is not None:
+            context["pages"] = self.direct.sitemap_pages(context["pages"])
+        return context
+
     def post_build(self, mkdocs_config):
-        """Nothing to write: alerts.json and metrics.json are generated files (see ``files``)."""
+        """Write the directly rendered pages, then add incidents to the search index as compact
+        entries (alerts.json and metrics.json are generated files: see ``files``)."""
+        site_dir = Path(mkdocs_config["site_dir"])
+        if self.direct is not None and self._env is not None:
+            self.direct.write(self._env, site_dir, nav=self.nav_object, extra={"statusgen_internal": True})
+        index = site_dir / "search" / "search_index.json"
+        if index.is_file():
+            data = json.loads(index.read_text(encoding="utf-8"))
+            data["docs"].extend(self.search_entries())
+            index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -109,17 +186,32 @@ class InternalSite:
             base = url.rstrip("/")
         return {alert: f"{base}/runbooks/alerts/{alert_slug(alert)}/" for alert in sorted(self.alerts)}
 
+    def search_entries(self) -> list[dict]:
+        """One compact search entry per incident, from its data (and its internal notes, which
+        is what a responder searches for: the error they are looking at)."""
+        entries = []
+        for incident in self.repo.incidents:
+            components = ", ".join(self.names.get(c, c) for c in incident.components)
+            notes = " ".join(u.internal_note.strip() for u in incident.updates if u.internal_note)
+            text = (
+                f"{incident.id} {incident.started_at:%Y-%m-%d} {incident.kind} {incident.severity or ''} "
+                f"{incident.stage} {components}. {notes}"
+            )
+            entries.append({"location": incident_url(incident.id), "title": incident.title, "text": _plain(text)})
+        return entries
+
     def nav(self) -> list:
         by_service = defaultdict(list)
         for runbook in self.runbooks:
-            by_service[runbook.service].append({runbook.title: runbook_uri(runbook)})
+            by_service[runbook.service].append({escape(runbook.title): runbook_uri(runbook)})
+        # Titles escaped here: material's navigation prints them as they are.
         return [
             {"Home": "index.md"},
             {
                 "Runbooks": [
                     {"All runbooks": "runbooks/index.md"},
                     {"Alerts": "runbooks/alerts/index.md"},
-                    *({service: items} for service, items in sorted(by_service.items())),
+                    *({escape(service): items} for service, items in sorted(by_service.items())),
                 ]
             },
             {"Incidents": "incidents/index.md"},
@@ -128,230 +220,153 @@ class InternalSite:
             {"Metrics": "metrics.md"},
         ]
 
-    def pages(self) -> dict[str, str]:
-        """``src_uri -> markdown`` of every page; computed once."""
+    def pages(self) -> dict[str, tuple[str, str, str, object]]:
+        """``src_uri -> (template, title, markdown body, view)`` of every mkdocs page; the view
+        is a dict or a function making one (called when mkdocs renders that page)."""
         if self._pages is None:
-            pages = {"index.md": self.home_page(), "runbooks/index.md": self.runbooks_page()}
-            pages["runbooks/alerts/index.md"] = self.alerts_page()
+            home = f"{self.config.company or self.config.site_name} internal"
+            pages = {
+                "index.md": ("internal/home.html", home, "", self.home_view),
+                "runbooks/index.md": ("internal/runbooks.html", "Runbooks", "", self.runbooks_view),
+                "runbooks/alerts/index.md": ("internal/alerts.html", "Alerts", "", self.alerts_view),
+            }
             for runbook in self.runbooks:
-                pages[runbook_uri(runbook)] = self.runbook_page(runbook)
+                body = python_markdown_lists(runbook.body).strip() + "\n"
+                pages[runbook_uri(runbook)] = ("internal/runbook.html", runbook.title, body,
+                                               partial(self.runbook_view, runbook))  # fmt: skip
                 for alert in runbook.alerts:
-                    pages[alert_uri(alert)] = self.alert_page(alert, runbook)
-            pages["incidents/index.md"] = self.incidents_page()
-            for incident in self.repo.incidents:
-                pages[incident_uri(incident.id)] = self.incident_page(incident)
-            pages["postmortems/index.md"] = self.archive_page()
+                    pages[alert_uri(alert)] = (
+                        "internal/alert.html",
+                        alert,
+                        "",
+                        partial(self.alert_view, alert, runbook),
+                    )
+            incidents = self.repo.incidents
+            count = _page_count(len(incidents))
+            for number in range(1, count + 1):
+                title = "Incidents" if number == 1 else f"Incidents, page {number}"
+                pages[_list_uri("incidents", number)] = ("internal/incidents.html", title, "",
+                                                         partial(self.incidents_view, number))  # fmt: skip
+            pages["postmortems/index.md"] = ("internal/postmortems.html", "Postmortems", "",
+                                             partial(self.archive_view, None))  # fmt: skip
+            for year in self._postmortem_years():
+                pages[f"postmortems/{year}.md"] = ("internal/postmortems.html", f"Postmortems of {year}", "",
+                                                   partial(self.archive_view, year))  # fmt: skip
             for incident_id, postmortem in self.postmortems.items():
-                pages[postmortem_uri(incident_id)] = self.postmortem_page(self.by_id[incident_id], postmortem)
-            pages["action-items.md"] = self.action_items_page()
-            pages["metrics.md"] = self.metrics_page()
+                incident = self.by_id[incident_id]
+                title = f"Postmortem: {postmortem.title or incident.title}"
+                body = python_markdown_lists(postmortem.body).strip() + "\n"
+                pages[postmortem_uri(incident_id)] = ("internal/postmortem.html", title, body,
+                                                      partial(self.postmortem_view, incident, postmortem))  # fmt: skip
+            items = len(open_action_items(self.repo, self.postmortems, self.now))
+            for number in range(1, _page_count(items) + 1):
+                title = "Action items" if number == 1 else f"Action items, page {number}"
+                uri = "action-items.md" if number == 1 else f"action-items/page/{number}.md"
+                pages[uri] = ("internal/action-items.html", title, "", partial(self.action_items_view, number))
+            pages["metrics.md"] = ("internal/metrics.html", "Metrics", "", self.metrics_view)
             self._pages = pages
         return self._pages
 
-    # -- pages ---------------------------------------------------------------------------------
+    # -- views ---------------------------------------------------------------------------------
 
-    def home_page(self) -> str:
-        here = "index.md"
-        active = [i for i in self.repo.incidents if i.is_active and not i.is_maintenance]
-        stale = [r for r in self.runbooks if r.is_stale(self.now)]
+    def home_view(self) -> dict:
         items = open_action_items(self.repo, self.postmortems, self.now)
-        overdue = [row for row in items if row[0].is_overdue(self.now)]
-        missing = self.missing_postmortems()
-        hot = [b for b in self.metrics.rolling if b.level != "ok"]
-        out = [
-            f"# {self.config.company or self.config.site_name} internal",
-            "",
-            f"Runbooks, incidents with their internal notes, postmortems and metrics, as of {human_long(self.now)}. "
-            "Not for customers: the public status page is built separately.",
-            "",
-            "## Right now",
-            "",
-        ]
-        if active:
-            for incident in active:
-                out.append(
-                    f"- {link(here, incident_uri(incident.id), incident.title)}: {incident.severity}, "
-                    f"{incident.stage}, since {human_long(incident.started_at)}{_drill(incident)}"
-                    f"{overdue_mark(incident, self.config, self.now)}"
-                )
-        else:
-            out.append("- No open incidents.")
-        out += [
-            f"- {link(here, 'action-items.md', f'{len(items)} open action items')}, {len(overdue)} overdue; "
-            f"{len(missing)} postmortems missing.",
-            f"- {link(here, 'runbooks/index.md', f'{len(self.runbooks)} runbooks')}, {len(stale)} past their review date; "
-            f"{link(here, 'runbooks/alerts/index.md', f'{len(self.alerts)} alerts')} lead to them.",
-            f"- Error budgets ({self.metrics.rolling_days} days): "
-            + (
-                ", ".join(f"{b.component.name} {LEVEL_TEXT[b.level].lower()}" for b in hot)
-                if hot
-                else "every component within budget"
-            )
-            + f". See {link(here, 'metrics.md', 'metrics')}.",
-            "",
-        ]
-        return "\n".join(out)
+        return {
+            "now": self.now,
+            "active": [i for i in self.repo.incidents if i.is_active and not i.is_maintenance],
+            # incident id -> how late its promised update is ("17 min"), for late ones only
+            "overdue": {
+                i.id: duration(late)
+                for i in self.repo.incidents
+                if i.is_active and (late := overdue_by(i, self.config, self.now))
+            },
+            "open_items": len(items),
+            "overdue_items": sum(1 for row in items if row[0].is_overdue(self.now)),
+            "missing": self.missing,
+            "runbooks": self.runbooks,
+            "stale": [r for r in self.runbooks if r.is_stale(self.now)],
+            "alerts": self.alerts,
+            "rolling_days": self.metrics.rolling_days,
+            "hot": [(b.component.name, LEVEL_TEXT[b.level].lower()) for b in self.metrics.rolling if b.level != "ok"],
+        }
 
-    def runbooks_page(self) -> str:
-        here = "runbooks/index.md"
-        stale = [r for r in self.runbooks if r.is_stale(self.now)]
-        out = [
-            "# Runbooks",
-            "",
-            f"{len(self.runbooks)} runbooks; {len(stale)} past their review date. Every alert has a stable page, "
-            f"`/runbooks/alerts/<alertname in lowercase>/`, so an alerting rule's annotation can be "
-            f"`runbook_url: {self._site_url()}runbooks/alerts/apihighlatencyp95/` "
-            f"(see {link(here, 'runbooks/alerts/index.md', 'all alerts')} and "
-            f"[alerts.json](alerts.json)).",
-            "",
-        ]
+    def runbooks_view(self) -> dict:
         by_service = defaultdict(list)
         for runbook in self.runbooks:
             by_service[runbook.service].append(runbook)
-        for service, runbooks in sorted(by_service.items()):
-            out += [f"## {service}", "", "| Runbook | Owner | Severity | Alerts | Last reviewed | Review due |"]
-            out.append("|---|---|---|---|---|---|")
-            for r in runbooks:
-                alerts = ", ".join(link(here, alert_uri(a), f"`{a}`") for a in r.alerts) or "-"
-                due = r.review_due.isoformat()
-                if r.is_stale(self.now):
-                    due = f'<span class="sg-flag sg-flag--bad">overdue</span> {due}'
-                out.append(
-                    f"| {link(here, runbook_uri(r), r.title)} | {cell(r.owner)} | {r.severity or '-'} | {alerts} "
-                    f"| {r.last_reviewed.isoformat()} | {due} |"
-                )
-            out.append("")
-        return "\n".join(out)
+        return {
+            "runbooks": self.runbooks,
+            "stale": [r for r in self.runbooks if r.is_stale(self.now)],
+            "by_service": sorted(by_service.items()),
+            "site_url": self._site_url(),
+        }
 
-    def runbook_page(self, runbook) -> str:
-        here = runbook_uri(runbook)
-        alerts = ", ".join(link(here, alert_uri(a), f"`{a}`") for a in runbook.alerts) or "none"
-        out = [f"# {runbook.title}", ""]
-        if runbook.is_stale(self.now):
-            days = (self.now.date() - runbook.review_due).days
-            out += [
-                admonition(
-                    "warning",
-                    "Review overdue",
-                    f"Last reviewed {runbook.last_reviewed.isoformat()}; a review was due "
-                    f"{runbook.review_due.isoformat()} ({days} days ago). Check each command before you trust it.",
-                ),
-                "",
-            ]
-        out += [
-            "| Service | Owner | Severity | Alerts | Last reviewed | Review due |",
-            "|---|---|---|---|---|---|",
-            f"| {cell(runbook.service)} | {cell(runbook.owner)} | {runbook.severity or '-'} | {alerts} "
-            f"| {runbook.last_reviewed.isoformat()} | {runbook.review_due.isoformat()} "
-            f"(every {runbook.review_every} days) |",
-            "",
-            python_markdown_lists(runbook.body).strip(),
-            "",
-            "## Incidents that used this runbook",
-            "",
-        ]
+    def runbook_view(self, runbook) -> dict:
         incidents = self.used_by.get(runbook.name, [])
-        for incident in incidents:
-            out.append(f"- {self._incident_line(here, incident)}")
-        if not incidents:
-            out.append("None yet.")
-        out.append("")
-        return "\n".join(out)
+        return {
+            "runbook": runbook,
+            "stale_days": (self.now.date() - runbook.review_due).days if runbook.is_stale(self.now) else None,
+            "incidents": [self._incident_row(i) for i in incidents[:RUNBOOK_RECENT]],
+            "incident_count": len(incidents),
+            "all_incidents_url": runbook_incidents_url(runbook, 1) if len(incidents) > RUNBOOK_RECENT else None,
+        }
 
-    def alert_page(self, alert: str, runbook) -> str:
-        here = alert_uri(alert)
-        target = runbook_uri(runbook)
-        out = [
-            f"# {alert}",
-            "",
-            f"**Runbook: {link(here, target, runbook.title)}** (service {cell(runbook.service)}, "
-            f"owner {cell(runbook.owner)}, severity {runbook.severity or '-'}).",
-            "",
-        ]
-        if runbook.is_stale(self.now):
-            out += [
-                admonition(
-                    "warning", "Review overdue", f"This runbook was last reviewed {runbook.last_reviewed.isoformat()}."
-                ),
-                "",
-            ]
-        sections = " · ".join(link(here, target + "#" + _slug(s), s) for s in runbook.sections)
-        if sections:
-            out += [f"Jump to: {sections}", ""]
-        others = [a for a in runbook.alerts if a != alert]
-        if others:
-            out += ["Other alerts with this runbook: " + ", ".join(link(here, alert_uri(a), f"`{a}`") for a in others)]
-            out.append("")
-        return "\n".join(out)
+    def runbook_incidents_view(self, runbook, number: int) -> dict:
+        incidents = self.used_by.get(runbook.name, [])
+        count = _page_count(len(incidents))
+        chunk = incidents[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        return {
+            "runbook": runbook,
+            "incidents": [self._incident_row(i) for i in chunk],
+            "incident_count": len(incidents),
+            "pager": _pager(number, count, lambda n: runbook_incidents_url(runbook, n)),
+        }
 
-    def alerts_page(self) -> str:
-        here = "runbooks/alerts/index.md"
-        out = [
-            "# Alerts",
-            "",
-            f"Every alert named by a runbook, and where it leads. The same map is in [alerts.json](../alerts.json); "
-            f"an alert's page is `{self._site_url()}runbooks/alerts/<alertname in lowercase>/`.",
-            "",
-            "| Alert | Runbook | Service | Owner |",
-            "|---|---|---|---|",
-        ]
-        for alert, runbook in sorted(self.alerts.items(), key=lambda kv: kv[0].lower()):
-            out.append(
-                f"| {link(here, alert_uri(alert), f'`{alert}`')} | {link(here, runbook_uri(runbook), runbook.title)} "
-                f"| {cell(runbook.service)} | {cell(runbook.owner)} |"
+    def alert_view(self, alert: str, runbook) -> dict:
+        return {
+            "alert": alert,
+            "runbook": runbook,
+            "stale": runbook.is_stale(self.now),
+            "sections": [(s, _slug(s)) for s in runbook.sections],
+            "others": [a for a in runbook.alerts if a != alert],
+        }
+
+    def alerts_view(self) -> dict:
+        return {"alerts": sorted(self.alerts.items(), key=lambda kv: kv[0].lower()), "site_url": self._site_url()}
+
+    def incidents_view(self, number: int) -> dict:
+        incidents = self.repo.incidents
+        count = _page_count(len(incidents))
+        chunk = incidents[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        rows = []
+        for incident in chunk:
+            rows.append(
+                {
+                    "incident": incident,
+                    "duration": duration(incident.duration(self.now)),
+                    "postmortem": incident.id in self.postmortems,
+                    "missing": incident.id in self.missing_ids,
+                }
             )
-        out.append("")
-        return "\n".join(out)
+        years = {}
+        for index, incident in enumerate(incidents):
+            years.setdefault(incident.started_at.year, index // PAGE_SIZE + 1)
+        return {
+            "rows": rows,
+            "total": len(incidents),
+            "pager": _pager(number, count, lambda n: _list_url("incidents", n)),
+            "years": [(year, _list_url("incidents", n)) for year, n in years.items()] if count > 1 else [],
+        }
 
-    def incidents_page(self) -> str:
-        here = "incidents/index.md"
-        out = [
-            "# Incidents",
-            "",
-            "Every incident and maintenance with its internal notes. Drills are marked and left out of metrics.",
-            "",
-            "| Started | Incident | Kind | Severity | Stage | Duration | Postmortem |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for incident in self.repo.incidents:
-            postmortem = (
-                link(here, postmortem_uri(incident.id), "yes")
-                if incident.id in self.postmortems
-                else ("**missing**" if incident.id in self._missing_ids() else "-")
-            )
-            out.append(
-                f"| {incident.started_at:%Y-%m-%d %H:%M} | {link(here, incident_uri(incident.id), incident.title)}"
-                f"{_drill(incident)} | {incident.kind} | {incident.severity or '-'} | {incident.stage} "
-                f"| {duration(incident.duration(self.now))} | {postmortem} |"
-            )
-        out.append("")
-        return "\n".join(out)
-
-    def incident_page(self, incident: Incident) -> str:
-        here = incident_uri(incident.id)
-        out = [f"# {incident.title}", ""]
-        if incident.drill:
-            out += [admonition("note", "Drill", "A planned exercise: left out of metrics and never published."), ""]
-        if incident.id in self._missing_ids():
-            out += [
-                admonition(
-                    "danger",
-                    "Postmortem overdue",
-                    f"{incident.severity} resolved {human_long(incident.resolved_at)} without a postmortem. "
-                    f"Run <code>statusgen postmortem {incident.id}</code>.",
-                ),
-                "",
-            ]
-        names = self._component_names()
-        rows = [
-            ("Incident", f"`{incident.id}`"),
+    def incident_view(self, incident: Incident) -> dict:
+        facts = [
             ("Kind", incident.kind),
             ("Severity", incident.severity or "-"),
             ("Stage", incident.stage),
-            ("Components", ", ".join(f"{names.get(c, c)} ({s})" for c, s in incident.components.items()) or "-"),
-            ("Commander", cell(incident.commander) or "-"),
+            ("Components", ", ".join(f"{self.names.get(c, c)} ({s})" for c, s in incident.components.items()) or "-"),
+            ("Commander", incident.commander or "-"),
         ]
-        rows += [(f"Role: {role}", cell(person)) for role, person in incident.roles.items()]
+        facts += [(f"Role: {role}", person) for role, person in incident.roles.items()]
         for label, value in (
             ("Impact start", incident.impact_start),
             ("Detected", incident.detected_at),
@@ -359,274 +374,203 @@ class InternalSite:
             ("Mitigated", incident.mitigated_at),
             ("Resolved", incident.resolved_at),
         ):
-            rows.append((label, human_long(value) if value else "not recorded"))
-        rows.append(("Duration", duration(incident.duration(self.now)) + ("" if incident.resolved_at else " so far")))
-        runbooks = []
-        for name in incident.runbooks:
-            runbook = self.runbook_by_name.get(name)
-            runbooks.append(link(here, runbook_uri(runbook), runbook.title) if runbook else f"`{name}` (not found)")
-        rows.append(("Runbooks used", ", ".join(runbooks) or "-"))
-        if incident.id in self.postmortems:
-            rows.append(("Postmortem", link(here, postmortem_uri(incident.id), "read the postmortem")))
-        else:
-            rows.append(("Postmortem", "none"))
-        out += ["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows), ""]
-        windows = incident.status_windows(self.now)
-        if windows:
-            out += ["## Component impact", "", "| Component | Status | From | To | Length |", "|---|---|---|---|---|"]
-            for cid, status, start, end in windows:
-                out.append(
-                    f"| {names.get(cid, cid)} | {STATUS_NAMES.get(status, status)} | {human_long(start)} "
-                    f"| {human_long(end)} | {duration(end - start)} |"
-                )
-            out.append("")
-        out += ["## Updates", ""]
-        for update in incident.updates:
-            out += [f"### {human_long(update.at)}: {update.stage.replace('_', ' ')}", "", update.message.strip(), ""]
-            if update.internal_note:
-                out += [admonition("note", "Internal note", html.escape(update.internal_note)), ""]
-        return "\n".join(out)
+            facts.append((label, human_long(value) if value else "not recorded"))
+        facts.append(("Duration", duration(incident.duration(self.now)) + ("" if incident.resolved_at else " so far")))
+        windows = [
+            (self.names.get(cid, cid), STATUS_NAMES.get(status, status), human_long(start), human_long(end),
+             duration(end - start))
+            for cid, status, start, end in incident.status_windows(self.now)
+        ]  # fmt: skip
+        updates = [
+            {
+                "when": human_long(u.at),
+                "stage": u.stage.replace("_", " "),
+                "message": render_markdown(u.message.strip()),
+                "note": render_markdown(u.internal_note.strip()) if u.internal_note else None,
+            }
+            for u in incident.updates
+        ]
+        return {
+            "incident": incident,
+            "facts": facts,
+            "runbooks": [(name, self.runbook_by_name.get(name)) for name in incident.runbooks],
+            "runbook_url": runbook_url,
+            "has_postmortem": incident.id in self.postmortems,
+            "postmortem_url": postmortem_url(incident.id),
+            "missing": incident.id in self.missing_ids,
+            "resolved": human_long(incident.resolved_at) if incident.resolved_at else "",
+            "windows": windows,
+            "updates": updates,
+        }
 
-    def archive_page(self) -> str:
-        here = "postmortems/index.md"
-        entries = sorted(
+    def _postmortem_entries(self):
+        return sorted(
             ((self.by_id[i], p) for i, p in self.postmortems.items()),
             key=lambda e: (e[0].started_at, e[0].id),
             reverse=True,
         )
-        missing = self.missing_postmortems()
-        out = [
-            "# Postmortems",
-            "",
-            f"{len(entries)} postmortems. Open action items are on {link(here, 'action-items.md', 'the action items page')}.",
-            "",
-        ]
-        if missing:
-            out += [
-                admonition(
-                    "danger",
-                    f"{len(missing)} postmortems missing",
-                    "Incidents of "
-                    + "/".join(sorted(self.config.postmortem_severities))
-                    + f" need a postmortem within {self.config.postmortem_due_hours} h of resolution: "
-                    + ", ".join(
-                        f'<a href="{posixpath.relpath(incident_uri(i.id), "postmortems")[:-3]}/">{html.escape(i.title)}</a>'
-                        for i in missing
-                    )
-                    + ".",
-                ),
-                "",
-            ]
+
+    def _postmortem_years(self) -> list[int]:
+        return sorted({i.started_at.year for i, _ in self._postmortem_entries()}, reverse=True)
+
+    def archive_view(self, year: int | None) -> dict:
+        """The archive: the first page has the latest year (or the latest entries), each year its own."""
+        entries = self._postmortem_entries()
+        years = self._postmortem_years()
+        shown_year = year if year is not None else (years[0] if years else None)
+        chosen = [e for e in entries if e[0].started_at.year == shown_year]
 
         def entry(incident, postmortem):
-            open_items = sum(item.is_open for item in postmortem.action_items)
-            return (
-                f"- {link(here, postmortem_uri(incident.id), f'{incident.started_at:%Y-%m-%d}: {incident.title}')} "
-                f"({incident.severity}, {postmortem.status}, {open_items} open action items){_drill(incident)}"
-            )
+            return {
+                "incident": incident,
+                "postmortem": postmortem,
+                "open_items": sum(item.is_open for item in postmortem.action_items),
+            }
 
-        out += ["## By month", ""]
         by_month = defaultdict(list)
-        for incident, postmortem in entries:
-            by_month[m.month_key(incident.started_at)].append(entry(incident, postmortem))
-        for key, lines in by_month.items():
-            out += [f"### {month_label(key)}", "", *lines, ""]
-        out += ["## By severity", ""]
+        for incident, postmortem in chosen:
+            by_month[month_label(m.month_key(incident.started_at))].append(entry(incident, postmortem))
+        by_severity = []
         for severity in self.config.severities:
-            lines = [entry(i, p) for i, p in entries if i.severity == severity.id]
-            if lines:
-                out += [f"### {severity.id}: {severity.name}", "", *lines, ""]
-        out += ["## By component", ""]
+            rows = [entry(i, p) for i, p in chosen if i.severity == severity.id]
+            if rows:
+                by_severity.append((f"{severity.id}: {severity.name}", rows))
+        by_component = []
         for component in self.config.components:
-            lines = [entry(i, p) for i, p in entries if component.id in i.components]
-            if lines:
-                out += [f"### {component.name}", "", *lines, ""]
-        return "\n".join(out)
+            rows = [entry(i, p) for i, p in chosen if component.id in i.components]
+            if rows:
+                by_component.append((component.name, rows))
+        counts = defaultdict(int)
+        for incident, _ in entries:
+            counts[incident.started_at.year] += 1
+        return {
+            "total": len(entries),
+            "year": shown_year,
+            "first_page": year is None,
+            "years": [(y, counts[y], f"postmortems/{y}/") for y in years] if len(years) > 1 else [],
+            "missing": self.missing if year is None else [],
+            "postmortem_severities": "/".join(sorted(self.config.postmortem_severities)),
+            "due_hours": self.config.postmortem_due_hours,
+            "by_month": list(by_month.items()),
+            "by_severity": by_severity,
+            "by_component": by_component,
+        }
 
-    def postmortem_page(self, incident: Incident, postmortem) -> str:
-        here = postmortem_uri(incident.id)
-        names = self._component_names()
-        out = [
-            f"# Postmortem: {postmortem.title or incident.title}",
-            "",
-            "| | |",
-            "|---|---|",
-            f"| Incident | {link(here, incident_uri(incident.id), incident.title)}{_drill(incident)} |",
-            f"| Severity | {incident.severity or '-'} |",
-            f"| Components | {', '.join(names.get(c, c) for c in incident.components) or '-'} |",
-            f"| Commander | {cell(incident.commander) or '-'} |",
-            f"| Duration | {duration(incident.duration(self.now))} |",
-            f"| Status | {postmortem.status} |",
-            f"| Authors | {cell(', '.join(postmortem.authors)) or '-'} |",
-            "",
-            "## Action items",
-            "",
-        ]
-        if postmortem.action_items:
-            out += [
-                "| ID | Action | Type | Priority | Owner | Due | Status | Ticket |",
-                "|---|---|---|---|---|---|---|---|",
-            ]
-            for item in postmortem.action_items:
-                status = item.status.replace("_", " ")
-                if item.is_overdue(self.now):
-                    status += ' <span class="sg-flag sg-flag--bad">overdue</span>'
-                out.append(
-                    f"| {cell(item.id)} | {cell(item.action)} | {item.type} | {item.priority} | {cell(item.owner)} "
-                    f"| {item.due.isoformat()} | {status} | {cell(item.ticket) or '-'} |"
-                )
-        else:
-            out.append("None recorded.")
-        out += ["", python_markdown_lists(postmortem.body).strip(), ""]
-        return "\n".join(out)
+    def postmortem_view(self, incident: Incident, postmortem) -> dict:
+        return {
+            "incident": incident,
+            "postmortem": postmortem,
+            "components": ", ".join(self.names.get(c, c) for c in incident.components) or "-",
+            "duration": duration(incident.duration(self.now)),
+            "items": [(item, item.is_overdue(self.now)) for item in postmortem.action_items],
+        }
 
-    def action_items_page(self) -> str:
-        here = "action-items.md"
+    def action_items_view(self, number: int) -> dict:
         rows = open_action_items(self.repo, self.postmortems, self.now)
-        overdue = sum(item.is_overdue(self.now) for item, _, _ in rows)
+        count = _page_count(len(rows))
+        chunk = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         completion = self.metrics.completion
-        rate = "n/a" if completion.rate is None else f"{completion.rate:.0%}"
-        out = [
-            "# Action items",
-            "",
-            f"{len(rows)} open action items, {overdue} overdue, as of {human_long(self.now)}. Overdue items come first. "
-            f"Completion: {completion.done} of {completion.counted} done ({rate}; target {completion.target:.0%}; "
-            "items marked wont_do and drills are left out).",
-            "",
-            "| Due | Owner | Action | Priority | Status | Incident |",
-            "|---|---|---|---|---|---|",
-        ]
-        for item, incident, _ in rows:
-            due = item.due.isoformat()
-            if item.is_overdue(self.now):
-                due = f'<span class="sg-flag sg-flag--bad">overdue {(self.now.date() - item.due).days} d</span> {due}'
-            ticket = f", {cell(item.ticket)}" if item.ticket else ""
-            out.append(
-                f"| {due} | {cell(item.owner)} | **{cell(item.id)}** {cell(item.action)} ({item.type}{ticket}) "
-                f"| {item.priority} | {item.status.replace('_', ' ')} "
-                f"| {link(here, postmortem_uri(incident.id), incident.id)} |"
-            )
-        if not rows:
-            out.append("| | | No open action items. | | | |")
-        missing = self.missing_postmortems()
-        severities = "/".join(sorted(self.config.postmortem_severities))
-        out += [
-            "",
-            "## Postmortems missing",
-            "",
-            f"{severities} incidents resolved more than {self.config.postmortem_due_hours} h ago without a postmortem.",
-            "",
-        ]
-        if missing:
-            out += ["| Incident | Severity | Resolved | Overdue by | Start it with |", "|---|---|---|---|---|"]
-            for incident in missing:
+        missing = []
+        if number == 1:
+            for incident in self.missing:
                 late = self.now - incident.resolved_at - timedelta(hours=self.config.postmortem_due_hours)
-                out.append(
-                    f"| {link(here, incident_uri(incident.id), incident.title)} | {incident.severity} "
-                    f"| {human_long(incident.resolved_at)} | {duration(late)} | `statusgen postmortem {incident.id}` |"
-                )
-        else:
-            out.append("None.")
-        out.append("")
-        return "\n".join(out)
+                missing.append((incident, human_long(incident.resolved_at), duration(late)))
+        return {
+            "now": self.now,
+            "rows": [
+                (item, incident, (self.now.date() - item.due).days if item.is_overdue(self.now) else None)
+                for item, incident, _ in chunk
+            ],
+            "total": len(rows),
+            "overdue": sum(item.is_overdue(self.now) for item, _, _ in rows),
+            "completion": completion,
+            "rate": "n/a" if completion.rate is None else f"{completion.rate:.0%}",
+            "pager": _pager(number, count, lambda n: "action-items/" if n == 1 else f"action-items/page/{n}/"),
+            "first_page": number == 1,
+            "missing": missing,
+            "postmortem_severities": "/".join(sorted(self.config.postmortem_severities)),
+            "due_hours": self.config.postmortem_due_hours,
+        }
 
-    def metrics_page(self) -> str:
+    def metrics_view(self) -> dict:
         mx = self.metrics
-        names = self._component_names()
-        out = [
-            "# Metrics",
-            "",
-            f"Computed at build time from the incident milestones, as of {human_long(self.now)}. "
-            f"{mx.incidents} incidents counted; drills ({mx.drills_left_out}) and scheduled maintenance are left out.",
-            "",
-            "## Definitions",
-            "",
-        ]
-        out += [f"- **{m.LABELS[k]}**: {m.DEFINITIONS[k]}." for k in m.METRICS]
-        out += [
-            "- An incident missing a milestone is left out of that metric only; "
-            "each figure shows how many incidents (for MTBF: gaps between incidents) it counts.",
-            "",
-            "## Response times",
-            "",
-            *stats_table("All incidents", {"All": mx.overall}),
-            "",
-            "### Per severity",
-            "",
-            *stats_table("Severity", mx.by_severity),
-            "",
-            "### Per component",
-            "",
-            *stats_table("Component", {names.get(k, k): v for k, v in mx.by_component.items()}),
-            "",
-            "## Incidents per month",
-            "",
-            severity_chart(mx.per_month, [s.id for s in self.config.severities]),
-            "",
-            "| Month | " + " | ".join(s.id for s in self.config.severities) + " | Total |",
-            "|---|" + "---|" * (len(self.config.severities) + 1),
-        ]
-        for key, counts in mx.per_month:
-            out.append(
-                f"| {month_label(key)} | " + " | ".join(str(counts[s.id]) for s in self.config.severities)
-                + f" | {sum(counts.values())} |"
-            )  # fmt: skip
+        severities = [s.id for s in self.config.severities]
         completion = mx.completion
-        rate = "n/a" if completion.rate is None else f"{completion.rate:.1%}"
-        verdict = "meets" if completion.met else "is below"
-        out += [
-            "",
-            "## Action items",
-            "",
-            f"Completion rate: **{rate}** ({completion.done} of {completion.counted} done), which {verdict} the "
-            f"{completion.target:.0%} target. Items marked wont_do and drills' postmortems are left out.",
-            "",
-            "## Error budgets",
-            "",
-            "Each component's SLO comes from the config. Downtime is weighted by status: "
-            + ", ".join(f"{STATUS_NAMES[s].lower()} {m.WEIGHTS[s]:g}" for s in reversed(COMPONENT_STATUSES) if s != OPERATIONAL)
-            + ". Where incidents overlap on a component, each instant counts once, at the worst status. "
-            "Budgets are flagged at 50% and 80% consumed, and when exhausted.",
-            "",
-            f"### Rolling {mx.rolling_days} days",
-            "",
-            f"From {human_long(self.now - timedelta(days=mx.rolling_days))} to {human_long(self.now)}.",
-            "",
-            *budget_table(mx.rolling),
-            "",
-        ]  # fmt: skip
-        for key, budgets in reversed(mx.monthly):
-            running = " (so far; the budget is for the whole month)" if key == m.month_key(self.now) else ""
-            out += [f"### {month_label(key)}{running}", "", *budget_table(budgets), ""]
-        return "\n".join(out)
+
+        def stats_rows(groups: dict) -> list:
+            return [(name, [_fmt(values[k]) for k in m.METRICS]) for name, values in groups.items()]
+
+        def budgets(rows) -> list:
+            return [
+                {
+                    "name": b.component.name,
+                    "slo": f"{b.slo:g}%",
+                    "availability": f"{b.availability:.3f}%",
+                    "downtime": _duration(b.downtime),
+                    "allowed": _duration(b.allowed),
+                    "consumed": f"{b.consumed:.0%}",
+                    "level": b.level,
+                    "flag": LEVEL_TEXT[b.level],
+                    "tone": "bad" if b.level in ("exhausted", "80%") else "warn",
+                }
+                for b in rows
+            ]
+
+        return {
+            "now": self.now,
+            "mx": mx,
+            "definitions": [(m.LABELS[k], m.DEFINITIONS[k]) for k in m.METRICS],
+            "short_labels": [m.SHORT_LABELS[k] for k in m.METRICS],
+            "overall": stats_rows({"All": mx.overall}),
+            "by_severity": stats_rows(mx.by_severity),
+            "by_component": stats_rows({self.names.get(k, k): v for k, v in mx.by_component.items()}),
+            # Made by our own code from numbers and escaped labels (charts.py): markup, not text.
+            "chart": Markup(severity_chart(mx.per_month, severities)),
+            "severities": severities,
+            "per_month": [
+                (month_label(key), [counts[s] for s in severities], sum(counts.values()))
+                for key, counts in mx.per_month
+            ],  # fmt: skip
+            "rate": "n/a" if completion.rate is None else f"{completion.rate:.1%}",
+            "completion": completion,
+            "weights": ", ".join(
+                f"{STATUS_NAMES[s].lower()} {m.WEIGHTS[s]:g}" for s in reversed(COMPONENT_STATUSES) if s != OPERATIONAL
+            ),
+            "rolling_from": human_long(self.now - timedelta(days=mx.rolling_days)),
+            "rolling": budgets(mx.rolling),
+            "monthly": [
+                (month_label(key), key == m.month_key(self.now), budgets(rows)) for key, rows in reversed(mx.monthly)
+            ],
+        }
 
     # -- helpers -------------------------------------------------------------------------------
 
     def missing_postmortems(self) -> list[Incident]:
-        from ..lifecycle import postmortem_overdue
+        return list(self.missing)
 
-        return [i for i in self.repo.incidents if postmortem_overdue(i, self.config, self.now)]
+    def _incident_row(self, incident: Incident) -> dict:
+        return {"incident": incident, "postmortem": incident.id in self.postmortems}
 
-    def _missing_ids(self) -> set[str]:
-        if not hasattr(self, "_missing"):
-            self._missing = {i.id for i in self.missing_postmortems()}
-        return self._missing
-
-    def _component_names(self) -> dict[str, str]:
-        return {c.id: c.name for c in self.config.components}
-
-    def _incident_line(self, here: str, incident: Incident) -> str:
-        text = f"{incident.started_at:%Y-%m-%d}: {incident.title}"
-        extra = f" ({incident.severity}{', drill' if incident.drill else ''})"
-        if incident.id in self.postmortems:
-            extra += f", {link(here, postmortem_uri(incident.id), 'postmortem')}"
-        return link(here, incident_uri(incident.id), text) + extra
+    def _runbook_incident_pages(self, runbook) -> None:
+        incidents = self.used_by.get(runbook.name, [])
+        if len(incidents) <= RUNBOOK_RECENT:
+            return
+        for number in range(1, _page_count(len(incidents)) + 1):
+            title = f"Incidents that used {runbook.title}" + ("" if number == 1 else f", page {number}")
+            self.direct.add(runbook_incidents_url(runbook, number), title, "internal/runbook-incidents.html",
+                            partial(self.runbook_incidents_view, runbook, number))  # fmt: skip
 
     def _site_url(self) -> str:
         return "https://<internal site>/"
 
     def problems(self):
         return self.runbook_problems + self.postmortem_problems + stale_problems(self.runbooks, self.now)
+
+
+def _postmortem_overdue(incident, config, now) -> bool:
+    from ..lifecycle import postmortem_overdue
+
+    return postmortem_overdue(incident, config, now)
 
 
 def _nav_uris(nav):
@@ -638,7 +582,33 @@ def _nav_uris(nav):
                 yield from _nav_uris(value)
 
 
-# -- markdown helpers ------------------------------------------------------------------------------
+def _page_count(rows: int) -> int:
+    return max(1, -(-rows // PAGE_SIZE))
+
+
+def _list_uri(base: str, number: int) -> str:
+    return f"{base}/index.md" if number == 1 else f"{base}/page/{number}.md"
+
+
+def _list_url(base: str, number: int) -> str:
+    return f"{base}/" if number == 1 else f"{base}/page/{number}/"
+
+
+def _pager(number: int, count: int, url) -> Pager:
+    return Pager(
+        number=number,
+        count=count,
+        previous_url=url(number - 1) if number > 1 else None,
+        next_url=url(number + 1) if number < count else None,
+        urls=tuple(url(n) for n in range(1, count + 1)),
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- markdown --------------------------------------------------------------------------------------
 
 # What runbooks and postmortems are written with: code blocks inside list steps (superfences),
 # admonitions, and anchors on headings for the alert pages' "jump to" links.
@@ -654,45 +624,39 @@ def _markdown_extensions(mkdocs_config) -> None:
         extensions.remove("fenced_code")
 
 
+# -- where pages live (src URIs for mkdocs pages, URLs for every page) ---------------------------
+
+
 def runbook_uri(runbook) -> str:
     return f"runbooks/{runbook.rel}"
+
+
+def runbook_url(runbook) -> str:
+    return f"runbooks/{runbook.rel[:-3]}/"
+
+
+def runbook_incidents_url(runbook, number: int) -> str:
+    return runbook_url(runbook) + ("incidents/" if number == 1 else f"incidents/page/{number}/")
 
 
 def alert_uri(alert: str) -> str:
     return f"runbooks/alerts/{alert_slug(alert)}.md"
 
 
-def incident_uri(incident_id: str) -> str:
-    return f"incidents/{incident_id}.md"
+def alert_url(alert: str) -> str:
+    return f"runbooks/alerts/{alert_slug(alert)}/"
+
+
+def incident_url(incident_id: str) -> str:
+    return f"incidents/{incident_id}/"
 
 
 def postmortem_uri(incident_id: str) -> str:
     return f"postmortems/{incident_id}.md"
 
 
-def link(here: str, target: str, text: str) -> str:
-    """A markdown link from page ``here`` to page ``target`` (both src URIs)."""
-    path, _, anchor = target.partition("#")
-    rel = posixpath.relpath(path, posixpath.dirname(here) or ".")
-    return f"[{_escape_link_text(text)}]({rel}{'#' + anchor if anchor else ''})"
-
-
-def _escape_link_text(text: str) -> str:
-    return cell(text).replace("[", "\\[").replace("]", "\\]")
-
-
-def cell(text: str) -> str:
-    """Text safe inside a markdown table cell."""
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
-
-
-def admonition(kind: str, title: str, text: str) -> str:
-    """Material's admonition look without needing the admonition extension (raw HTML)."""
-    return f'<div class="admonition {kind}"><p class="admonition-title">{html.escape(title)}</p><p>{text}</p></div>'
-
-
-def _drill(incident: Incident) -> str:
-    return ' <span class="sg-flag">drill</span>' if incident.drill else ""
+def postmortem_url(incident_id: str) -> str:
+    return f"postmortems/{incident_id}/"
 
 
 def _slug(heading: str) -> str:
@@ -714,33 +678,6 @@ def _duration(delta: timedelta) -> str:
     return duration(delta)
 
 
-def stats_table(label: str, groups: dict) -> list[str]:
-    out = [
-        f"| {label} | " + " | ".join(m.SHORT_LABELS[k] for k in m.METRICS) + " |",
-        "|---|" + "---|" * len(m.METRICS),
-    ]
-    for name, values in groups.items():
-        out.append(f"| {cell(name)} | " + " | ".join(_fmt(values[k]) for k in m.METRICS) + " |")
-    return out
-
-
-def budget_table(budgets) -> list[str]:
-    out = [
-        "| Component | SLO | Availability | Weighted downtime | Budget | Consumed | Flag |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for b in budgets:
-        flag = LEVEL_TEXT[b.level]
-        if b.level != "ok":
-            tone = "bad" if b.level in ("exhausted", "80%") else "warn"
-            flag = f'<span class="sg-flag sg-flag--{tone}">{flag}</span>'
-        out.append(
-            f"| {cell(b.component.name)} | {b.slo:g}% | {b.availability:.3f}% | {_duration(b.downtime)} "
-            f"| {_duration(b.allowed)} | {b.consumed:.0%} | {flag} |"
-        )
-    return out
-
-
 CSS = """\
 .sg-flag { display: inline-block; padding: 0 .4em; border-radius: .2em; font-size: .85em;
   background: var(--md-default-fg-color--lightest); color: var(--md-default-fg-color); white-space: nowrap; }
@@ -748,4 +685,5 @@ CSS = """\
 .sg-flag--bad { background: #c62828; color: #fff; }
 .sg-chart svg { max-width: 100%; height: auto; }
 .sg-chart text { fill: var(--md-default-fg-color, #333); font-size: 11px; }
+.sg-pager { display: flex; gap: 1em; flex-wrap: wrap; }
 """

@@ -12,10 +12,12 @@ import json
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
 from .. import views
+from ..direct import DirectPages
 from ..markup import render_markdown
 from ..model import Repository
 from ..timeutil import duration, human_long, iso
@@ -50,6 +52,9 @@ class PublicSite:
         self.incident_uris: dict[str, str] = {}  # incident id -> src_uri
         self.urls: dict[str, str] = {}  # src_uri -> site-relative URL
         self._env = None
+        self.direct = None  # incident pages, rendered by statusgen (statusgen/direct.py)
+        if mkdocs_config is not None:
+            _without_search(mkdocs_config)
 
     # -- mkdocs hooks -------------------------------------------------------------------------
 
@@ -85,11 +90,16 @@ class PublicSite:
         for number in range(1, count + 1):
             src = "history/index.md" if number == 1 else f"history/{number}.md"
             add(src, "history", number, "History" if number == 1 else f"History, page {number}", number == 1)
+        # Incident pages are rendered directly (one per incident: thousands), not by mkdocs.
+        self.direct = DirectPages(mkdocs_config)
+        directory_urls = mkdocs_config["use_directory_urls"]
         for incident in incidents:
             src = f"incidents/{incident.id}.md"
             self.incident_uris[incident.id] = src
-            add(src, "incident", incident, incident.title, False)
-        taken = {f.src_uri for f in generated}
+            url = f"incidents/{incident.id}/" if directory_urls else f"incidents/{incident.id}.html"
+            self.direct.add(url, incident.title, TEMPLATES["incident"], partial(self._incident_context, incident))
+            self.urls[src] = url
+        taken = {f.src_uri for f in generated} | {f"{u}index.html" if u.endswith("/") else u for u in self.direct.urls}
         return Files([f for f in kept if f.src_uri not in taken] + generated)
 
     def env(self, env):
@@ -129,6 +139,8 @@ class PublicSite:
         return template
 
     def template_context(self, context, name, mkdocs_config):
+        if name == "sitemap.xml" and self.direct is not None:
+            context["pages"] = self.direct.sitemap_pages(context["pages"])
         if name == "404.html":
             context.update(status=self.status, statusgen_page="404", incident_url=self._incident_url)
         return context
@@ -138,6 +150,8 @@ class PublicSite:
         from . import api, badges, feeds, ical
 
         site_dir = Path(mkdocs_config["site_dir"])
+        if self.direct is not None and self._env is not None:
+            self.direct.write(self._env, site_dir)
         # No public page loads material's scripts or the search index (the pages have no
         # search box): leave them out, so the site holds only what it serves.
         for unused in ("search", "assets/javascripts"):
@@ -155,6 +169,14 @@ class PublicSite:
             target.write_bytes(data)
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _incident_context(self, incident: PublicIncident) -> dict:
+        return {
+            "status": self.status,
+            "statusgen_page": "incident",
+            "incident_url": self._incident_url,
+            "incident": incident,
+        }
 
     def _incident_url(self, incident_id: str) -> str:
         """Site-relative URL of an incident page (for the ``url`` filter)."""
@@ -177,3 +199,11 @@ class PublicSite:
             previous_url=url(number - 1) if number > 1 else None,
             next_url=url(number + 1) if number < count else None,
         )
+
+
+def _without_search(mkdocs_config) -> None:
+    """The public pages have no search box: don't index thousands of pages only to delete it."""
+    for name in ("search", "material/search"):
+        plugin = mkdocs_config["plugins"].get(name)
+        if plugin is not None and "enabled" in plugin.config:
+            plugin.config.enabled = False

@@ -1,0 +1,229 @@
+"""The scale benchmark: statusgen against its targets, and against plain mkdocs-material.
+
+    python bench/run.py [--sizes 1000,10000] [--runs 3] [--workdir /tmp/statusgen-bench]
+
+For each size N it generates (once, cached in --workdir) a repository with bench/generate.py,
+then runs the real CLI in subprocesses and prints, as the median of --runs runs: the full build
+of both sites and of each site (wall time, peak RSS), pages and bytes written, the largest page,
+the public home page's weight, a rebuild after one `statusgen update`, `update`, `new`,
+`validate` and `list`; and, in the same run, a plain `mkdocs build` (mkdocs-material, search
+plugin) of N one-paragraph pages, with the ratio. Nothing here asserts: it prints figures
+against the targets of issue 11.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+STATUSGEN = [str(BIN / "statusgen")] if (BIN / "statusgen").exists() else [sys.executable, "-m", "statusgen"]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+NOW = generate.NOW
+MB = 1024 * 1024
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command; its failure stops the benchmark."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(command)}\n{out.decode(errors='replace')[-3000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def sg(*args: str, now: datetime = NOW) -> list[str]:
+    return [*STATUSGEN, "--now", now.strftime("%Y-%m-%dT%H:%M:%SZ"), *args]
+
+
+def plain_mkdocs(count: int, root: Path) -> Path:
+    """N one-paragraph pages under mkdocs-material with its search plugin (the floor)."""
+    if (root / "mkdocs.yml").exists():
+        return root
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Plain\nsite_url: https://plain.example/\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\n"
+        # Like statusgen's incident pages, the pages are not navigation entries (a menu of N
+        # items on each of N pages would measure material's menu, not a build).
+        "nav:\n  - Home: index.md\nnot_in_nav: |\n  /0*/\n"
+    )
+    rng = generate.random.Random(1)
+    (docs / "index.md").write_text("# Home\n\nThe plain baseline.\n")
+    for n in range(count):
+        folder = docs / f"{n // 1000:02d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"page-{n:05d}.md").write_text(f"# Page {n}\n\n{generate.paragraph(rng)}\n")
+    return root
+
+
+def site_stats(site: Path) -> tuple[int, int, int, str]:
+    """HTML pages, bytes of all files, and the largest page (bytes, path)."""
+    pages = total = 0
+    largest, where = 0, ""
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total += size
+        if path.suffix == ".html":
+            pages += 1
+            if size > largest:
+                largest, where = size, str(path.relative_to(site))
+    return pages, total, largest, where
+
+
+def home_weight(site: Path) -> tuple[int, int]:
+    """gzip bytes and requests of the public `/` with every same-site resource it loads."""
+    html = (site / "index.html").read_text()
+    refs = re.findall(
+        r'<(?:link[^>]+rel="(?:stylesheet|icon|shortcut icon)"[^>]*href|script[^>]+src|img[^>]+src)="([^"]+)"', html
+    )
+    total, requests = len(gzip.compress(html.encode())), 1
+    for ref in dict.fromkeys(refs):
+        if ref.startswith(("http:", "https:", "//", "data:")):
+            requests += 1
+            continue
+        target = (site / ref.split("#")[0].split("?")[0]).resolve()
+        if target.is_file():
+            total += len(gzip.compress(target.read_bytes()))
+            requests += 1
+    return total, requests
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def bench_size(count: int, runs: int, workdir: Path, rows: list[str]) -> dict:
+    repo = workdir / f"repo-{count}"
+    if not (repo / "mkdocs.yml").exists():
+        shutil.rmtree(repo, ignore_errors=True)
+        generate.generate(count, repo)
+    plain = plain_mkdocs(count, workdir / f"plain-{count}")
+    out = workdir / f"out-{count}"
+    figures = {}
+
+    def timed(name: str, command: list[str], cwd: Path = repo, times: int = runs, before=None):
+        samples = []
+        for i in range(times):
+            if before:
+                before(i)
+            samples.append(run(command(i) if callable(command) else command, cwd))
+        figures[name] = median(samples)
+        return figures[name]
+
+    full = timed("build", sg("build", "--out", str(out)))
+    plain_t = timed("plain", MKDOCS + ["build", "-q", "-d", str(workdir / f"plain-site-{count}")], cwd=plain)
+    public = timed("public", sg("build", "--site", "public", "--out", str(out / "public")))
+    internal = timed("internal", sg("build", "--site", "internal", "--out", str(out / "internal")))
+    # The newest incident is still open (bench/generate.py): the one an update goes to.
+    target = max((p.stem for p in (repo / "incidents").rglob("*.yaml")), key=lambda stem: stem[-5:])
+    later = [NOW + timedelta(minutes=5 * (i + 1)) for i in range(runs)]
+    timed("update", lambda i: sg("update", target, "--stage", "monitoring", "-m", f"bench {i}", now=later[i]))
+    rebuild_pub = timed("rebuild_public", sg("build", "--site", "public", "--out", str(out / "public")))
+    timed(
+        "update",
+        lambda i: sg(
+            "update", target, "--stage", "monitoring", "-m", f"bench again {i}", now=later[i] + timedelta(minutes=1)
+        ),
+    )
+    rebuild_both = timed("rebuild_both", sg("build", "--out", str(out)))
+    created = []
+
+    def forget(_):
+        for path in created:
+            path.unlink(missing_ok=True)
+
+    new_cmd = sg("new", "-t", "Bench incident", "-s", "SEV3", "-c", "api=degraded", "-m", "Looking.")
+    samples = []
+    for _ in range(runs):
+        samples.append(run(new_cmd, repo))
+        created.extend(repo.glob("incidents/*/*-bench-incident.yaml"))
+        forget(None)
+    figures["new"] = median(samples)
+    timed("validate", sg("validate"))
+    timed("list", sg("list"))
+
+    stats = {site: site_stats(out / site) for site in ("public", "internal")}
+    weight, requests = home_weight(out / "public")
+    largest = max(stats.values(), key=lambda s: s[2])
+    n = f"{count:,}"
+    rows.append(f"N = {n}  (median of {runs} runs; peak RSS is the largest seen)")
+    rows.append(f"  build, both sites            {full[0]:7.1f} s  {full[1]:6.0f} MB")
+    rows.append(f"  plain mkdocs-material, {n} pages {plain_t[0]:7.1f} s  {plain_t[1]:6.0f} MB")
+    ratio = full[0] / plain_t[0]
+    rows.append(f"  ratio build / plain          {ratio:7.2f}      target <= 1.0: {verdict(ratio <= 1.0)}")
+    rows.append(f"  build --site public          {public[0]:7.1f} s  {public[1]:6.0f} MB")
+    rows.append(f"  build --site internal        {internal[0]:7.1f} s  {internal[1]:6.0f} MB")
+    for site, (pages, total, big, where) in stats.items():
+        rows.append(
+            f"  {site:<8} pages {pages:6d}, {total / MB:7.1f} MB written, largest page {big / 1024:7.0f} KB ({where})"
+        )
+    rows.append(
+        f"  public / gzip with resources {weight / 1024:7.1f} KB in {requests} requests   "
+        f"target <= 100 KB, <= 8: {verdict(weight <= 100 * 1024 and requests <= 8)}"
+    )
+    rows.append(
+        f"  largest page of either site  {largest[2] / 1024:7.0f} KB   target <= 1024 KB: {verdict(largest[2] <= MB)}"
+    )
+    rows.append(
+        f"  rebuild public after update  {rebuild_pub[0]:7.1f} s   target <= 2 s: {verdict(rebuild_pub[0] <= 2)}"
+    )
+    rows.append(
+        f"  rebuild both after update    {rebuild_both[0]:7.1f} s   target <= 5 s: {verdict(rebuild_both[0] <= 5)}"
+    )
+    for name, limit in (("update", 0.5), ("new", 0.5), ("validate", 1.5), ("list", 1.5)):
+        wall, rss = figures[name]
+        rows.append(f"  {name:<28} {wall:7.2f} s  {rss:6.0f} MB  target <= {limit} s: {verdict(wall <= limit)}")
+    if count >= 10_000:
+        rows.append(f"  build both: {verdict(full[0] <= 30)} (<= 30 s), memory {verdict(full[1] <= 1024)} (<= 1 GiB)")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated incident counts")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is printed)")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/statusgen-bench"))
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    rows: list[str] = [f"statusgen bench, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs"]
+    results = {}
+    for count in sizes:
+        results[count] = bench_size(count, args.runs, args.workdir, rows)
+        print("\n".join(rows), flush=True)
+        rows.clear()
+    if len(sizes) >= 2:
+        small, large = min(sizes), max(sizes)
+        scale = results[large]["build"][0] / results[small]["build"][0]
+        limit = large / small * 1.2
+        print(f"time({large:,}) / time({small:,}) = {scale:.1f}   target <= {limit:g}: {verdict(scale <= limit)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

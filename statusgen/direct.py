@@ -1,0 +1,131 @@
+"""Pages statusgen renders itself: the thousands of incident pages, outside mkdocs' page pipeline.
+
+mkdocs turns every page into Markdown, a ``Page``, a search entry and a full navigation menu;
+for one page per incident that is most of a build. Here a page is a template from the theme
+(through mkdocs' own Jinja environment, so a team's ``overrides/`` still wins and every filter
+is there) rendered over a view with the same context mkdocs would give it, and written straight
+to ``site_dir``. The sidebar navigation is rendered once per directory depth and reused
+(``statusgen/nav.html``). The pages are added to ``sitemap.xml`` (``sitemap_pages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+NAV_TEMPLATE = "statusgen/nav.html"
+
+
+@dataclass
+class DirectPage:
+    """What material's templates read from ``page``, for a page mkdocs does not build."""
+
+    title: Markup  # escaped: material's templates print it as it is
+    url: str  # site-relative, like "incidents/2026-11-22-api-latency/"
+    canonical_url: str | None = None
+    abs_url: str | None = None
+    update_date: str = ""
+    meta: dict = field(default_factory=dict)
+    toc: tuple = ()
+    content: str = ""
+    is_homepage: bool = False
+    is_link: bool = False
+    is_page: bool = True
+    is_section: bool = False
+    active: bool = False
+    previous_page = None
+    next_page = None
+    parent = None
+    edit_url = None
+
+    @property
+    def page(self):  # sitemap.xml iterates files and reads ``file.page``
+        return self
+
+
+@dataclass
+class _Entry:
+    page: DirectPage
+    template: str
+    context: Callable[[], dict]  # called at render time, so views are built one page at a time
+
+
+class DirectPages:
+    """The directly rendered pages of one build: ``add`` them, then ``write`` them after mkdocs."""
+
+    def __init__(self, mkdocs_config):
+        from mkdocs.utils import get_build_date
+
+        self.config = mkdocs_config
+        self.site_url = (mkdocs_config.get("site_url") or "").rstrip("/")
+        self.date = get_build_date()
+        self.entries: list[_Entry] = []
+        self.urls: set[str] = set()
+
+    def add(self, url: str, title: str, template: str, context: Callable[[], dict]) -> DirectPage:
+        """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``."""
+        page = DirectPage(title=escape(title), url=url, update_date=self.date)
+        if self.site_url:
+            page.canonical_url = f"{self.site_url}/{url}"
+            page.abs_url = "/" + "/".join(page.canonical_url.split("/")[3:])
+        self.entries.append(_Entry(page, template, context))
+        self.urls.add(url)
+        return page
+
+    def sitemap_pages(self, pages) -> list:
+        """``pages`` of the sitemap template, with these pages added."""
+        return [*pages, *(e.page for e in self.entries)]
+
+    def write(self, env, site_dir: Path, nav=None, extra: dict | None = None) -> int:
+        """Render and write every page; returns how many."""
+        from mkdocs.commands.build import get_context
+
+        base = dict(get_context(nav, [], self.config))
+        base.update(extra or {})
+        navs = NavFragments(env)
+        templates: dict[str, object] = {}
+        site_dir = Path(site_dir)
+        for entry in self.entries:
+            page = entry.page
+            context = dict(base)
+            context.update(_page_context(self.config, page))
+            if nav is not None:
+                context["sg_nav"] = navs.get(context)
+            context.update(entry.context())
+            if entry.template not in templates:
+                templates[entry.template] = env.get_template(entry.template)
+            html = templates[entry.template].render(context)
+            target = site_dir / page.url / "index.html" if page.url.endswith("/") else site_dir / page.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        return len(self.entries)
+
+
+class NavFragments:
+    """The navigation sidebar of pages outside the navigation, rendered once per directory depth."""
+
+    def __init__(self, env):
+        self.env = env
+        self.cache: dict[str, Markup] = {}
+
+    def get(self, context) -> Markup:
+        depth = context["base_url"]
+        if depth not in self.cache:
+            # Rendered by an autoescaped statusgen template from material's partials: markup.
+            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(context))
+        return self.cache[depth]
+
+
+def _page_context(config, page: DirectPage) -> dict:
+    from mkdocs.utils import get_relative_url, normalize_url
+
+    base_url = get_relative_url(".", page.url)
+    return {
+        "page": page,
+        "base_url": base_url,
+        "extra_css": [normalize_url(path, page, base_url) for path in config.extra_css],
+        "extra_javascript": [normalize_url(str(s), page, base_url) for s in config.extra_javascript],
+    }

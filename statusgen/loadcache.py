@@ -1,0 +1,198 @@
+"""A cache of parsed incident files, so ``validate``, ``list`` and ``build`` skip YAML at scale.
+
+Parsing and checking an incident file depends only on its bytes, its path, the config and the
+names of the runbooks (and on statusgen's own code). The cache keeps, per file, the hash of
+its bytes and what ``loader.read_incident`` returned for them (the incident and every problem,
+with its line numbers), so a file whose bytes are unchanged is not parsed again and reports
+exactly what it reported before. Anything else (config, runbook names, statusgen's code)
+changes the whole cache's key.
+
+It lives in ``.statusgen-cache/`` under the repository, which ignores itself in git; deleting
+it is always safe. It is JSON (never pickle) and signed with a key kept outside the
+repository (``~/.cache/statusgen/key``), so a cache committed by someone else is ignored rather
+than trusted: it could otherwise make a bad file look valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+
+from .errors import Problem
+from .model import Config, Incident, Update, frozen_map
+
+CACHE_DIR = ".statusgen-cache"
+FORMAT = 1
+_CODE = (
+    "loader.py",
+    "lifecycle.py",
+    "model.py",
+    "yamlnodes.py",
+    "timeutil.py",
+    "config.py",
+    "errors.py",
+    "loadcache.py",
+    "text.py",
+)
+
+
+class IncidentCache:
+    """Parsed incident files by display path and content hash; ``save`` writes it if it changed."""
+
+    def __init__(self, root: Path, config: Config, runbooks: set[str] | None):
+        self.path = Path(root) / CACHE_DIR / "incidents.json"
+        self.key = _generation(config, runbooks)
+        self.old: dict[str, list] = {}
+        self.new: dict[str, list] = {}
+        self.changed = False
+        self.secret = _secret()
+        if self.secret is not None:
+            self.old = self._read()
+
+    def get(self, shown: str, data: bytes, path: Path):
+        """``(incident or None, problems)`` as read before from the same bytes; None on a miss."""
+        digest = hashlib.sha256(data).hexdigest()
+        entry = self.old.get(shown)
+        if entry is None or entry[0] != digest:
+            self.changed = True
+            return None, digest
+        self.new[shown] = entry
+        try:
+            return (
+                _incident(entry[1], path) if entry[1] is not None else None,
+                [Problem(*p) for p in entry[2]],
+            ), digest
+        except (KeyError, TypeError, ValueError):  # an entry from an older shape: read the file again
+            self.changed = True
+            return None, digest
+
+    def put(self, shown: str, digest: str, result) -> None:
+        incident, problems = result
+        self.new[shown] = [
+            digest,
+            _encode(incident) if incident is not None else None,
+            [[p.path, p.line, p.message, p.level] for p in problems],
+        ]
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache when anything changed (files added, edited or removed); never fails a command."""
+        if self.secret is None or (not self.changed and self.new.keys() == self.old.keys()):
+            return
+        body = json.dumps({"format": FORMAT, "key": self.key, "files": self.new}, separators=(",", ":"))
+        signature = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# statusgen's cache: safe to delete\n*\n")
+            fd, temp = tempfile.mkstemp(prefix=".incidents-", dir=self.path.parent)
+            with os.fdopen(fd, "w") as out:
+                out.write(signature + "\n" + body)
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a read-only checkout: no cache, same results
+
+    def _read(self) -> dict:
+        try:
+            text = self.path.read_text()
+        except (OSError, UnicodeDecodeError):
+            return {}
+        signature, _, body = text.partition("\n")
+        expected = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(signature, expected):
+            return {}
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return {}
+        if data.get("format") != FORMAT or data.get("key") != self.key:
+            return {}
+        return data.get("files") or {}
+
+
+def _secret() -> bytes | None:
+    """This user's key for signing caches (made on first use); None when it cannot be kept."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "statusgen" / "key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(key + "\n")
+        return bytes.fromhex(key)
+    except FileExistsError:
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+    except OSError:
+        return None
+
+
+def _generation(config: Config, runbooks: set[str] | None) -> str:
+    """What every cached result depends on besides the file itself."""
+    digest = hashlib.sha256()
+    digest.update(repr(config).encode())
+    digest.update(repr(sorted(runbooks) if runbooks is not None else None).encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+# -- JSON shape of an incident ---------------------------------------------------------------------
+
+# Every field typed as a time, read off the dataclasses so a new one cannot be forgotten.
+_TIMES = {f.name for cls in (Incident, Update) for f in fields(cls) if "datetime" in str(f.type)}
+_MAPS = {"components", "roles"}
+_SKIP = {"path", "postmortem_path"}
+
+
+def _encode(obj) -> dict:
+    out = {}
+    for f in fields(obj):
+        if f.name in _SKIP:
+            continue
+        value = getattr(obj, f.name)
+        if f.name in _TIMES:
+            value = value.isoformat() if value is not None else None
+        elif f.name in _MAPS:
+            value = dict(value)
+        elif f.name == "updates":
+            value = [_encode(u) for u in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def _decode(values: dict) -> dict:
+    out = {}
+    for name, value in values.items():
+        if name in _TIMES:
+            value = datetime.fromisoformat(value) if value is not None else None
+        elif name in _MAPS:
+            value = frozen_map(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        out[name] = value
+    return out
+
+
+def _incident(values: dict, path: Path) -> Incident:
+    values = dict(values)
+    updates = tuple(Update(**_decode(u)) for u in values.pop("updates"))
+    return Incident(updates=updates, path=path, **_decode(values))

@@ -1,0 +1,48 @@
+"""Hostile text on the internal site: every field escaped, people's Markdown sanitized.
+
+Titles, notes, messages, runbook and postmortem bodies are written by many hands (and pasted
+from alerts and chat): none of it may run in a responder's browser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import write_repo
+from test_internal_data import FILES, NOW
+
+from statusgen.build import build_sites
+
+SCRIPT = "<script>alert(1)</script>"
+
+HOSTILE = dict(FILES)
+HOSTILE["incidents/2026/2026-11-20-api-errors.yaml"] = (
+    FILES["incidents/2026/2026-11-20-api-errors.yaml"]
+    .replace("title: API errors", "title: 'API errors </title><script>alert(1)</script>'")
+    .replace(
+        "message: We are looking into failed API requests.",
+        "message: 'Looking. [click](javascript:alert(1)) <img src=x onerror=alert(1)>'",
+    )
+    .replace("internal_note: CANARY-NOTE-7f3a", "internal_note: 'CANARY-NOTE-7f3a <script>alert(1)</script>'")
+)
+HOSTILE["runbooks/api/api-errors.md"] = FILES["runbooks/api/api-errors.md"] + (
+    "\n<script>alert(1)</script>\n\n[run](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n"
+)
+
+
+def test_hostile_text_is_escaped_or_removed_on_every_page_of_both_sites(tmp_path):
+    root = write_repo(tmp_path / "repo", HOSTILE)
+    build_sites(root, NOW, out=tmp_path / "out")
+    site = tmp_path / "out" / "internal"
+    incident = (site / "incidents/2026-11-20-api-errors/index.html").read_text()
+    assert "<title>API errors &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; - " in incident
+    assert "<h1>API errors &lt;/title&gt;&lt;script&gt;" in incident  # escaped once, not twice
+    assert "CANARY-NOTE-7f3a" in incident  # the note is there, as text
+    runbook = (site / "runbooks/api/api-errors/index.html").read_text()
+    assert "What NOT to do" in runbook  # the body is there
+    for path in (tmp_path / "out").rglob("*.html"):
+        html = path.read_text()
+        assert "<script>alert(1)" not in html, path
+        assert not re.search(r"""href=["']?javascript:""", html), path
+        assert not re.search(r"<[^>]*\sonerror=", html), path  # as text it is harmless
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (site / "incidents/index.html").read_text()
