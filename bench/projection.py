@@ -35,8 +35,13 @@ def repository(count: int) -> Repository:
         )
         incidents.append(
             Incident(
-                id=f"i{n}", title="x", kind="incident", severity="SEV3", components={cid: "partial_outage"},
-                impact_start=start, updates=updates,
+                id=f"i{n}",
+                title="x",
+                kind="incident",
+                severity="SEV3",
+                components={cid: "partial_outage"},
+                impact_start=start,
+                updates=updates,
             )  # fmt: skip
         )
     config = Config(root=Path("."), site_name="Bench", site_url="https://status.bench.test/", components=COMPONENTS)
