@@ -80,9 +80,19 @@ def _plain_html(text: str) -> str | None:
     return "\n".join(paragraphs)
 
 
-@lru_cache(maxsize=1)
-def _converter():
+@lru_cache(maxsize=1024)
+def render_prose(text: str) -> Markup:
+    """Like ``render_markdown`` for prose people hard-wrap (a postmortem's public summary):
+    a single line break does not break the line, as in any Markdown document."""
+    converter = _converter(prose=True)
+    converter.reset()
+    return Markup(sanitize_html(converter.convert(text)))
+
+
+@lru_cache(maxsize=2)
+def _converter(prose: bool = False):
     """One Python-Markdown converter, reused (building one costs far more than a reset)."""
     import markdown
 
-    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    extensions = [e for e in _EXTENSIONS if not (prose and e == "nl2br")]
+    return markdown.Markdown(extensions=extensions, output_format="html")

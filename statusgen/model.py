@@ -308,6 +308,10 @@ class Incident:
         maintenance changes nothing while scheduled and sets its components when it starts.
         A resolution lists every component's return to operational.
         """
+        return list(self._status_changes)
+
+    @cached_property
+    def _status_changes(self) -> tuple[tuple[tuple[str, str, str], ...], ...]:
         result = []
         before: dict[str, str] = {}
         started = False
@@ -321,7 +325,7 @@ class Incident:
             )
             result.append(changes)
             before = now
-        return result
+        return tuple(result)
 
     def status_windows(self, now: datetime) -> list[tuple[str, str, datetime, datetime]]:
         """``(component, status, start, end)`` for every stretch a component was not operational.

@@ -288,10 +288,13 @@ def component_changed_at(incidents: Iterable[Incident], now: datetime) -> dict[s
     changed = {}
     for cid, items in events.items():
         items.sort(key=lambda e: e[0])
-        by_incident: dict[str, str] = {}
+        by_incident: dict[str, str] = {}  # incidents holding the component below operational
         shown = OPERATIONAL
         for index, (at, incident_id, new) in enumerate(items):
-            by_incident[incident_id] = new
+            if new == OPERATIONAL:
+                by_incident.pop(incident_id, None)
+            else:
+                by_incident[incident_id] = new
             if index + 1 < len(items) and items[index + 1][0] == at:
                 continue  # several changes at one instant: judge after all of them
             status = worst_status(by_incident.values())

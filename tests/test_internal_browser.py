@@ -34,9 +34,9 @@ def browser():
         browser.close()
 
 
-def shoot(browser, site: Path, path: str, out: Path, *, javascript=True):
+def shoot(browser, site: Path, path: str, out: Path, *, javascript=True, width=1280):
     """Open a page, screenshot it, and return (page text, the URLs it requested)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
     page = context.new_page()
     requested = []
     page.on("request", lambda request: requested.append(request.url))
@@ -72,4 +72,14 @@ def test_metrics_page_screenshot_without_javascript(browser, site, tmp_path):
     assert "MTTD (time to detect)" in text and "Error budgets" in text
     chart = boxes[".sg-chart svg"]
     assert chart and chart["width"] > 300 and chart["height"] > 100  # the chart draws without JavaScript
+    assert all(url.startswith("file://") for url in requested), requested
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(390, True), (390, False), (1280, False)])
+def test_home_page_on_a_phone_and_without_javascript(browser, site, tmp_path, width, javascript):
+    out = tmp_path / f"internal-home-{width}{'' if javascript else '-nojs'}.png"
+    text, requested, boxes = shoot(browser, site, ".", out, javascript=javascript, width=width)
+    assert out.stat().st_size > 10_000
+    assert boxes["h1"] and boxes["h1"]["height"] > 0 and boxes["h1"]["x"] >= 0
+    assert boxes["h1"]["x"] + boxes["h1"]["width"] <= width
     assert all(url.startswith("file://") for url in requested), requested

@@ -74,6 +74,8 @@ def test_the_public_summary_is_on_the_incident_page(site):
     assert '<h2 id="sg-postmortem">Postmortem</h2>' in html
     assert "A configuration change sent <strong>some API requests</strong> to servers that were not ready." in html
     assert "<script>alert" not in html and "onerror" not in html
+    summary = html.split('<div class="sg-postmortem__body">')[1].split("</div>")[0]
+    assert "<br" not in summary  # hard-wrapped prose reads as one paragraph
 
 
 def test_the_public_summary_is_in_the_feed_item(site):

@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Iterable
 from html import escape
 
-from ..markup import render_markdown
+from ..markup import render_prose
 from ..timeutil import human_long
 from .projection import PublicIncident, PublicStatus
 
@@ -21,7 +21,7 @@ def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
     parts = []
     if incident.postmortem_summary:
         parts.append("<p><strong>Postmortem</strong></p>")
-        parts.append(str(render_markdown(incident.postmortem_summary)))
+        parts.append(str(render_prose(incident.postmortem_summary)))
     if incident.components:
         affected = ", ".join(escape(names.get(cid, cid)) for cid, _ in incident.components)
         parts.append(f"<p>Affected: {affected}</p>")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import views
 from ..direct import DirectPages
-from ..markup import render_markdown
+from ..markup import render_prose
 from ..model import Repository
 from ..timeutil import duration, human_long, iso
 from .projection import STAGE_LABEL, PublicIncident, PublicStatus, project
@@ -111,7 +111,7 @@ class PublicSite:
         env.filters["status_label"] = lambda s: views.STATUS_LABEL.get(s, s)
         env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
         env.filters["pct"] = lambda v: f"{v:.1f}"
-        env.filters["markdown"] = render_markdown  # sanitized Markup: people's text, never |safe
+        env.filters["prose"] = render_prose  # sanitized Markup: people's hard-wrapped Markdown, never |safe
         return env
 
     def page_context(self, context, page, mkdocs_config):
