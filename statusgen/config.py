@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from . import thirdparty
 from .errors import StatusgenError, ValidationError, display_path
 from .model import DEFAULT_SEVERITIES, Component, Config, Group, Severity
 from .yamlnodes import FileCheck
@@ -79,6 +80,7 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     top = check.mapping(node, CONFIG_FILE)
     if top is None:
         return None
+    thirdparty.config_problems(check, top, root)
     site_name = _scalar(top, "site_name") or "Status"
     site_url = _scalar(top, "site_url") or ""
     options_node = _plugin_options(check, top)
