@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import internal_commands, site_commands
+from . import adopt_commands, internal_commands, site_commands
 from .clicontext import current_now, repo_root
 
 STATUS_ALIASES = {
@@ -626,5 +626,5 @@ def templates_show(ctx, name):
             click.echo(f"  {line}")
 
 
-for command in (*site_commands.COMMANDS, *internal_commands.COMMANDS):
+for command in (*site_commands.COMMANDS, *internal_commands.COMMANDS, *adopt_commands.COMMANDS):
     main.add_command(command)

@@ -1,0 +1,109 @@
+"""CLI commands for adopting statusgen (init, schema, notify). Heavy imports stay inside the
+commands so ``statusgen --help`` starts fast. cli.py adds every command in COMMANDS."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .clicontext import current_now
+
+DEFAULT_SITE_URL = "https://status.example.com/"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--company", help="Company name shown on the status page (default: the directory's name).")
+@click.option("--site-url", metavar="URL", help=f"Public address of the status page (default: {DEFAULT_SITE_URL}).")
+@click.option(
+    "--component",
+    "-c",
+    "components",
+    multiple=True,
+    metavar="ID=NAME",
+    help="A component customers see, like api='Public API'; repeat for more (default: api=API, web=Website).",
+)
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Ask nothing: use the options given and defaults.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a directory that is not empty. Still never replaces a file: when one of the "
+    "files init writes exists, it lists them and writes nothing.",
+)
+def init(directory, company, site_url, components, assume_yes, force):
+    """Create a ready status repository in DIRECTORY (default: here).
+
+    Writes mkdocs.yml (the plugin's options explained), an example resolved incident, an example
+    runbook with its alert, an example message template, the GitHub workflow, a pre-commit
+    config, .gitignore, requirements.txt (this statusgen release, pinned) and a README for the
+    team. On a terminal it asks for the company name, the address and the components that are
+    not given as options; with --yes, or without a terminal, it asks nothing.
+
+    DIRECTORY must be empty (a .git folder is fine) unless --force is given; even then init
+    never replaces a file: if any file it would write exists, it names them all and stops
+    without writing anything.
+
+    \b
+    Example:
+      statusgen init status --company Acme -c api="Public API" -c web=Website --yes
+    """
+    from . import scaffolding
+    from .errors import StatusgenError
+
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise StatusgenError(f"{directory}: not a directory")
+    if not force and not scaffolding.is_empty(directory):
+        raise StatusgenError(
+            f"{directory}/ is not empty; init writes into an empty directory (or pass --force to add its "
+            "files beside yours: it never replaces one)"
+        )
+    ask = _interactive() and not assume_yes
+    default_company = directory.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Example"
+    if company is None:
+        company = click.prompt("Company name", default=default_company) if ask else default_company
+    if site_url is None:
+        site_url = click.prompt("Address of the status page", default=DEFAULT_SITE_URL) if ask else DEFAULT_SITE_URL
+    parsed = [scaffolding.parse_component(text) for text in components]
+    if not parsed and ask:
+        click.echo("Components customers see, one per line as id=Name (like api=Public API); an empty line ends.")
+        while True:
+            default = "" if parsed else "api=API"
+            text = click.prompt(f"Component {len(parsed) + 1}", default=default, show_default=bool(default))
+            if not text.strip():
+                break
+            try:
+                parsed.append(scaffolding.parse_component(text))
+            except StatusgenError as exc:
+                click.echo(f"  {exc.message}", err=True)
+    if not parsed:
+        parsed = list(scaffolding.DEFAULT_COMPONENTS)
+    answers = scaffolding.Answers(company.strip(), site_url.strip(), tuple(parsed))
+    files = scaffolding.plan(answers, current_now())
+    existing = scaffolding.conflicts(directory, files)
+    if existing:
+        raise StatusgenError(
+            f"{directory}/ already has {', '.join(existing)}; init never replaces a file, so it wrote nothing. "
+            "Move those aside, or init into a new directory and copy what you need."
+        )
+    written = scaffolding.write(directory, files)
+    shown = str(directory)
+    click.echo(f"Created a status repository in {shown}/ ({len(written)} files):")
+    for rel in written:
+        click.echo(f"  {rel}")
+    click.echo(
+        "\nNext:\n"
+        f"  cd {shown}\n"
+        "  statusgen validate --strict && statusgen build   # site/public/ and site/internal/\n"
+        "  git init && git add -A && git commit -m 'Status repository'\n"
+        "Push it to a PRIVATE repository: it holds internal notes. README.md says how the public site is published."
+    )
+
+
+COMMANDS = [init]
