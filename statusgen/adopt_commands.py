@@ -106,4 +106,60 @@ def init(directory, company, site_url, components, assume_yes, force):
     )
 
 
-COMMANDS = [init]
+def _config_or_none():
+    """The config of the status repository here (or -C DIR), or None outside one."""
+    obj = click.get_current_context().find_root().obj or {}
+    if "root" not in obj:
+        return None
+    from .config import load_config
+
+    return load_config(obj["root"])
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the schema to this file.")
+@click.option(
+    "--check",
+    "check_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Exit 1 if this file is not the schema statusgen would write now (for pre-commit and CI).",
+)
+def schema(output, check_path):
+    """Print the JSON Schema (draft 2020-12) of an incident file, for editors.
+
+    Inside a status repository the schema knows its component ids and severities. Point an
+    editor with the YAML language server at it with a first line like
+    `# yaml-language-server: $schema=../../incident.schema.json` (files that `init` writes
+    have it). It is made from the same field table the loader checks.
+
+    \b
+    Examples:
+      statusgen schema -o incident.schema.json
+      statusgen schema --check incident.schema.json
+    """
+    import json
+
+    from .errors import StatusgenError
+    from .schema import incident_schema
+
+    text = json.dumps(incident_schema(_config_or_none()), indent=2, ensure_ascii=False) + "\n"
+    if check_path is not None:
+        try:
+            current = check_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise StatusgenError(f"{check_path}: cannot be read: {exc.strerror}") from None
+        if current != text:
+            raise StatusgenError(f"{check_path} is out of date; run: statusgen schema -o {check_path}")
+        click.echo(f"{check_path} is up to date", err=True)
+        return
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists() and output.read_text(encoding="utf-8") == text:
+        click.echo(f"{output} is up to date", err=True)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
+COMMANDS = [init, schema]

@@ -70,7 +70,7 @@ def plan(answers: Answers, now: datetime) -> dict[str, str]:
     """Every file ``init`` writes: relative path -> text."""
     check_answers(answers)
     values = _values(answers, now)
-    files: dict[str, str] = {}
+    files: dict[str, str] = {SCHEMA_FILE: _schema_text(answers)}
     for source in sorted(SCAFFOLD_DIR.rglob("*")):
         if not source.is_file() or "__pycache__" in source.parts:
             continue
@@ -121,6 +121,24 @@ def requirement() -> str:
 
 
 # -- helpers --------------------------------------------------------------------------------------
+
+
+def _schema_text(answers: Answers) -> str:
+    """incident.schema.json for the config init writes (what `statusgen schema` prints there)."""
+    from .model import Component, Config, Group
+    from .schema import incident_schema
+
+    config = Config(
+        root=Path("."),
+        site_name=f"{answers.company} Status",
+        site_url=answers.site_url,
+        components=tuple(
+            Component(cid, name, position, "services", "", 99.9)
+            for position, (cid, name) in enumerate(answers.components, 1)
+        ),
+        groups=(Group("services", "Services", 1),),
+    )
+    return json.dumps(incident_schema(config), indent=2, ensure_ascii=False) + "\n"
 
 
 def _one_line(text: str, what: str) -> None:

@@ -19,6 +19,7 @@ EXPECTED_FILES = [
     ".gitignore",
     ".pre-commit-config.yaml",
     "README.md",
+    "incident.schema.json",
     "incidents/2026/2026-11-26-example-slow-responses.yaml",
     "mkdocs.yml",
     "requirements.txt",
