@@ -162,4 +162,62 @@ def schema(output, check_path):
     click.echo(f"wrote {output}", err=True)
 
 
-COMMANDS = [init, schema]
+@click.command()
+@click.option(
+    "--since",
+    "since",
+    required=True,
+    metavar="REV",
+    help="Post the updates added after this commit (in CI: the push's previous commit).",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be posted; post and record nothing.")
+@click.option("--timeout", type=click.FloatRange(0.1, 120), default=10, show_default=True, help="Seconds per request.")
+@click.option(
+    "--attempts", type=click.IntRange(1, 10), default=3, show_default=True, help="Tries per post before giving up."
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(0, 60),
+    default=2,
+    show_default=True,
+    help="Seconds before the first retry; doubles.",
+)
+def notify(since, dry_run, timeout, attempts, backoff):
+    """Post each update added between REV and HEAD, once, to the webhooks named in mkdocs.yml.
+
+    A generic JSON webhook (notify_webhook_env) and a Slack incoming webhook (notify_slack_env):
+    each option names the environment variable holding the URL; the URL is never printed. Off
+    unless one is set. Only public fields are posted, drills never. What was posted (and what a
+    failed run could not post) is recorded in git notes (refs/notes/statusgen-notify): a re-run
+    skips what was sent and posts what was missed. Exits 1 when a post failed.
+
+    \b
+    Example (the workflow runs it after a deploy):
+      statusgen notify --since "$BEFORE"
+    """
+    from .clicontext import repo_root
+    from .config import load_config
+    from .errors import StatusgenError
+    from .notify import notify as run_notify
+
+    root = repo_root()
+    config = load_config(root)
+    base = None if set(since) == {"0"} else since  # GitHub's "before" of a new branch
+    if base is None:
+        click.echo(f"--since {since}: no previous commit (a new branch); only pending updates are posted", err=True)
+    outcome = run_notify(
+        root, config, base, timeout=timeout, attempts=attempts, backoff=backoff, dry_run=dry_run,
+        echo=lambda line: click.echo(line, err=True),
+    )  # fmt: skip
+    if outcome.failed:
+        failed = ", ".join(f"{key} to {target}" for key, target, _ in outcome.failed)
+        waiting = len(outcome.skipped)
+        raise StatusgenError(
+            f"{len(outcome.failed)} post{'s' * (len(outcome.failed) != 1)} failed ({failed})"
+            + (f"; {waiting} later update{'s' * (waiting != 1)} held back to keep the order" if waiting else "")
+            + f". Sent: {len(outcome.sent)}. What was not sent is recorded as pending in git notes "
+            "and is posted by the next run."
+        )
+
+
+COMMANDS = [init, schema, notify]

@@ -36,11 +36,16 @@ SITE_OPTIONS = {
     "feed_size": 50,
     "runbook_review_days": 90,
     "error_budget_days": 30,
+    "update_cadence_minutes": 30,  # when the next update is due (notifications)
 }
+# Names of environment variables holding webhook URLs for `statusgen notify` (never the URLs).
+NOTIFY_OPTIONS = {"notify_webhook_env": "", "notify_slack_env": ""}
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 OPTIONS = (
     *PATH_OPTIONS,
     *TEXT_OPTIONS,
     *SITE_OPTIONS,
+    *NOTIFY_OPTIONS,
     "groups",
     "components",
     "severities",
@@ -109,6 +114,17 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
             extra[name] = int(number) if number else default
         else:
             extra[name] = check.choice(value_node, name, ("public", "internal"))
+    for name in NOTIFY_OPTIONS:
+        if name in options:
+            env_name = check.text(options[name][1], name)
+            if env_name is not None and not ENV_NAME.match(env_name):
+                check.error(
+                    options[name][1],
+                    f"{name} is the NAME of an environment variable holding the URL, like STATUS_WEBHOOK_URL; "
+                    "never put the URL itself in mkdocs.yml",
+                )
+            elif env_name:
+                extra[name] = env_name
     groups = _groups(check, options.get("groups"))
     components = _components(check, options.get("components"), groups)
     severities = _severities(check, options.get("severities"))
