@@ -1,6 +1,6 @@
 """The package as a team gets it: a wheel built from this checkout, installed into a fresh
 virtual environment outside it, and used from an empty directory: init -> new -> update ->
-resolve -> build, then both sites checked.
+resolve -> build, then both sites checked; and the README's adoption section, run verbatim.
 
 Kept fast: pip builds the wheel (its build isolation fetches the setuptools pyproject asks for)
 and installs it with --no-deps into a venv that sees the system site-packages, where statusgen's
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,36 +30,49 @@ def run(*args, cwd: Path, env=None) -> str:
     return result.stdout + result.stderr
 
 
-def test_a_wheel_installed_elsewhere_goes_from_init_to_both_sites(tmp_path):
-    # 1. a wheel from a copy of the sources, so the checkout gets no build/ or egg-info
+@pytest.fixture(scope="module")
+def wheel_env(tmp_path_factory):
+    """(dist folder with the wheel, venv python, env): a wheel from a copy of the sources (so the
+    checkout gets no build/ or egg-info) and a fresh venv outside the checkout without statusgen."""
+    tmp_path = tmp_path_factory.mktemp("wheel")
     source = tmp_path / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "statusgen", source / "statusgen", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     dist = tmp_path / "dist"
-    run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "-q",
-        "--no-deps",
-        "-w",
-        dist,
-        source,
-        cwd=tmp_path,
-    )
-    (wheel,) = dist.glob("statusgen-*.whl")
-
-    # 2. a fresh venv outside the checkout, the wheel in it
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, source, cwd=tmp_path)
+    assert len(list(dist.glob("statusgen-*.whl"))) == 1
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--system-site-packages", venv, cwd=tmp_path)
-    python, statusgen = venv / "bin" / "python", venv / "bin" / "statusgen"
-    run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--force-reinstall", wheel, cwd=tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    where = run(python, "-c", "import statusgen; print(statusgen.__file__)", cwd=tmp_path, env=env).strip()
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return dist, venv, env
+
+
+def assert_from_wheel(venv: Path, env: dict, cwd: Path) -> None:
+    where = run(venv / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)", cwd=cwd, env=env).strip()
     assert Path(where).is_relative_to(venv), where
+
+
+def test_a_wheel_installed_elsewhere_goes_from_init_to_both_sites(wheel_env, tmp_path):
+    dist, venv, env = wheel_env
+    (wheel,) = dist.glob("statusgen-*.whl")
+    python, statusgen = venv / "bin" / "python", venv / "bin" / "statusgen"
+    run(
+        python,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-index",
+        "--force-reinstall",
+        wheel,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert_from_wheel(venv, env, tmp_path)
 
     # 3. an empty directory: init, then an incident from declaration to resolution
     team = tmp_path / "team"
@@ -127,3 +141,39 @@ def test_a_wheel_installed_elsewhere_goes_from_init_to_both_sites(tmp_path):
     assert (public / "feed.atom").is_file() and (public / "maintenance.ics").is_file()
     internal_html = "".join(p.read_text() for p in internal.rglob("*.html"))
     assert incident_id in internal_html and "example-slow-responses" in internal_html
+
+
+def readme_adoption() -> str:
+    text = (ROOT / "README.md").read_text()
+    return text[text.index("<!-- adoption: start") : text.index("<!-- adoption: end -->")]
+
+
+def test_the_readme_adoption_commands_run_verbatim(wheel_env, tmp_path):
+    """Every shell line of the README's adoption section, as written, in an empty directory. The
+    environment points pip at the wheel instead of the package index (and, since this venv sees
+    the system site-packages, makes it install the wheel rather than accept a statusgen there)."""
+    dist, venv, env = wheel_env
+    section = readme_adoption()
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    assert len(blocks) >= 2
+    commands = [line for block in blocks for line in block.splitlines() if line.strip()]
+    assert commands[0] == "pip install statusgen"
+    env = {**env, "PIP_FIND_LINKS": str(dist), "PIP_NO_INDEX": "1", "PIP_NO_DEPS": "1", "PIP_FORCE_REINSTALL": "1"}
+    env["SOURCE_DATE_EPOCH"] = "1795834800"  # 2026-11-28T03:00:00Z
+    script = "set -euo pipefail\n" + "\n".join(commands) + "\n"
+    out = run("bash", "-c", script, cwd=tmp_path, env=env)
+    assert "Created a status repository in status/" in out
+    assert_from_wheel(venv, env, tmp_path)
+    assert (tmp_path / "status" / "site" / "public" / "index.html").is_file()
+    assert "Public API" in (tmp_path / "status" / "site" / "public" / "index.html").read_text()
+    assert (tmp_path / "status" / "incident.schema.json").is_file()
+
+    # the smallest mkdocs.yml it shows validates strictly and builds both sites
+    (config,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "mkdocs.yml").write_text(config)
+    run("statusgen", "validate", "--strict", cwd=small, env=env)
+    out = run("statusgen", "build", cwd=small, env=env)
+    assert "Built the public site" in out and "Built the internal site" in out
+    assert "Public API" in (small / "site" / "public" / "index.html").read_text()
