@@ -36,7 +36,6 @@ SITE_OPTIONS = {
     "feed_size": 50,
     "runbook_review_days": 90,
     "error_budget_days": 30,
-    "update_cadence_minutes": 30,  # when the next update is due (notifications)
 }
 # Names of environment variables holding webhook URLs for `statusgen notify` (never the URLs).
 NOTIFY_OPTIONS = {"notify_webhook_env": "", "notify_slack_env": ""}

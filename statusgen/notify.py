@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from .errors import StatusgenError
@@ -136,10 +136,10 @@ def resolve_pending(root: Path, config: Config, keys: set[str]) -> list[Pending]
     return found
 
 
-def webhook_payload(item: Pending, config: Config, cadence: int) -> dict:
+def webhook_payload(item: Pending, config: Config) -> dict:
     """The generic JSON webhook's body: public fields only."""
     incident, update = item.incident, item.update
-    next_at = next_update_at(item, cadence)
+    next_at = next_update_at(item)
     return {
         "event": "incident.update",
         "page": {"name": config.site_name, "url": config.site_url or None},
@@ -163,11 +163,11 @@ def webhook_payload(item: Pending, config: Config, cadence: int) -> dict:
     }
 
 
-def slack_payload(item: Pending, config: Config, cadence: int) -> dict:
+def slack_payload(item: Pending, config: Config) -> dict:
     """A Slack incoming webhook body: blocks with stage, severity, components, message, next update, link."""
     incident, update = item.incident, item.update
     url = incident_url(config, incident)
-    next_at = next_update_at(item, cadence)
+    next_at = next_update_at(item)
     stage = update.stage.replace("_", " ").capitalize()
     affected = ", ".join(
         f"{_name(config, cid)}: {STATUS_LABEL.get(status, status)}" for cid, status in components_at(item).items()
@@ -176,7 +176,7 @@ def slack_payload(item: Pending, config: Config, cadence: int) -> dict:
         ("Stage", stage),
         ("Severity", _severity(item) or "none"),
         ("Components", affected or "none"),
-        ("Next update", human_long(next_at) if next_at else "none planned"),
+        ("Next update", human_long(next_at) if next_at else "none promised"),
     ]
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": _cut(incident.title, 150), "emoji": False}},
@@ -193,12 +193,13 @@ def slack_payload(item: Pending, config: Config, cadence: int) -> dict:
     return {"text": _cut(f"[{stage}] {incident.title}: {update.message}", 3000), "blocks": blocks}
 
 
-def next_update_at(item: Pending, cadence: int) -> datetime | None:
-    """When the next update is due: ``cadence`` minutes on, unless this update ends the story."""
+def next_update_at(item: Pending) -> datetime | None:
+    """When this update promised the next one (its ``next_update``), or None: after a final
+    stage, or when the update promised nothing."""
     update = item.update
-    if update.stage in FINAL_STAGES or update.stage == "scheduled":
+    if update.stage in FINAL_STAGES:
         return None
-    return update.at + timedelta(minutes=cadence)
+    return getattr(update, "next_update", None)
 
 
 def components_at(item: Pending) -> dict[str, str]:
@@ -286,7 +287,6 @@ def notify(
     for item in resolve_pending(root, config, {key for key, _ in pending}):
         items.setdefault(item.key, item)
     ordered = sorted(items.values(), key=lambda i: (i.update.at, i.incident.id, i.index))
-    cadence = int(config.extra.get("update_cadence_minutes", 30))
     builders = {"webhook": webhook_payload, "slack": slack_payload}
     for target, (env_name, url) in configured.items():
         todo = [item for item in ordered if (item.key, target) not in sent]
@@ -294,9 +294,7 @@ def notify(
             if dry_run:
                 echo(f"would post {item.key} to {target} ({env_name})")
                 continue
-            why = post(
-                url, builders[target](item, config, cadence), timeout=timeout, attempts=attempts, backoff=backoff
-            )
+            why = post(url, builders[target](item, config), timeout=timeout, attempts=attempts, backoff=backoff)
             if why is None:
                 record(root, "sent", item.key, target)
                 outcome.sent.append((item.key, target))

@@ -84,7 +84,6 @@ class PluginConfig(base.Config):
     severities = c.Type(list, default=[])
     postmortem_severities = c.Type(list, default=[])
     postmortem_due_hours = c.Type(int, default=48)
-    update_cadence_minutes = c.Type(int, default=30)
     notify_webhook_env = c.Type(str, default="")
     notify_slack_env = c.Type(str, default="")
 

@@ -7,6 +7,8 @@ import json
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,11 +16,13 @@ from click.testing import CliRunner
 from conftest import INCIDENT, SMALL_CONFIG, write_repo
 
 from statusgen.cli import main
+from statusgen.config import load_config
+from statusgen.model import Incident, Update
+from statusgen.notify import Pending, slack_payload, webhook_payload
 
 NOTIFY_CONFIG = SMALL_CONFIG.replace(
     "      company: Acme\n",
-    "      company: Acme\n      notify_webhook_env: TEST_STATUS_WEBHOOK\n      notify_slack_env: TEST_STATUS_SLACK\n"
-    "      update_cadence_minutes: 20\n",
+    "      company: Acme\n      notify_webhook_env: TEST_STATUS_WEBHOOK\n      notify_slack_env: TEST_STATUS_SLACK\n",
 )
 SECRET = "T0KEN-5ecret-9f1b"
 
@@ -144,7 +148,7 @@ def test_posts_each_new_update_once_to_both_webhooks(repo, hooks):
         "components": [{"id": "web", "name": "Website", "status": "major_outage"}],
     }
     assert first["update"]["message"] == "Checkout <fails> & errors."
-    assert first["update"]["next_update_at"] == "2026-11-22T15:20:00Z"  # update_cadence_minutes: 20
+    assert first["update"]["next_update_at"] is None  # these files promise no next update
     # Slack: blocks with stage, severity, components, the message, the next update and a link
     blocks = slack[0]["blocks"]
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Checkout errors", "emoji": False}}
@@ -153,7 +157,7 @@ def test_posts_each_new_update_once_to_both_webhooks(repo, hooks):
         "*Stage*\nInvestigating",
         "*Severity*\nSEV2",
         "*Components*\nWebsite: Major outage",
-        "*Next update*\n22 Nov 2026, 15:20 UTC",
+        "*Next update*\nnone promised",
     ]
     assert blocks[2]["text"]["text"] == "Checkout &lt;fails&gt; &amp; errors."
     assert (
@@ -290,3 +294,27 @@ def test_an_unknown_since_is_a_clear_error(repo, hooks):
     result = notify(repo, hooks, "deadbeef")
     assert result.exit_code == 1
     assert "--since deadbeef: no such commit here" in result.output
+
+
+@dataclass(frozen=True)
+class PromisingUpdate(Update):
+    """An update that promises the next one, as `statusgen new`/`update` record it (next_update)."""
+
+    next_update: datetime | None = None
+
+
+def test_a_promised_next_update_is_in_both_payloads(tmp_path):
+    config = load_config(write_repo(tmp_path / "r", {}, NOTIFY_CONFIG))
+    at, promised = (
+        datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc),
+        datetime(2026, 11, 22, 15, 30, tzinfo=timezone.utc),
+    )
+    found = PromisingUpdate(at=at, stage="identified", message="Found it.", next_update=promised)
+    incident = Incident(id="2026-11-22-x", title="X", kind="incident", updates=(found,), severity="SEV2")
+    assert webhook_payload(Pending(incident, 0), config)["update"]["next_update_at"] == "2026-11-22T15:30:00Z"
+    fields = [f["text"] for f in slack_payload(Pending(incident, 0), config)["blocks"][1]["fields"]]
+    assert fields[3] == "*Next update*\n22 Nov 2026, 15:30 UTC"
+    # a final update promises nothing, whatever it says
+    done = PromisingUpdate(at=at, stage="resolved", message="Done.", next_update=promised)
+    incident = Incident(id="2026-11-22-x", title="X", kind="incident", updates=(done,), severity="SEV2")
+    assert webhook_payload(Pending(incident, 0), config)["update"]["next_update_at"] is None
