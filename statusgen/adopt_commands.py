@@ -54,14 +54,17 @@ def init(directory, company, site_url, components, assume_yes, force):
       statusgen init status --company Acme -c api="Public API" -c web=Website --yes
     """
     from . import scaffolding
-    from .errors import StatusgenError
+    from .errors import StatusgenError, display_path
 
-    directory = Path(directory)
+    obj = click.get_current_context().find_root().obj or {}
+    base = obj.get("directory")  # -C DIR: as if run there
+    directory = Path(directory) if base is None or Path(directory).is_absolute() else Path(base) / directory
+    shown = display_path(directory, Path.cwd())
     if directory.exists() and not directory.is_dir():
-        raise StatusgenError(f"{directory}: not a directory")
+        raise StatusgenError(f"{shown}: not a directory")
     if not force and not scaffolding.is_empty(directory):
         raise StatusgenError(
-            f"{directory}/ is not empty; init writes into an empty directory (or pass --force to add its "
+            f"{shown}/ is not empty; init writes into an empty directory (or pass --force to add its "
             "files beside yours: it never replaces one)"
         )
     ask = _interactive() and not assume_yes
@@ -89,11 +92,10 @@ def init(directory, company, site_url, components, assume_yes, force):
     existing = scaffolding.conflicts(directory, files)
     if existing:
         raise StatusgenError(
-            f"{directory}/ already has {', '.join(existing)}; init never replaces a file, so it wrote nothing. "
+            f"{shown}/ already has {', '.join(existing)}; init never replaces a file, so it wrote nothing. "
             "Move those aside, or init into a new directory and copy what you need."
         )
     written = scaffolding.write(directory, files)
-    shown = str(directory)
     click.echo(f"Created a status repository in {shown}/ ({len(written)} files):")
     for rel in written:
         click.echo(f"  {rel}")

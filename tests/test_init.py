@@ -139,10 +139,16 @@ def test_init_refuses_a_non_empty_directory_and_never_replaces_a_file(tmp_path):
     assert (other / "mkdocs.yml").read_text() == "site_name: mine\n"
 
 
-def test_init_into_an_empty_git_directory(tmp_path):
+def test_init_into_an_empty_git_directory_and_with_dash_c(tmp_path):
     (tmp_path / ".git").mkdir()
     result = run("init", str(tmp_path), "--yes")
     assert result.exit_code == 0, result.output
+    assert (tmp_path / "mkdocs.yml").is_file()
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    result = run("-C", str(other), "init", "status", "--yes")
+    assert result.exit_code == 0, result.output
+    assert (other / "status" / "mkdocs.yml").is_file()
 
 
 @pytest.mark.parametrize(
