@@ -120,6 +120,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         self.builder = Site(repo, now, config)
         self.site_name = site
         self.external = []
+        self.failure = None
         self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
         return config
 
