@@ -76,7 +76,7 @@ def plan(answers: Answers, now: datetime) -> dict[str, str]:
             continue
         rel = source.relative_to(SCAFFOLD_DIR).as_posix()
         files[_target(rel, values)] = fill(source.read_text(encoding="utf-8"), values, rel)
-    return files
+    return dict(sorted(files.items()))
 
 
 def fill(text: str, values: dict[str, str], name: str = "") -> str:
