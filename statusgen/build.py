@@ -124,12 +124,14 @@ def check_targets(root: Path, config, targets: dict[str, tuple[Path, str]], *, o
 
 
 def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict: bool) -> None:
+    import jinja2
     from mkdocs.commands.build import build
     from mkdocs.config import load_config as load_mkdocs_config
     from mkdocs.exceptions import Abort, MkDocsException
 
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    cfg = plugin = None
     try:
         with _docs_dir(root) as docs_dir, _source_date(now):
             cfg = load_mkdocs_config(
@@ -144,7 +146,14 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
         _swap(temp, target)
     except (MkDocsException, Abort) as exc:
         shutil.rmtree(temp, ignore_errors=True)
-        raise StatusgenError(f"building the {site} site failed: {exc}") from None
+        # mkdocs logs a plugin's error and raises a bare Abort: show the plugin's own message.
+        raise StatusgenError(f"building the {site} site failed: {getattr(plugin, 'failure', None) or exc}") from None
+    except jinja2.TemplateError as exc:  # a team's override that names a missing template, say
+        from .theme_errors import describe
+
+        shutil.rmtree(temp, ignore_errors=True)
+        custom_dir = cfg.theme.custom_dir if cfg is not None else None
+        raise StatusgenError(f"building the {site} site failed: {describe(exc, root, custom_dir)}") from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from . import thirdparty
 from .errors import StatusgenError, ValidationError, display_path
 from .model import DEFAULT_SEVERITIES, DEFAULT_WEIGHTS, WEIGHTED_STATUSES, Component, Config, Group, Severity
 from .timeutil import UTC, TimeError, parse_date, parse_time
@@ -43,10 +44,14 @@ SITE_OPTIONS = {
     # false keeps it in progress until someone completes it
     "maintenance_auto_complete": True,
 }
+# Names of environment variables holding webhook URLs for `statusgen notify` (never the URLs).
+NOTIFY_OPTIONS = {"notify_webhook_env": "", "notify_slack_env": ""}
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 OPTIONS = (
     *PATH_OPTIONS,
     *TEXT_OPTIONS,
     *SITE_OPTIONS,
+    *NOTIFY_OPTIONS,
     "groups",
     "components",
     "severities",
@@ -91,6 +96,7 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     top = check.mapping(node, CONFIG_FILE)
     if top is None:
         return None
+    thirdparty.config_problems(check, top, root)
     site_name = _scalar(top, "site_name") or "Status"
     site_url = _scalar(top, "site_url") or ""
     options_node = _plugin_options(check, top)
@@ -126,6 +132,17 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
             extra[name] = int(number) if number else default
         else:
             extra[name] = check.choice(value_node, name, ("public", "internal"))
+    for name in NOTIFY_OPTIONS:
+        if name in options:
+            env_name = check.text(options[name][1], name)
+            if env_name is not None and not ENV_NAME.match(env_name):
+                check.error(
+                    options[name][1],
+                    f"{name} is the NAME of an environment variable holding the URL, like STATUS_WEBHOOK_URL; "
+                    "never put the URL itself in mkdocs.yml",
+                )
+            elif env_name:
+                extra[name] = env_name
     groups = _groups(check, options.get("groups"))
     components = _components(check, options.get("components"), groups)
     severities = _severities(check, options.get("severities"))

@@ -15,6 +15,7 @@ import yaml
 from . import lifecycle
 from .config import load_config
 from .errors import Problem, display_path
+from .fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
 from .files import DEFAULT_LIMIT, read_source, source_files
 from .loadcache import IncidentCache
 from .model import (
@@ -36,14 +37,7 @@ from .yamlnodes import FileCheck, line_of, suggest
 ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_FILE_SUFFIXES = (".yaml", ".yml")
 POSTMORTEM_SUFFIX = ".postmortem.md"
-TIME_FIELDS = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until")
-INCIDENT_KEYS = (
-    "id", "title", "kind", "severity", "template", "components", *TIME_FIELDS,
-    "commander", "roles", "runbooks", "drill", "updates",
-)  # fmt: skip
-UPDATE_KEYS = (
-    "at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened", "next_update",
-)  # fmt: skip
+# The keys of an incident file and of an update come from fields.py, which `statusgen schema` reads too.
 
 
 def load_repository(root: Path, *, now: datetime, config: Config | None = None) -> tuple[Repository, list[Problem]]:

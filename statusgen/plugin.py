@@ -38,6 +38,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -97,6 +98,8 @@ class PluginConfig(base.Config):
     """Prometheus rule files (globs in the repository) whose alerts the alert pages describe."""
     created = c.Optional(c.Type((str, date, datetime)))
     """When the page and its components were created (the API's created_at)."""
+    notify_webhook_env = c.Type(str, default="")
+    notify_slack_env = c.Type(str, default="")
 
 
 class StatusgenPlugin(BasePlugin[PluginConfig]):
@@ -107,11 +110,17 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     now: datetime | None = None
     site: str | None = None
     builder = None
+    site_name = None  # the site being built
+    external: list = []  # (page, what) for every third-party load found in a public page
+    own_hosts: frozenset = frozenset()
+    failure: str | None = None  # why the build failed, for `statusgen build` to print
 
     def on_config(self, config):
         if not self.config.enabled:
             return config
         _add_packaged_theme(config)
+        # Theme fonts come from Google Fonts unless `font: false`: never on a statusgen site.
+        config.theme["font"] = False
         site = self.site or os.environ.get("STATUSGEN_SITE") or self.config.site
         if site not in SITES:
             raise PluginError(f"statusgen: site '{site}' is not one of: {', '.join(SITES)}")
@@ -126,6 +135,10 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             from .public.site import PublicSite as Site
         self.builder = Site(repo, now, config)
         _escape_site_text(config)
+        self.site_name = site
+        self.external = []
+        self.failure = None
+        self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
         return config
 
     def on_files(self, files, *, config):
@@ -174,9 +187,35 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
 
     # Late: the internal site adds its incidents to the index the search plugin has just written.
     @event_priority(-50)
+    def on_post_page(self, output, *, page, config):
+        self._guard(output, page.file.dest_uri)
+        return output
+
+    def on_post_template(self, output_content, *, template_name, config):
+        self._guard(output_content, template_name)
+        return output_content
+
     def on_post_build(self, *, config):
-        if self.builder is not None:
-            self.builder.post_build(config)
+        if self.builder is None:
+            return
+        if self.external:
+            shown = "\n".join(f"{where}: {what}" for where, what in self.external[:20])
+            more = len(self.external) - 20
+            self.failure = (
+                "pages would load from other hosts (a status page must load nothing from other hosts; "
+                f"put the file in the repository or remove it from your overrides):\n{shown}"
+                + (f"\n... and {more} more" if more > 0 else "")
+            )
+            raise PluginError(f"statusgen: {self.failure}")
+        self.builder.post_build(config)
+
+    def _guard(self, html: str, where: str) -> None:
+        """Remember every third-party load in a public page (see thirdparty.py)."""
+        if self.builder is None or self.site_name != "public":
+            return
+        from .thirdparty import external_loads
+
+        self.external.extend((where, what) for what in external_loads(html, self.own_hosts))
 
     def _load(self, root: Path, now: datetime | None):
         """Load and validate the repository for a plain mkdocs run."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import incidents, internal, site, templates, validate
+from . import adopt, incidents, internal, site, templates, validate
 
 
 class CheckedGroup(click.Group):
@@ -67,6 +67,6 @@ def main(ctx, directory, now_text):
             break
 
 
-for _module in (incidents, validate, templates, site, internal):
+for _module in (incidents, validate, templates, site, internal, adopt):
     for _command in _module.COMMANDS:
         main.add_command(_command)
