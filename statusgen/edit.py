@@ -177,6 +177,11 @@ def new_incident(
             "Edit freely; `statusgen validate` checks it."
         )
         text = dump(doc)
+        schema_file = config.root / "incident.schema.json"
+        if schema_file.is_file():  # written by `statusgen init`: editors check the file as it is typed
+            from .schema import modeline
+
+            text = modeline(os.path.relpath(schema_file, path.parent).replace(os.sep, "/")) + "\n" + text
         _check(config, path, text)
         write_atomic(path, text)
     return path

@@ -70,6 +70,16 @@ def test_init_writes_the_schema_and_points_its_incident_at_it(tmp_path):
     assert (incident.parent / "../../incident.schema.json").resolve() == (target / "incident.schema.json").resolve()
     schema = json.loads((target / "incident.schema.json").read_text())
     assert schema_errors(schema, incident.read_text()) == []
+    # an incident `new` writes there points at the schema too
+    result = CliRunner().invoke(
+        main,
+        ["-C", str(target), "--now", "2026-11-28T05:10:00Z", "new", "-t", "Database slow", "-s", "SEV3", "-c",
+         "db=degraded_performance", "-m", "Looking."],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = target / result.output.strip().splitlines()[0]
+    assert written.read_text().splitlines()[0] == "# yaml-language-server: $schema=../../incident.schema.json"
+    assert schema_errors(schema, written.read_text()) == []
     # `statusgen schema` there prints the very same file, and --check agrees
     result = CliRunner().invoke(main, ["-C", str(target), "schema"])
     assert result.exit_code == 0 and result.output == (target / "incident.schema.json").read_text()
