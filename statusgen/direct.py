@@ -79,8 +79,8 @@ class DirectPages:
         """``pages`` of the sitemap template, with these pages added."""
         return [*pages, *(e.page for e in self.entries)]
 
-    def write(self, env, site_dir: Path, nav=None, extra: dict | None = None) -> int:
-        """Render and write every page; returns how many."""
+    def write(self, env, site_dir: Path, nav=None, extra: dict | None = None, check=None) -> int:
+        """Render and write every page; returns how many. ``check(html, url)`` sees each page."""
         from mkdocs.commands.build import get_context
 
         base = dict(get_context(nav, [], self.config))
@@ -98,6 +98,8 @@ class DirectPages:
             if entry.template not in templates:
                 templates[entry.template] = env.get_template(entry.template)
             html = templates[entry.template].render(context)
+            if check is not None:
+                check(html, page.url)
             target = site_dir / page.url / "index.html" if page.url.endswith("/") else site_dir / page.url
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")

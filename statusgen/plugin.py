@@ -198,6 +198,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     def on_post_build(self, *, config):
         if self.builder is None:
             return
+        # The builder writes the pages statusgen renders itself; they pass the same guard.
+        self.builder.page_check = self._guard
+        self.builder.post_build(config)
         if self.external:
             shown = "\n".join(f"{where}: {what}" for where, what in self.external[:20])
             more = len(self.external) - 20
@@ -207,7 +210,6 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
                 + (f"\n... and {more} more" if more > 0 else "")
             )
             raise PluginError(f"statusgen: {self.failure}")
-        self.builder.post_build(config)
 
     def _guard(self, html: str, where: str) -> None:
         """Remember every third-party load in a public page (see thirdparty.py)."""

@@ -143,3 +143,18 @@ def test_a_template_mistake_in_overrides_is_one_clear_line(tmp_path, monkeypatch
 )
 def test_external_loads(html, found):
     assert external_loads(html, {"status.acme.test"}) == found
+
+
+def test_an_incident_page_override_that_loads_from_another_host_fails_the_build(tmp_path):
+    """Incident pages are rendered by statusgen, not mkdocs: the same guard sees them."""
+    from statusgen.plugin import THEME_DIR
+
+    page = (THEME_DIR / "status" / "incident.html").read_text()
+    override = page + '{% block extrahead %}{{ super() }}<img src="https://tracker.example.net/p.gif">{% endblock %}\n'
+    root = write_repo(
+        tmp_path / "repo", {**FILES, "overrides/status/incident.html": override}, with_theme("  custom_dir: overrides\n")
+    )
+    result = run(root, "build", "--site", "public")
+    assert result.exit_code == 1, result.output
+    assert "<img src> https://tracker.example.net/p.gif" in result.output
+    assert not (root / "site" / "public").exists()

@@ -151,7 +151,7 @@ class PublicSite:
 
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:
-            self.direct.write(self._env, site_dir)
+            self.direct.write(self._env, site_dir, check=getattr(self, "page_check", None))
         # No public page loads material's scripts or the search index (the pages have no
         # search box): leave them out, so the site holds only what it serves.
         for unused in ("search", "assets/javascripts"):
