@@ -109,10 +109,10 @@ def test_partial_id_among_resolved_ones_lists_them(example_copy):
 
 
 def test_postmortem_takes_a_partial_id(example_copy):
-    result = ok(example_copy, "postmortem", "checkout-outage")
-    assert "Created incidents/2026/2026-11-12-checkout-outage.postmortem.md" in result.output
-    result = run(example_copy, "postmortem", "chekout-outage")
-    assert result.exit_code == 1 and "did you mean 2026-11-12-checkout-outage (" in result.output
+    result = ok(example_copy, "postmortem", "webhook-backlog")
+    assert "Created incidents/2026/2026-09-29-webhook-backlog.postmortem.md" in result.output
+    result = run(example_copy, "postmortem", "dashbord-slow")
+    assert result.exit_code == 1 and "did you mean 2026-11-17-dashboard-slow (" in result.output
 
 
 def test_lookup_on_an_empty_repository(tmp_path):
@@ -446,3 +446,34 @@ def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
         "nothing was changed. Try again when it has finished\n"
     )
     assert path.read_bytes() == before
+
+
+# seen 8: a fresh clone is clean, and the files the README names exist.
+def test_a_fresh_copy_validates_and_builds_without_a_warning(example_copy):
+    result = ok(
+        example_copy,
+        "validate",
+        "--strict",
+        "--alert-rules",
+        "prometheus/rules/core.yml",
+        "prometheus/rules/payments.yml",
+    )
+    assert result.output == "15 incidents checked: 0 errors, 0 warnings\n"
+    result = ok(example_copy, "validate", "--alert-rules", "prometheus/rules")
+    assert result.output == "15 incidents checked: 0 errors, 0 warnings\n"
+    result = ok(example_copy, "build", "--strict")
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        f"Built the public site in {example_copy}/site/public/",
+        f"Built the internal site in {example_copy}/site/internal/",
+    ]
+
+
+def test_the_example_team_template_is_listed_and_used(example_copy):
+    listing = ok(example_copy, "templates").stdout
+    assert "card-processor           incident     More card payments than usual are declined" in listing
+    assert listing.rstrip().endswith("(team)")
+    ok(example_copy, "new", "--template", "card-processor", "-s", "SEV2", "-c", "checkout=partial")
+    (opening,) = messages(example_copy, "incidents/2026/2026-11-22-card-processor.yaml")
+    assert opening.startswith("Since 16:00 UTC on 22 Nov, more card payments than usual have been declined or failed: ")
+    assert "Checkout is partly unavailable" in opening
