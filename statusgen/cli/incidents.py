@@ -454,9 +454,9 @@ def update(ctx, incident, stage, template_name, message, components, severity, n
 
     \b
     Examples:
-      statusgen update 2026-11-22-elevated-latency --stage identified
-      statusgen update api-latency --stage monitoring -c api=operational --note "rolled back 4812"
-      statusgen update api-latency --stage identified -s SEV1 -m "Checkout is now affected too."
+      statusgen update latency --stage identified --note "orders DB pool exhausted"
+      statusgen update latency --stage identified -s SEV1 -c checkout=major -m "Checkout is now affected too."
+      statusgen update latency --stage monitoring -c api=operational -c checkout=operational
     """
     _post(
         ctx, incident, stage=stage, message=message, template_name=template_name, components=components,
@@ -487,7 +487,8 @@ def resolve(ctx, incident, message, template_name, note, mitigated_at, component
 
     \b
     Example:
-      statusgen resolve latency --commit
+      statusgen resolve checkout-errors --commit
+      statusgen resolve latency -m "Response times are back to normal. We are sorry for the disruption."
     """
     stage = {"incident": "resolved", "maintenance": "completed"}
     _post(
@@ -512,7 +513,7 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
 
     \b
     Example:
-      statusgen reopen 2026-11-22-elevated-latency -c api=degraded -m "The problem has returned."
+      statusgen reopen checkout-errors -c checkout=partial -m "Some payments are failing again."
     """
     stage = {"incident": "investigating", "maintenance": "in_progress"}
     _post(
@@ -599,7 +600,7 @@ def show(ctx, incident):
 
     \b
     Example:
-      statusgen show api-latency
+      statusgen show checkout-errors
     """
     from ..cadence import next_update_due, overdue_by
     from ..errors import ValidationError
