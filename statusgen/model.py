@@ -96,6 +96,7 @@ class Config:
     postmortem_severities: frozenset = frozenset({"SEV1", "SEV2"})
     postmortem_due_hours: int = 48
     update_cadence: Mapping = field(default_factory=lambda: EMPTY)  # severity id -> minutes between updates
+    alertmanager: Mapping = field(default_factory=lambda: EMPTY)  # how --from-alert maps alerts (alertmanager.py)
     extra: Mapping = field(default_factory=lambda: EMPTY)  # the rest of the plugin options, for the site builders
 
     def component(self, component_id: str) -> Component | None:

@@ -477,3 +477,119 @@ def test_the_example_team_template_is_listed_and_used(example_copy):
     (opening,) = messages(example_copy, "incidents/2026/2026-11-22-card-processor.yaml")
     assert opening.startswith("Since 16:00 UTC on 22 Nov, more card payments than usual have been declined or failed: ")
     assert "Checkout is partly unavailable" in opening
+
+
+# --from-alert: declare from an Alertmanager webhook payload.
+def payload(*alerts, status="firing", version="4"):
+    return json.dumps(
+        {
+            "version": version,
+            "status": status,
+            "receiver": "statusgen",
+            "groupLabels": {},
+            "commonLabels": {},
+            "commonAnnotations": {},
+            "externalURL": "https://am.example.test",
+            "alerts": [
+                {
+                    "status": a.get("status", status),
+                    "labels": a["labels"],
+                    "annotations": a.get("annotations", {}),
+                    "startsAt": a.get("startsAt", "2026-11-22T15:50:00Z"),
+                    "generatorURL": "https://prom.example.test/g",
+                }
+                for a in alerts
+            ],
+        }  # fmt: skip
+    )
+
+
+def test_from_alert_declares_from_the_example_payload(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy)  # the payload is named relative to the repository, as a person would
+    result = ok(example_copy, "new", "--from-alert", "prometheus/webhook-example.json")
+    assert result.stdout == "incidents/2026/2026-11-22-checkout-auth-success-low.yaml\n"
+    assert "next: statusgen update checkout-auth-success-low --stage identified" in result.stderr
+    incident = read(example_copy, "incidents/2026/2026-11-22-checkout-auth-success-low.yaml")
+    assert (incident.title, incident.severity) == ("Card payments failing at checkout", "SEV2")
+    assert dict(incident.components) == {"checkout": "partial_outage"}
+    assert incident.impact_start.isoformat() == "2026-11-22T15:52:30+00:00"
+    assert incident.runbooks == ("checkout-card-declines",)
+    note = incident.updates[0].internal_note
+    assert note.startswith("Declared from an Alertmanager payload.\nCheckoutAuthSuccessLow firing since")
+    assert "AcquirerErrorRateHigh firing since 2026-11-22T15:54:00Z (acquirer=northpay" in note
+    assert incident.updates[0].message.startswith(
+        "We are investigating a problem that started at 15:52 UTC on 22 Nov: Checkout is partly unavailable."
+    )
+    # The same alert again, while the incident is active, is refused as a duplicate.
+    again = run(example_copy, "new", "--from-alert", "prometheus/webhook-example.json")
+    assert again.exit_code == 1 and "an active incident has a similar title: 2026-11-22-checkout-auth" in again.output
+
+
+def test_from_alert_options_win_and_labels_map_through_the_config(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy)  # the payload is named relative to the repository, as a person would
+    (example_copy / "alert.json").write_text(
+        payload(
+            {"labels": {"alertname": "LedgerAPISlow", "service": "ledger-api", "severity": "critical"}},
+            {
+                "labels": {
+                    "alertname": "SearchClusterRed",
+                    "component": "search",
+                    "severity": "page",
+                    "component_status": "major_outage",
+                }
+            },
+        )  # fmt: skip
+    )
+    result = run(example_copy, "new", "--from-alert", "alert.json")
+    assert result.exit_code == 1
+    assert result.output == (
+        "alert.json: alert LedgerAPISlow: no label names a status page component (looked at component, service: "
+        "service=ledger-api); expected one of: api, dashboard, auth, checkout, payouts, webhooks, reporting, search, "
+        "or map a label value in mkdocs.yml (alertmanager: components: {VALUE: COMPONENT})\nAborted with 1 error.\n"
+    )
+    config = example_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      company: Ledgerline\n",
+            "      company: Ledgerline\n      alertmanager:\n        components: {ledger-api: api}\n"
+            "        severities: {critical: SEV1}\n",
+        )
+    )
+    result = ok(example_copy, "new", "--from-alert", "alert.json", "-c", "api=degraded", "-t", "Slow API and search")
+    assert result.stdout == "incidents/2026/2026-11-22-slow-api-and-search.yaml\n"
+    assert "warning: alert LedgerAPISlow has no runbook; list it under 'alerts' in one" in result.stderr
+    incident = read(example_copy, "incidents/2026/2026-11-22-slow-api-and-search.yaml")
+    assert incident.severity == "SEV1"
+    assert dict(incident.components) == {"api": "degraded_performance", "search": "major_outage"}
+    assert incident.runbooks == ("search-cluster-unhealthy",)
+
+
+def test_from_alert_reports_every_payload_it_cannot_map(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy)  # the payload is named relative to the repository, as a person would
+    cases = {
+        "broken.json": ('{"version": "4",\n "alerts": [}', "broken.json:2: not JSON: Expecting value; expected an Alertmanager webhook payload"),
+        "v3.json": (payload({"labels": {"alertname": "X", "component": "api"}}, version="3"),
+                    "v3.json: version is '3'; expected \"4\" (Alertmanager's webhook payload)"),
+        "resolved.json": (payload({"labels": {"alertname": "X", "component": "api"}}, status="resolved"),
+                          "resolved.json: no alert in the payload is firing; there is nothing to declare"),
+        "severity.json": (payload({"labels": {"alertname": "X", "component": "api", "severity": "disaster"}}),
+                          "severity.json: alert X: severity label 'disaster' maps to no severity; expected one of: "
+                          "critical, error, info, page, warning, or map it in mkdocs.yml (alertmanager: severities: "
+                          "{disaster: SEV3})"),
+        "time.json": (payload({"labels": {"alertname": "X", "component": "api"}, "startsAt": "yesterday"}),
+                      "time.json: alert 1 (X): startsAt 'yesterday' is not a time like 2026-11-22T15:58:12Z"),
+        "typo.json": (payload({"labels": {"alertname": "X", "component": "chekout", "severity": "critical"}}),
+                      "(did you mean 'checkout'?)"),
+    }  # fmt: skip
+    for name, (text, expected) in cases.items():
+        (example_copy / name).write_text(text)
+        result = run(example_copy, "new", "--from-alert", name)
+        assert result.exit_code == 1, (name, result.output)
+        assert expected in result.output, (name, result.output)
+        assert "Traceback" not in result.output
+    assert not list((example_copy / "incidents/2026").glob("2026-11-22-x*"))
+    # A payload without a severity label needs -s (no terminal here to ask).
+    (example_copy / "nosev.json").write_text(payload({"labels": {"alertname": "X", "component": "api"}}))
+    result = run(example_copy, "new", "--from-alert", "nosev.json")
+    assert result.exit_code == 2 and "needs --severity (SEV1|SEV2|SEV3|SEV4)" in result.output
+    ok(example_copy, "new", "--from-alert", "nosev.json", "-s", "SEV4")
