@@ -168,6 +168,9 @@ def test_resolve_can_leave_a_component_down_and_validate_warns(example_copy):
     resolved = messages(example_copy, LATENCY)[-1]
     assert "Checkout is partly unavailable and Public API is working normally" in resolved
     assert "everything" not in resolved.lower()
+    shown = ok(example_copy, "show", "latency").stdout
+    assert "component Checkout: partial outage (left so at resolution)" in shown
+    assert "component Public API: operational\n" in shown
     result = ok(example_copy, "validate")
     assert (
         "incidents/2026/2026-11-22-high-latency.yaml:22: warning: the incident is resolved but this update leaves "
@@ -593,3 +596,15 @@ def test_from_alert_reports_every_payload_it_cannot_map(example_copy, monkeypatc
     result = run(example_copy, "new", "--from-alert", "nosev.json")
     assert result.exit_code == 2 and "needs --severity (SEV1|SEV2|SEV3|SEV4)" in result.output
     ok(example_copy, "new", "--from-alert", "nosev.json", "-s", "SEV4")
+
+
+def test_the_cli_package_starts_light():
+    """`statusgen --help` imports click and the cli package only: each command imports the rest."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, statusgen.cli; heavy = {'yaml', 'ruamel', 'mkdocs', 'jinja2', 'feedgen', 'markdown', 'filelock'}"
+        " & {m.split('.')[0] for m in sys.modules}; assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -189,7 +189,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     from ..errors import StatusgenError
     from ..model import INCIDENT, MAINTENANCE
     from ..templates import DEFAULT_TEMPLATE, find, load_templates
-    from ..timeutil import iso
+    from ..timeutil import human, iso
 
     config = get_config(ctx)
     kind = MAINTENANCE if maintenance else INCIDENT
@@ -271,7 +271,8 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     for warning in alert.warnings if alert else ():
         click.echo(f"warning: {warning}", err=True)
     reference = _short_reference(config, path)
-    click.echo(f"declared {path.stem}: {title}" if kind == INCIDENT else f"scheduled {path.stem}: {title}", err=True)
+    promised = f"; next update promised by {human(promise)}" if promise else ""
+    click.echo(f"{'declared' if kind == INCIDENT else 'scheduled'} {path.stem}: {title}{promised}", err=True)
     click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
         _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
@@ -675,9 +676,12 @@ def show(ctx, incident):
             )
         else:
             click.echo(f"next      update due by {human_long(due)}, in {duration(due - now)}")
-    current = item.current_components()
+    current = dict(item.current_components())
+    if item.is_resolved:  # what the final update recorded, even when it left a component down
+        current |= dict(item.updates[-1].components)
     for cid, status in item.components.items():
-        click.echo(f"component {names.get(cid, cid)}: {current.get(cid, status).replace('_', ' ')}")
+        left = " (left so at resolution)" if item.is_resolved and current.get(cid, status) != "operational" else ""
+        click.echo(f"component {names.get(cid, cid)}: {current.get(cid, status).replace('_', ' ')}{left}")
     for label, value in (
         ("detected", item.detected_at),
         ("acked", item.acknowledged_at),
