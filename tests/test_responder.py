@@ -476,6 +476,12 @@ def test_the_example_team_template_is_listed_and_used(example_copy):
     listing = ok(example_copy, "templates").stdout
     assert "card-processor           incident     More card payments than usual are declined" in listing
     assert listing.rstrip().endswith("(team)")
+    shown = ok(example_copy, "templates", "show", "card-processor").stdout
+    assert (
+        "identified, follow-up\n  We are still moving the affected payments to a backup processor: {impact}." in shown
+    )
+    assert "monitoring, follow-up (statusgen's)\n  We are still monitoring the fix. {still_affected}" in shown
+    assert "  {impact}  each affected component's status now" in shown
     ok(example_copy, "new", "--template", "card-processor", "-s", "SEV2", "-c", "checkout=partial")
     (opening,) = messages(example_copy, "incidents/2026/2026-11-22-card-processor.yaml")
     assert opening.startswith("Since 16:00 UTC on 22 Nov, more card payments than usual have been declined or failed: ")
