@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from .errors import StatusgenError, ValidationError, display_path
-from .model import DEFAULT_SEVERITIES, Component, Config, Group, Severity
+from .model import DEFAULT_SEVERITIES, Component, Config, Group, Severity, frozen_map
 from .yamlnodes import FileCheck, suggest
 
 CONFIG_FILE = "mkdocs.yml"
@@ -126,9 +126,9 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
         hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
         values["postmortem_due_hours"] = int(hours or 48)
     if "alertmanager" in options:
-        values["alertmanager"] = _alertmanager(check, options["alertmanager"][1], components, severities)
+        values["alertmanager"] = frozen_map(_alertmanager(check, options["alertmanager"][1], components, severities))
     if "update_cadence" in options:
-        values["update_cadence"] = _cadence(check, options["update_cadence"][1], [s.id for s in severities])
+        values["update_cadence"] = frozen_map(_cadence(check, options["update_cadence"][1], [s.id for s in severities]))
     values = {k: v for k, v in values.items() if v is not None}
     return Config(
         root=root,
