@@ -14,9 +14,18 @@ import yaml
 
 from . import thirdparty
 from .errors import StatusgenError, ValidationError, display_path
-from .model import DEFAULT_SEVERITIES, DEFAULT_WEIGHTS, WEIGHTED_STATUSES, Component, Config, Group, Severity
+from .model import (
+    DEFAULT_SEVERITIES,
+    DEFAULT_WEIGHTS,
+    WEIGHTED_STATUSES,
+    Component,
+    Config,
+    Group,
+    Severity,
+    frozen_map,
+)
 from .timeutil import UTC, TimeError, parse_date, parse_time
-from .yamlnodes import FileCheck
+from .yamlnodes import FileCheck, suggest
 
 CONFIG_FILE = "mkdocs.yml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -159,8 +168,10 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     if "postmortem_due_hours" in options:
         hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
         values["postmortem_due_hours"] = int(hours or 48)
+    if "alertmanager" in options:
+        values["alertmanager"] = frozen_map(_alertmanager(check, options["alertmanager"][1], components, severities))
     if "update_cadence" in options:
-        values["update_cadence"] = _cadence(check, options["update_cadence"][1], [s.id for s in severities])
+        values["update_cadence"] = frozen_map(_cadence(check, options["update_cadence"][1], [s.id for s in severities]))
     if "downtime_weights" in options:
         values["downtime_weights"] = _weights(check, options["downtime_weights"][1])
     if "created" in options:
@@ -336,6 +347,37 @@ def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
         if severity_id:
             severities.append(Severity(severity_id, name or severity_id, rank, impact or "minor", description or ""))
     return tuple(severities) or DEFAULT_SEVERITIES
+
+
+def _alertmanager(check: FileCheck, node, components, severities) -> dict:
+    """``alertmanager``: how `statusgen new --from-alert` maps alert labels (statusgen.alertmanager)."""
+    from .model import COMPONENT_STATUSES
+
+    fields = check.mapping(node, "alertmanager") or {}
+    check.known_keys(fields, ("component_labels", "components", "severities", "statuses"), "alertmanager")
+    result = {}
+    if "component_labels" in fields:
+        result["component_labels"] = tuple(check.text_list(fields["component_labels"][1], "component_labels") or ())
+    for key, what, choices in (
+        ("components", "component", [c.id for c in components]),
+        ("severities", "severity", [s.id for s in severities]),
+        ("statuses", "component status", list(COMPONENT_STATUSES)),
+    ):
+        if key not in fields:
+            continue
+        mapped = {}
+        for label, (_, value_node) in (check.mapping(fields[key][1], f"alertmanager {key}") or {}).items():
+            value = check.text(value_node, f"alertmanager {key} of '{label}'")
+            if value is not None and value not in choices:
+                check.error(
+                    value_node,
+                    f"alertmanager {key} maps '{label}' to '{value}'{suggest(value, choices)}, which is not a {what}; "
+                    f"expected one of: {', '.join(choices)}",
+                )
+                continue
+            mapped[label] = value
+        result[key] = mapped
+    return result
 
 
 def _cadence(check: FileCheck, node, severity_ids) -> dict[str, int]:

@@ -133,6 +133,7 @@ def new_incident(
     template: str = "",
     note: str = "",
     next_update: datetime | None = None,
+    runbooks: tuple[str, ...] = (),
 ) -> Path:
     """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path.
 
@@ -170,6 +171,11 @@ def new_incident(
                 doc[name] = _time(milestones[name])
         if commander:
             doc["commander"] = commander
+        if runbooks:
+            from ruamel.yaml.comments import CommentedSeq as Seq
+
+            doc["runbooks"] = Seq(runbooks)
+            doc["runbooks"].fa.set_flow_style()
         update = _update(at, stage, message, components, severity, note, next_update=next_update)
         doc["updates"] = CommentedSeq([update])
         doc.yaml_set_start_comment(
@@ -272,7 +278,7 @@ def _update(at, stage, message, components, severity, note, backward=False, reop
         update["reopened"] = True
     update["message"] = _block(message)
     if note:
-        update["internal_note"] = note
+        update["internal_note"] = _block(note) if "\n" in note.strip() else note
     if components:
         update["components"] = CommentedMap(components)
     if next_update:

@@ -120,6 +120,7 @@ class Config:
     # status -> share of a minute counted as down (mkdocs.yml `downtime_weights`)
     downtime_weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS)
     created: datetime | None = None  # when the page and its components were created (the API's created_at)
+    alertmanager: Mapping = field(default_factory=lambda: EMPTY)  # how --from-alert maps alerts (alertmanager.py)
     extra: Mapping = field(default_factory=lambda: EMPTY)  # the rest of the plugin options, for the site builders
 
     def component(self, component_id: str) -> Component | None:

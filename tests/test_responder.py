@@ -109,10 +109,10 @@ def test_partial_id_among_resolved_ones_lists_them(example_copy):
 
 
 def test_postmortem_takes_a_partial_id(example_copy):
-    result = ok(example_copy, "postmortem", "checkout-outage")
-    assert "Created incidents/2026/2026-11-12-checkout-outage.postmortem.md" in result.output
-    result = run(example_copy, "postmortem", "chekout-outage")
-    assert result.exit_code == 1 and "did you mean 2026-11-12-checkout-outage (" in result.output
+    result = ok(example_copy, "postmortem", "webhook-backlog")
+    assert "Created incidents/2026/2026-09-29-webhook-backlog.postmortem.md" in result.output
+    result = run(example_copy, "postmortem", "dashbord-slow")
+    assert result.exit_code == 1 and "did you mean 2026-11-17-dashboard-slow (" in result.output
 
 
 def test_lookup_on_an_empty_repository(tmp_path):
@@ -168,6 +168,9 @@ def test_resolve_can_leave_a_component_down_and_validate_warns(example_copy):
     resolved = messages(example_copy, LATENCY)[-1]
     assert "Checkout is partly unavailable and Public API is working normally" in resolved
     assert "everything" not in resolved.lower()
+    shown = ok(example_copy, "show", "latency").stdout
+    assert "component Checkout: partial outage (left so at resolution)" in shown
+    assert "component Public API: operational\n" in shown
     result = ok(example_copy, "validate")
     assert (
         "incidents/2026/2026-11-22-high-latency.yaml:22: warning: the incident is resolved but this update leaves "
@@ -446,3 +449,168 @@ def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
         "nothing was changed. Try again when it has finished\n"
     )
     assert path.read_bytes() == before
+
+
+# seen 8: a fresh clone is clean, and the files the README names exist.
+def test_a_fresh_copy_validates_and_builds_without_a_warning(example_copy):
+    result = ok(
+        example_copy,
+        "validate",
+        "--strict",
+        "--alert-rules",
+        "prometheus/rules/core.yml",
+        "prometheus/rules/payments.yml",
+    )
+    assert result.output == "15 incidents checked: 0 errors, 0 warnings\n"
+    result = ok(example_copy, "validate", "--alert-rules", "prometheus/rules")
+    assert result.output == "15 incidents checked: 0 errors, 0 warnings\n"
+    result = ok(example_copy, "build", "--strict")
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        f"Built the public site in {example_copy}/site/public/",
+        f"Built the internal site in {example_copy}/site/internal/",
+    ]
+
+
+def test_the_example_team_template_is_listed_and_used(example_copy):
+    listing = ok(example_copy, "templates").stdout
+    assert "card-processor           incident     More card payments than usual are declined" in listing
+    assert listing.rstrip().endswith("(team)")
+    shown = ok(example_copy, "templates", "show", "card-processor").stdout
+    assert (
+        "identified, follow-up\n  We are still moving the affected payments to a backup processor: {impact}." in shown
+    )
+    assert "monitoring, follow-up (statusgen's)\n  We are still monitoring the fix. {still_affected}" in shown
+    assert "  {impact}  each affected component's status now" in shown
+    ok(example_copy, "new", "--template", "card-processor", "-s", "SEV2", "-c", "checkout=partial")
+    (opening,) = messages(example_copy, "incidents/2026/2026-11-22-card-processor.yaml")
+    assert opening.startswith("Since 16:00 UTC on 22 Nov, more card payments than usual have been declined or failed: ")
+    assert "Checkout is partly unavailable" in opening
+
+
+# --from-alert: declare from an Alertmanager webhook payload.
+def payload(*alerts, status="firing", version="4"):
+    return json.dumps(
+        {
+            "version": version,
+            "status": status,
+            "receiver": "statusgen",
+            "groupLabels": {},
+            "commonLabels": {},
+            "commonAnnotations": {},
+            "externalURL": "https://am.example.test",
+            "alerts": [
+                {
+                    "status": a.get("status", status),
+                    "labels": a["labels"],
+                    "annotations": a.get("annotations", {}),
+                    "startsAt": a.get("startsAt", "2026-11-22T15:50:00Z"),
+                    "generatorURL": "https://prom.example.test/g",
+                }
+                for a in alerts
+            ],
+        }  # fmt: skip
+    )
+
+
+def test_from_alert_declares_from_the_example_payload(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy)  # the payload is named relative to the repository, as a person would
+    result = ok(example_copy, "new", "--from-alert", "prometheus/webhook-example.json")
+    assert result.stdout == "incidents/2026/2026-11-22-checkout-auth-success-low.yaml\n"
+    assert "next: statusgen update checkout-auth-success-low --stage identified" in result.stderr
+    incident = read(example_copy, "incidents/2026/2026-11-22-checkout-auth-success-low.yaml")
+    assert (incident.title, incident.severity) == ("Card payments failing at checkout", "SEV2")
+    assert dict(incident.components) == {"checkout": "partial_outage"}
+    assert incident.impact_start.isoformat() == "2026-11-22T15:52:30+00:00"
+    assert incident.runbooks == ("checkout-card-declines",)
+    note = incident.updates[0].internal_note
+    assert note.startswith("Declared from an Alertmanager payload.\nCheckoutAuthSuccessLow firing since")
+    assert "AcquirerErrorRateHigh firing since 2026-11-22T15:54:00Z (acquirer=northpay" in note
+    assert incident.updates[0].message.startswith(
+        "We are investigating a problem that started at 15:52 UTC on 22 Nov: Checkout is partly unavailable."
+    )
+    # The same alert again, while the incident is active, is refused as a duplicate.
+    again = run(example_copy, "new", "--from-alert", "prometheus/webhook-example.json")
+    assert again.exit_code == 1 and "an active incident has a similar title: 2026-11-22-checkout-auth" in again.output
+
+
+def test_from_alert_options_win_and_labels_map_through_the_config(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy)  # the payload is named relative to the repository, as a person would
+    (example_copy / "alert.json").write_text(
+        payload(
+            {"labels": {"alertname": "LedgerAPISlow", "service": "ledger-api", "severity": "critical"}},
+            {
+                "labels": {
+                    "alertname": "SearchClusterRed",
+                    "component": "search",
+                    "severity": "page",
+                    "component_status": "major_outage",
+                }
+            },
+        )  # fmt: skip
+    )
+    result = run(example_copy, "new", "--from-alert", "alert.json")
+    assert result.exit_code == 1
+    assert result.output == (
+        "alert.json: alert LedgerAPISlow: no label names a status page component (looked at component, service: "
+        "service=ledger-api); expected one of: api, dashboard, auth, checkout, payouts, webhooks, reporting, search, "
+        "or map a label value in mkdocs.yml (alertmanager: components: {VALUE: COMPONENT})\nAborted with 1 error.\n"
+    )
+    config = example_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      company: Ledgerline\n",
+            "      company: Ledgerline\n      alertmanager:\n        components: {ledger-api: api}\n"
+            "        severities: {critical: SEV1}\n",
+        )
+    )
+    result = ok(example_copy, "new", "--from-alert", "alert.json", "-c", "api=degraded", "-t", "Slow API and search")
+    assert result.stdout == "incidents/2026/2026-11-22-slow-api-and-search.yaml\n"
+    assert "warning: alert LedgerAPISlow has no runbook; list it under 'alerts' in one" in result.stderr
+    incident = read(example_copy, "incidents/2026/2026-11-22-slow-api-and-search.yaml")
+    assert incident.severity == "SEV1"
+    assert dict(incident.components) == {"api": "degraded_performance", "search": "major_outage"}
+    assert incident.runbooks == ("search-cluster-unhealthy",)
+
+
+def test_from_alert_reports_every_payload_it_cannot_map(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy)  # the payload is named relative to the repository, as a person would
+    cases = {
+        "broken.json": ('{"version": "4",\n "alerts": [}', "broken.json:2: not JSON: Expecting value; expected an Alertmanager webhook payload"),
+        "v3.json": (payload({"labels": {"alertname": "X", "component": "api"}}, version="3"),
+                    "v3.json: version is '3'; expected \"4\" (Alertmanager's webhook payload)"),
+        "resolved.json": (payload({"labels": {"alertname": "X", "component": "api"}}, status="resolved"),
+                          "resolved.json: no alert in the payload is firing; there is nothing to declare"),
+        "severity.json": (payload({"labels": {"alertname": "X", "component": "api", "severity": "disaster"}}),
+                          "severity.json: alert X: severity label 'disaster' maps to no severity; expected one of: "
+                          "critical, error, info, page, warning, or map it in mkdocs.yml (alertmanager: severities: "
+                          "{disaster: SEV3})"),
+        "time.json": (payload({"labels": {"alertname": "X", "component": "api"}, "startsAt": "yesterday"}),
+                      "time.json: alert 1 (X): startsAt 'yesterday' is not a time like 2026-11-22T15:58:12Z"),
+        "typo.json": (payload({"labels": {"alertname": "X", "component": "chekout", "severity": "critical"}}),
+                      "(did you mean 'checkout'?)"),
+    }  # fmt: skip
+    for name, (text, expected) in cases.items():
+        (example_copy / name).write_text(text)
+        result = run(example_copy, "new", "--from-alert", name)
+        assert result.exit_code == 1, (name, result.output)
+        assert expected in result.output, (name, result.output)
+        assert "Traceback" not in result.output
+    assert not list((example_copy / "incidents/2026").glob("2026-11-22-x*"))
+    # A payload without a severity label needs -s (no terminal here to ask).
+    (example_copy / "nosev.json").write_text(payload({"labels": {"alertname": "X", "component": "api"}}))
+    result = run(example_copy, "new", "--from-alert", "nosev.json")
+    assert result.exit_code == 2 and "needs --severity (SEV1|SEV2|SEV3|SEV4)" in result.output
+    ok(example_copy, "new", "--from-alert", "nosev.json", "-s", "SEV4")
+
+
+def test_the_cli_package_starts_light():
+    """`statusgen --help` imports click and the cli package only: each command imports the rest."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, statusgen.cli; heavy = {'yaml', 'ruamel', 'mkdocs', 'jinja2', 'feedgen', 'markdown', 'filelock'}"
+        " & {m.split('.')[0] for m in sys.modules}; assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

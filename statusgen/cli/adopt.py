@@ -194,8 +194,9 @@ def notify(since, dry_run, timeout, attempts, backoff):
     skips what was sent and posts what was missed. Exits 1 when a post failed.
 
     \b
-    Example (the workflow runs it after a deploy):
+    Examples, as the workflow runs it after a deploy, and a preview:
       statusgen notify --since "$BEFORE"
+      statusgen notify --since HEAD --dry-run
     """
     from ..config import load_config
     from ..errors import StatusgenError

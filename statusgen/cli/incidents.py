@@ -161,19 +161,25 @@ def _with(options):
 @at_option
 @next_option
 @click.option("--force", is_flag=True, help="Declare even when an active incident has a similar title.")
+@click.option(
+    "--from-alert", "alert_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Take title, severity, components, start and runbook from an Alertmanager webhook payload (JSON).",
+)  # fmt: skip
 @commit_option
 @click.pass_context
 def new(ctx, title, severity, components, template_name, message, stage, impact_start, detected_at, acknowledged_at,
-        commander, note, maintenance, start_text, end_text, at_text, next_minutes, force, commit):  # fmt: skip
+        commander, note, maintenance, start_text, end_text, at_text, next_minutes, force, alert_file, commit):  # fmt: skip
     """Declare an incident (or schedule a maintenance) and print the new file's path.
 
     An incident needs a title (or --template), a severity and its components; on a terminal
     statusgen asks for what is missing, elsewhere it is a usage error. A second active incident
-    with a similar title needs --force.
+    with a similar title needs --force. --from-alert FILE reads them from the alerts that fired
+    (mapping: `alertmanager` in mkdocs.yml); options given as well take precedence.
 
     \b
     Examples:
       statusgen new --template high-latency -s SEV2 -c api=degraded -c checkout=partial
+      statusgen new --from-alert prometheus/webhook-example.json
       statusgen new -t "Checkout errors" -s SEV1 -c checkout=major -m "We are investigating failed payments."
       statusgen new --maintenance -t "Database upgrade" -c payouts -c reporting \\
           --start 2026-12-03T02:00:00Z --end 2026-12-03T03:30:00Z
@@ -183,6 +189,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     from ..errors import StatusgenError
     from ..model import INCIDENT, MAINTENANCE
     from ..templates import DEFAULT_TEMPLATE, find, load_templates
+    from ..timeutil import human, iso
 
     config = get_config(ctx)
     kind = MAINTENANCE if maintenance else INCIDENT
@@ -193,13 +200,28 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         template = find(templates, template_name or DEFAULT_TEMPLATE[kind])
         if template.kind != kind:
             raise StatusgenError(f"template '{template.name}' is for {template.kind}s; this is a {kind}")
+    alert = None
+    if alert_file:
+        if maintenance:
+            raise click.UsageError("--from-alert declares an incident; it cannot schedule a maintenance")
+        alert = _from_alert(config, alert_file)
+        title = title or (template.title if template_name else alert.title)
+        severity = severity or alert.severity
+        components = (*(f"{cid}={status}" for cid, status in alert.components.items()), *components)
+        impact_start = impact_start or iso(alert.impact_start)
+        note = "\n".join(n for n in (note, alert.note) if n)
     asked = _ask_missing(
         config, kind, title=title, severity=severity, components=components, template=template,
         template_named=bool(template_name),
     )  # fmt: skip
     title, severity, components = asked["title"], asked["severity"], asked["components"]
-    # The id comes from what the responder typed: their title, else the template's short name.
-    slug_source = title or (template.name if template and template_name else None)
+    # The id comes from what the responder typed: their title, else the template's short name,
+    # else the alert's name.
+    slug_source = (
+        (title if not alert or title != alert.title else None)
+        or (template.name if template and template_name else None)
+        or (alert.slug if alert else None)
+    )
     title = title or (template.title if template else None)
     severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if maintenance else None)
@@ -243,13 +265,32 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         template=template.name if template and template_name else "",
         note=note or "",
         next_update=promise,
+        runbooks=alert.runbooks if alert else (),
     )
     click.echo(shown(path))
+    for warning in alert.warnings if alert else ():
+        click.echo(f"warning: {warning}", err=True)
     reference = _short_reference(config, path)
-    click.echo(f"declared {path.stem}: {title}" if kind == INCIDENT else f"scheduled {path.stem}: {title}", err=True)
+    promised = f"; next update promised by {human(promise)}" if promise else ""
+    click.echo(f"{'declared' if kind == INCIDENT else 'scheduled'} {path.stem}: {title}{promised}", err=True)
     click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
     if commit:
         _commit(repo_root(), path, f"{kind} {path.stem}: {stage}")
+
+
+def _from_alert(config, path):
+    """The declaration an Alertmanager payload makes (library: statusgen.alertmanager)."""
+    from ..alertmanager import declaration, read_payload
+
+    payload = read_payload(path, str(path))
+    try:
+        from ..internal.runbooks import load_runbooks
+
+        runbooks, _ = load_runbooks(config)
+    except ImportError:
+        runbooks = []
+    alerts = {alert: runbook.name for runbook in runbooks for alert in runbook.alerts}
+    return declaration(payload, config, alerts, str(path))
 
 
 def _interactive() -> bool:
@@ -458,9 +499,9 @@ def update(ctx, incident, stage, template_name, message, components, severity, n
 
     \b
     Examples:
-      statusgen update 2026-11-22-elevated-latency --stage identified
-      statusgen update api-latency --stage monitoring -c api=operational --note "rolled back 4812"
-      statusgen update api-latency --stage identified -s SEV1 -m "Checkout is now affected too."
+      statusgen update latency --stage identified --note "orders DB pool exhausted"
+      statusgen update latency --stage identified -s SEV1 -c checkout=major -m "Checkout is now affected too."
+      statusgen update latency --stage monitoring -c api=operational -c checkout=operational
     """
     _post(
         ctx, incident, stage=stage, message=message, template_name=template_name, components=components,
@@ -491,7 +532,8 @@ def resolve(ctx, incident, message, template_name, note, mitigated_at, component
 
     \b
     Example:
-      statusgen resolve latency --commit
+      statusgen resolve checkout-errors --commit
+      statusgen resolve latency -m "Response times are back to normal. We are sorry for the disruption."
     """
     stage = {"incident": "resolved", "maintenance": "completed"}
     _post(
@@ -516,7 +558,7 @@ def reopen(ctx, incident, message, components, note, at_text, next_minutes, comm
 
     \b
     Example:
-      statusgen reopen 2026-11-22-elevated-latency -c api=degraded -m "The problem has returned."
+      statusgen reopen checkout-errors -c checkout=partial -m "Some payments are failing again."
     """
     stage = {"incident": "investigating", "maintenance": "in_progress"}
     _post(
@@ -603,7 +645,7 @@ def show(ctx, incident):
 
     \b
     Example:
-      statusgen show api-latency
+      statusgen show checkout-errors
     """
     from ..cadence import next_update_due, overdue_by
     from ..errors import ValidationError
@@ -638,9 +680,12 @@ def show(ctx, incident):
             )
         else:
             click.echo(f"next      update due by {human_long(due)}, in {duration(due - now)}")
-    current = item.current_components()
+    current = dict(item.current_components())
+    if item.is_resolved:  # what the final update recorded, even when it left a component down
+        current |= dict(item.updates[-1].components)
     for cid, status in item.components.items():
-        click.echo(f"component {names.get(cid, cid)}: {current.get(cid, status).replace('_', ' ')}")
+        left = " (left so at resolution)" if item.is_resolved and current.get(cid, status) != "operational" else ""
+        click.echo(f"component {names.get(cid, cid)}: {current.get(cid, status).replace('_', ' ')}{left}")
     for label, value in (
         ("detected", item.detected_at),
         ("acked", item.acknowledged_at),

@@ -40,7 +40,7 @@ def postmortem(incident_id, to_stdout):
 
     \b
     Example:
-      statusgen postmortem 2026-11-22-api-latency
+      statusgen postmortem webhook-backlog
     """
     from ..config import load_config
     from ..errors import StatusgenError
@@ -72,7 +72,7 @@ def runbook():
 
     \b
     Example:
-      statusgen runbook new api-high-latency --service api --alert APIHighLatencyP95
+      statusgen runbook new webhook-signing-errors --service webhooks
     """
 
 
@@ -86,7 +86,7 @@ def runbook_new(name, service, owner, alerts):
 
     \b
     Example:
-      statusgen runbook new api-high-latency --service api --alert APIHighLatencyP95
+      statusgen runbook new ledger-db-connections --service database --alert LedgerDBConnectionsHigh
     """
     from ..config import load_config
     from ..errors import StatusgenError

@@ -33,13 +33,14 @@ def templates(ctx):
 @click.argument("name")
 @click.pass_context
 def templates_show(ctx, name):
-    """Print the messages of template NAME, stage by stage.
+    """Print the messages of template NAME, stage by stage, with the follow-ups (posted when an
+    update repeats a stage) and the placeholders a message may use.
 
     \b
     Example:
       statusgen templates show full-outage
     """
-    from ..templates import find, load_templates
+    from ..templates import FOLLOW_UP, PLACEHOLDERS, find, load_templates
 
     found, _ = load_templates(get_config(ctx))
     template = find(found, name)
@@ -54,6 +55,16 @@ def templates_show(ctx, name):
         click.echo(click.style(stage, bold=True))
         for line in text.splitlines():
             click.echo(f"  {line}")
+        follow_up = (template.follow_up or {}).get(stage)
+        if follow_up or stage in FOLLOW_UP:
+            origin = "" if follow_up else " (statusgen's)"
+            click.echo(click.style(f"{stage}, follow-up{origin}", bold=True))
+            for line in (follow_up or FOLLOW_UP[stage]).splitlines():
+                click.echo(f"  {line}")
+    click.echo()
+    click.echo(click.style("placeholders", bold=True))
+    for key, meaning in PLACEHOLDERS.items():
+        click.echo(f"  {{{key}}}  {meaning}")
 
 
 COMMANDS = [templates]

@@ -12,20 +12,27 @@ from .context import current_now, load_repo
 @click.command(short_help="Check incidents, templates and runbooks.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
-    "--alert-rules", "alert_rules", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Prometheus alerting rule files to check against the runbooks.",
+    "--alert-rules", "alert_rules", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
+    help="A Prometheus rule file (or a directory of them) to check against the runbooks.",
 )  # fmt: skip
+@click.argument("more_rules", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="")
 @click.pass_context
-def validate(ctx, strict, alert_rules):
+def validate(ctx, strict, alert_rules, more_rules):
     """Check every incident, template and runbook; print each problem as path:line: message.
 
-    Exits 1 when there are errors (or, with --strict, warnings).
+    Exits 1 when there are errors (or, with --strict, warnings). After --alert-rules, a shell
+    glob of several rule files works: the files after the first are taken as rule files too.
 
     \b
-    Example:
+    Examples:
       statusgen validate --strict
+      statusgen validate --alert-rules prometheus/rules/*.yml
     """
     from ..templates import load_templates
+
+    if more_rules and not alert_rules:
+        raise click.UsageError(f"unexpected {more_rules[0]}; to check Prometheus rule files, use --alert-rules FILE...")
+    alert_rules = _rule_files([*alert_rules, *more_rules])
 
     repo, problems = load_repo(ctx)
     problems = (
@@ -45,6 +52,17 @@ def validate(ctx, strict, alert_rules):
         )
         ctx.exit(1)
     click.echo(summary, err=True)
+
+
+def _rule_files(paths) -> list[Path]:
+    """The rule files given, with each directory replaced by the *.yml and *.yaml files in it."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
 
 
 def _internal_problems(config, now, alert_rules):
