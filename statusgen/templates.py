@@ -104,6 +104,24 @@ def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Pro
     return templates, problems
 
 
+def _stage_texts(check: FileCheck, node, what: str, allowed, refusal: str, noun: str) -> dict[str, str]:
+    """``{stage: text}`` from a template's mapping of stages; each problem recorded in ``check``."""
+    texts = {}
+    for stage, (key_node, text_node) in (check.mapping(node, what) or {}).items():
+        if stage not in allowed:
+            check.error(
+                key_node, f"'{stage}' {refusal}{suggest(stage, allowed)}; expected one of: {', '.join(allowed)}"
+            )
+            continue
+        text = check.text(text_node, f"the {stage} {noun}")
+        if text is None:
+            continue
+        for problem in placeholder_problems(text):
+            check.error(line_of(text_node), f"{stage} {noun}: {problem}")
+        texts[stage] = text.strip()
+    return texts
+
+
 def read_template(
     path: Path, shown: str, builtin: bool = False, data: bytes | None = None
 ) -> tuple[Template | None, list[Problem]]:
@@ -122,39 +140,16 @@ def read_template(
     if "stages" not in fields:
         check.error(1, f"missing 'stages'; expected a message for each of: {', '.join(STAGES[kind])}")
     else:
-        items = check.mapping(fields["stages"][1], "stages") or {}
-        for stage, (key_node, text_node) in items.items():
-            if stage not in STAGES[kind]:
-                check.error(
-                    key_node,
-                    f"'{stage}' is not a {kind} stage{suggest(stage, STAGES[kind])}; expected one of: {', '.join(STAGES[kind])}",
-                )
-                continue
-            text = check.text(text_node, f"the {stage} message")
-            if text is None:
-                continue
-            for problem in placeholder_problems(text):
-                check.error(line_of(text_node), f"{stage} message: {problem}")
-            stages[stage] = text.strip()
+        stages = _stage_texts(check, fields["stages"][1], "stages", STAGES[kind], f"is not a {kind} stage", "message")
         for stage in STAGES[kind]:
             if stage not in stages and not any(p.message.startswith(stage) for p in check.problems):
                 check.warn(fields["stages"][0], f"no message for stage '{stage}'; -m TEXT will be needed there")
     follow_up = {}
     if "follow_up" in fields:
-        for stage, (key_node, text_node) in (check.mapping(fields["follow_up"][1], "follow_up") or {}).items():
-            allowed = [s for s in STAGES[kind] if s not in ("resolved", "completed")]
-            if stage not in allowed:
-                check.error(
-                    key_node,
-                    f"'{stage}' cannot have a follow-up{suggest(stage, allowed)}; expected one of: {', '.join(allowed)}",
-                )
-                continue
-            text = check.text(text_node, f"the {stage} follow-up")
-            if text is None:
-                continue
-            for problem in placeholder_problems(text):
-                check.error(line_of(text_node), f"{stage} follow-up: {problem}")
-            follow_up[stage] = text.strip()
+        allowed = [s for s in STAGES[kind] if s not in ("resolved", "completed")]
+        follow_up = _stage_texts(
+            check, fields["follow_up"][1], "follow_up", allowed, "cannot have a follow-up", "follow-up"
+        )
     if check.failed:
         return None, check.problems
     template = Template(
