@@ -83,3 +83,32 @@ def test_home_page_on_a_phone_and_without_javascript(browser, site, tmp_path, wi
     assert boxes["h1"] and boxes["h1"]["height"] > 0 and boxes["h1"]["x"] >= 0
     assert boxes["h1"]["x"] + boxes["h1"]["width"] <= width
     assert all(url.startswith("file://") for url in requested), requested
+
+
+# Cells of the figure tables whose text wraps onto a second line, and how wide the page is.
+WRAPPED_CELLS = """() => {
+  const wrapped = [...document.querySelectorAll('.sg-table td, .sg-table th')].filter(cell => {
+    const s = getComputedStyle(cell);
+    const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.6;
+    return cell.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom) > line * 1.5;
+  }).map(cell => cell.textContent);
+  return {wrapped, tables: document.querySelectorAll('.sg-table').length,
+          page: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(390, False), (390, True), (1280, True)])
+def test_metrics_tables_keep_each_figure_on_one_line(browser, site, tmp_path, width, javascript):
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto((site / "metrics" / "index.html").as_uri())
+    found = page.evaluate(WRAPPED_CELLS)
+    out = tmp_path / f"internal-metrics-{width}{'' if javascript else '-nojs'}.png"
+    page.screenshot(path=str(out), full_page=True)
+    context.close()
+    keep = os.environ.get("STATUSGEN_SCREENSHOTS")
+    if keep:
+        shutil.copy(out, Path(keep) / out.name)
+    assert found["tables"] >= 5  # response times (3), incidents per month, and the budgets
+    assert found["wrapped"] == []
+    assert found["page"] <= width  # a wide table scrolls inside its box, not the whole page

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW as EXAMPLE_NOW
-from conftest import copy_example
-from test_internal_data import NOW, make_repo
+from conftest import copy_example, write_repo
+from test_internal_data import FILES, NOW, make_repo
 
 from statusgen.build import build_sites
 
@@ -177,7 +177,10 @@ def test_metrics_page(site):
     assert "MTTD (time to detect): mean of detected_at − impact_start." in text
     assert "All 8.8 min (4 of 5) 5.7 min (3 of 5) 1 h (2 of 5) 1 h 17 min (4 of 5) 12 d 1 h (4 of 5)" in text
     assert "SEV2 10 min (2 of 2) 10 min (1 of 2) 1 h (1 of 2) 1 h 30 min (1 of 2) 2 d 3 h (1 of 2)" in text
-    assert "major outage 1, partial outage 0.3, degraded performance 0, under maintenance 0" in text
+    assert (
+        "Availability here weighs each minute the way the public uptime does: major outage counts as down, "
+        "partial outage as 30% down, degraded performance and maintenance as up." in text
+    )
     assert "API 99.9% 99.951% 21 min 43.2 min 49% OK" in text
     assert "Website 99.5% 99.722% 2 h 3 h 36 min 56% 50% used" in text
     assert "Completion rate: 50.0% (2 of 4 done), which is below the 90% target." in text
@@ -186,6 +189,35 @@ def test_metrics_page(site):
     assert chart.startswith("<svg") and "<script" not in chart
     assert "<title>October 2026: 1 SEV1</title>" in chart and "<title>November 2026: 2 SEV2</title>" in chart
     assert "October 2026 1 0 0 1 2" in text  # the same numbers as a table
+
+
+def test_metrics_figures_are_truncated_and_say_what_they_mean(site):
+    text = text_of(page(site, "metrics"))
+    # 90 min down in 30 days is 99.7916...%: truncated, never rounded up to 99.792%.
+    assert "Database 99.95% 99.791% 1 h 30 min" in text
+    assert "99.792%" not in text and "100.000%" not in text
+    assert "October 2026 Availability from 1 Oct 2026, 00:00 UTC to 1 Nov 2026, 00:00 UTC, weighted as above" in text
+    assert (
+        "Availability over the 30 days from 23 Oct 2026, 16:00 UTC to 22 Nov 2026, 16:00 UTC, weighted as above; "
+        "maintenance and drills left out." in text
+    )
+    assert "November 2026 (so far; the budget is for the whole month) Availability from 1 Nov 2026, 00:00 UTC" in text
+    assert "Means over all 5 counted incidents" in text
+
+
+def test_metrics_page_takes_the_weights_from_the_config(tmp_path):
+    from conftest import SMALL_CONFIG
+
+    config = SMALL_CONFIG + "      downtime_weights: {partial_outage: 0.5, degraded_performance: 0.25}\n"
+    root = write_repo(tmp_path / "repo", FILES, config=config)
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    text = text_of(page(tmp_path / "out", "metrics"))
+    assert (
+        "major outage counts as down, partial outage as 50% down, degraded performance as 25% down, "
+        "maintenance as up." in text
+    )
+    # api: 70 min partial (0.5), then 50 more min degraded (0.25): 35 + 12.5 = 47.5 min of 30 days.
+    assert "API 99.9% 99.890% 47.5 min 43.2 min 110% Exhausted" in text
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from ..cadence import overdue_by
 from ..direct import DirectPages, NavFragments
 from ..markup import render_markdown, sanitize_html
-from ..model import COMPONENT_STATUSES, OPERATIONAL, Incident, Repository
+from ..model import Incident, Repository
 from ..timeutil import duration, human_long
 from . import metrics as m
 from .charts import month_label, severity_chart
@@ -505,7 +505,7 @@ class InternalSite:
                 {
                     "name": b.component.name,
                     "slo": f"{b.slo:g}%",
-                    "availability": f"{b.availability:.3f}%",
+                    "availability": b.availability_text,
                     "downtime": _duration(b.downtime),
                     "allowed": _duration(b.allowed),
                     "consumed": f"{b.consumed:.0%}",
@@ -533,13 +533,13 @@ class InternalSite:
             ],  # fmt: skip
             "rate": "n/a" if completion.rate is None else f"{completion.rate:.1%}",
             "completion": completion,
-            "weights": ", ".join(
-                f"{STATUS_NAMES[s].lower()} {m.WEIGHTS[s]:g}" for s in reversed(COMPONENT_STATUSES) if s != OPERATIONAL
-            ),
+            # The configured weight table in words (the public uptime uses the same one).
+            "weights": m.budget_explanation(mx.weights),
             "rolling_from": human_long(self.now - timedelta(days=mx.rolling_days)),
             "rolling": budgets(mx.rolling),
             "monthly": [
-                (month_label(key), key == m.month_key(self.now), budgets(rows)) for key, rows in reversed(mx.monthly)
+                (month_label(key), key == m.month_key(self.now), budgets(rows), _month_span(key, self.now))
+                for key, rows in reversed(mx.monthly)
             ],
         }
 
@@ -671,6 +671,12 @@ def _fmt(stat: m.Stat) -> str:
     return f"{_duration(stat.mean)} ({stat.counted} of {stat.total})"
 
 
+def _month_span(key: str, now: datetime) -> str:
+    """``1 Nov 2026, 00:00 UTC to 22 Nov 2026, 16:00 UTC``: the part of a month its figures cover."""
+    start, stop = m.month_bounds(key)
+    return f"{human_long(start)} to {human_long(min(stop, now))}"
+
+
 def _duration(delta: timedelta) -> str:
     if delta < timedelta(hours=1):
         minutes = delta.total_seconds() / 60
@@ -686,4 +692,13 @@ CSS = """\
 .sg-chart svg { max-width: 100%; height: auto; }
 .sg-chart text { fill: var(--md-default-fg-color, #333); font-size: 11px; }
 .sg-pager { display: flex; gap: 1em; flex-wrap: wrap; }
+.sg-means { font-size: .8em; color: var(--md-default-fg-color--light); margin: .2em 0 .6em; }
+/* Figure tables: one line per figure, scrolling sideways on a narrow screen (with or without
+   material's script, which wraps tables in its own scrolling box inside this one). */
+.sg-table { overflow-x: auto; max-width: 100%; margin: .6em 0 1.2em; }
+.md-typeset .sg-table table:not([class]) { display: table; max-width: none; margin: 0; font-size: .7rem; }
+.md-typeset .sg-table table:not([class]) th, .md-typeset .sg-table table:not([class]) td {
+  white-space: nowrap; padding: .55em 1em; min-width: 0; }
+.md-typeset .sg-table table:not([class]) td:not(:first-child):not([align]) {
+  text-align: right; font-variant-numeric: tabular-nums; }
 """
