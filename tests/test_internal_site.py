@@ -284,3 +284,34 @@ def test_a_repository_without_runbooks_or_postmortems_builds(small_repo, tmp_pat
     assert "0 runbooks; 0 past their review date." in text_of(page(site, "runbooks"))
     assert "Runbooks used gone (not found)" in text_of(page(site, "incidents/2026-11-20-api-errors"))
     assert "0 open action items, 0 overdue" in text_of(page(site, "action-items"))
+
+
+PASSED_MAINTENANCE = """\
+id: 2026-11-21-web-maintenance
+title: Website maintenance
+kind: maintenance
+components: [web]
+scheduled_for: 2026-11-21T02:00:00Z
+scheduled_until: 2026-11-21T03:00:00Z
+updates:
+  - at: 2026-11-20T09:00:00Z
+    stage: scheduled
+    message: We will move the website to new servers.
+"""
+
+
+@pytest.mark.parametrize(("auto_complete", "stage"), [(True, "completed"), (False, "in_progress")])
+def test_a_passed_maintenance_window_shows_as_on_the_public_site(small_repo, tmp_path, auto_complete, stage):
+    (small_repo / "incidents/2026/2026-11-21-web-maintenance.yaml").write_text(PASSED_MAINTENANCE)
+    if not auto_complete:
+        config = small_repo / "mkdocs.yml"
+        config.write_text(config.read_text() + "      maintenance_auto_complete: false\n")
+    build_sites(small_repo, NOW, out=tmp_path / "out")
+    site = tmp_path / "out/internal"
+    text = text_of(page(site, "incidents/2026-11-21-web-maintenance"))
+    assert f"Stage {stage}" in text
+    assert "21 Nov 2026, 02:00 UTC: in progress automatic Added by statusgen from the maintenance window" in text
+    assert ("21 Nov 2026, 03:00 UTC: completed automatic" in text) is auto_complete
+    assert f"Website maintenance maintenance - {stage} " in text_of(page(site, "incidents"))
+    summary = json.loads((tmp_path / "out/public/api/v2/scheduled-maintenances.json").read_text())
+    assert summary["scheduled_maintenances"][0]["status"] == stage  # the public site agrees

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -65,6 +65,7 @@ class InternalSite:
     """Builds every page of the internal site from one repository at one ``now``."""
 
     def __init__(self, repo: Repository, now: datetime, mkdocs_config=None):
+        repo = _as_of(repo, now)
         self.repo = repo
         self.config = repo.config
         self.now = now
@@ -387,6 +388,7 @@ class InternalSite:
                 "stage": u.stage.replace("_", " "),
                 "message": render_markdown(u.message.strip()),
                 "note": render_markdown(u.internal_note.strip()) if u.internal_note else None,
+                "automatic": u.automatic,
             }
             for u in incident.updates
         ]
@@ -565,6 +567,16 @@ class InternalSite:
 
     def problems(self):
         return self.runbook_problems + self.postmortem_problems + stale_problems(self.runbooks, self.now)
+
+
+def _as_of(repo: Repository, now: datetime) -> Repository:
+    """The repository as it stands at ``now``: a maintenance whose window has begun or ended is
+    in progress or completed, as on the public site (``maintenance_auto_complete``)."""
+    auto_complete = bool(repo.config.extra.get("maintenance_auto_complete", True))
+    incidents = tuple(i.as_of(now, auto_complete=auto_complete) for i in repo.incidents)
+    if all(a is b for a, b in zip(incidents, repo.incidents)):
+        return repo
+    return replace(repo, incidents=incidents)
 
 
 def _postmortem_overdue(incident, config, now) -> bool:
