@@ -76,7 +76,7 @@ def copy_example(target: Path) -> Path:
     """Copy the example repository (config, incidents, runbooks, theme, templates) to ``target``."""
     target.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    for name in ("incidents", "runbooks", "overrides", "templates"):
+    for name in ("incidents", "runbooks", "overrides", "templates", "prometheus"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
     return target

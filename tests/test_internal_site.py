@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW as EXAMPLE_NOW
-from conftest import copy_example, write_repo
+from conftest import SMALL_CONFIG, copy_example, write_repo
 from test_internal_data import FILES, NOW, make_repo
 
 from statusgen.build import build_sites
@@ -206,8 +206,6 @@ def test_metrics_figures_are_truncated_and_say_what_they_mean(site):
 
 
 def test_metrics_page_takes_the_weights_from_the_config(tmp_path):
-    from conftest import SMALL_CONFIG
-
     config = SMALL_CONFIG + "      downtime_weights: {partial_outage: 0.5, degraded_performance: 0.25}\n"
     root = write_repo(tmp_path / "repo", FILES, config=config)
     build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
@@ -315,3 +313,57 @@ def test_a_passed_maintenance_window_shows_as_on_the_public_site(small_repo, tmp
     assert f"Website maintenance maintenance - {stage} " in text_of(page(site, "incidents"))
     summary = json.loads((tmp_path / "out/public/api/v2/scheduled-maintenances.json").read_text())
     assert summary["scheduled_maintenances"][0]["status"] == stage  # the public site agrees
+
+
+def test_alert_page_without_rule_files_says_so_and_shows_the_runbook_sections(site):
+    html = page(site, "runbooks/alerts/apigateway5xx")
+    text = text_of(html)
+    assert "Alerting rule No rule file defines this alert here: this site is built without alerting rules." in text
+    assert "When it fires CANARY-RUNBOOK-3d9e: 5xx above 2%." in text
+    assert (
+        "First steps The first steps of the runbook's Mitigation; read it whole before you go further. Roll back."
+        in text
+    )
+    assert "Rollback Nothing." in text
+    assert "Recent incidents 2026-11-20: API errors (SEV3) 2026-10-31: Database unavailable (SEV1), postmortem" in text
+    assert "../../api/api-errors/#mitigation" in hrefs(html)
+
+
+def test_alert_page_with_rule_files(tmp_path):
+    from test_internal_data import RULES
+
+    config = SMALL_CONFIG.replace(
+        "      company: Acme\n", "      company: Acme\n      alert_rules: [prometheus/*.yml]\n"
+    )
+    drill_used = FILES["incidents/2026/2026-11-15-api-drill.yaml"].replace(
+        "drill: true\n", "drill: true\nrunbooks: [api-errors]\n"
+    )
+    files = {**FILES, "prometheus/api.yml": RULES, "incidents/2026/2026-11-15-api-drill.yaml": drill_used}
+    root = write_repo(tmp_path / "repo", files, config=config)
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    html = page(tmp_path / "out", "runbooks/alerts/apierrorratehigh")
+    text = text_of(html)
+    assert "Alerting rule rate(errors[5m]) &gt; 0.02 Severity - For - (fires at once) Labels -" in text
+    assert "Defined in prometheus/api.yml:4 (group api)" in text
+    assert "<code>rate(errors[5m]) &gt; 0.02</code>" in html
+    # The drill is listed, and marked as one.
+    assert "Recent incidents 2026-11-20: API errors (SEV3) 2026-11-15: API drill (SEV2, drill)" in text
+    # PostgresDown is named by a runbook, and no rule file given defines it.
+    missing = text_of(page(tmp_path / "out", "runbooks/alerts/postgresdown"))
+    assert "No rule file defines this alert. The site reads alerting rules from prometheus/*.yml" in missing
+    assert "none of them has an alert named PostgresDown" in missing
+
+
+def test_example_alert_pages_show_the_example_rules(example_site):
+    _, built = example_site
+    html = page(built / "internal", "runbooks/alerts/apihighlatencyp95")
+    text = text_of(html)
+    assert "Alerting rule API p95 latency above 800 ms histogram_quantile(0.95, sum by (le)" in text
+    assert "Severity warning For 10m (the expression must hold this long before it fires)" in text
+    assert 'Labels team="platform"' in text
+    assert "Defined in prometheus/rules/ledgerline.yml:" in text
+    assert "When it fires APIHighLatencyP95 fires when p95 latency of api stays above 800 ms" in text
+    assert "1. Roll back a recent deploy." not in text and "Roll back a recent deploy." in text
+    assert "Rollback Reset any HPA change" in text
+    assert "Recent incidents 2026-10-27:" in text
+    assert "No rule file defines this alert" not in all_text(built / "internal" / "runbooks" / "alerts")

@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -27,10 +27,11 @@ from ..markup import render_markdown, sanitize_html
 from ..model import Incident, Repository
 from ..timeutil import duration, human_long
 from . import metrics as m
+from .alert_rules import load_alert_rules
 from .charts import month_label, severity_chart
 from .frontmatter import python_markdown_lists
 from .postmortems import load_postmortems, open_action_items
-from .runbooks import alert_slug, load_runbooks, stale_problems, used_by
+from .runbooks import FIRST_STEP_SECTIONS, alert_pages, alert_slug, load_runbooks, section, stale_problems, used_by
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
 
@@ -323,13 +324,50 @@ class InternalSite:
             "pager": _pager(number, count, lambda n: runbook_incidents_url(runbook, n)),
         }
 
+    @cached_property
+    def alert_data(self) -> dict:
+        """Alert name -> AlertPage: its rules from the ``alert_rules`` files, the runbook's
+        trigger, first steps and rollback, and recent incidents (read once, on first use)."""
+        rules, problems = load_alert_rules(self.config)
+        for problem in problems:  # a rule file that does not read must not pass unnoticed
+            log.warning(str(problem))
+        return alert_pages(self.repo, self.runbooks, rules)
+
     def alert_view(self, alert: str, runbook) -> dict:
+        data = self.alert_data.get(alert)
+        rules = data.rules if data else ()
+        first_heading = section(runbook.body, FIRST_STEP_SECTIONS)[0]
+
+        def markdown(text: str):  # nested steps re-indented as on the runbook's own page
+            return render_markdown(python_markdown_lists(text)) if text.strip() else None
+
         return {
             "alert": alert,
             "runbook": runbook,
             "stale": runbook.is_stale(self.now),
             "sections": [(s, _slug(s)) for s in runbook.sections],
             "others": [a for a in runbook.alerts if a != alert],
+            "rules": [
+                {
+                    "expr": rule.expr,
+                    "for": rule.for_,
+                    "severity": rule.severity,
+                    "labels": [(k, v) for k, v in rule.labels if k != "severity"],
+                    "summary": rule.annotation("summary"),
+                    "description": rule.annotation("description"),
+                    "group": rule.group,
+                    "source": f"{rule.shown}:{rule.line}",
+                }
+                for rule in rules
+            ],
+            "rule_files": list(self.config.extra.get("alert_rules") or ()),
+            "trigger": markdown(data.trigger) if data else None,
+            "first_steps": markdown(data.first_steps) if data else None,
+            "first_heading": first_heading,
+            "first_anchor": _slug(first_heading) if first_heading else "",
+            "rollback": markdown(data.rollback) if data else None,
+            "recent": [self._incident_row(i) for i in data.incidents] if data else [],
+            "incident_count": len(self.used_by.get(runbook.name, [])),
         }
 
     def alerts_view(self) -> dict:
@@ -704,6 +742,7 @@ CSS = """\
 .sg-chart svg { max-width: 100%; height: auto; }
 .sg-chart text { fill: var(--md-default-fg-color, #333); font-size: 11px; }
 .sg-pager { display: flex; gap: 1em; flex-wrap: wrap; }
+.md-typeset pre.sg-expr > code { white-space: pre-wrap; word-break: break-word; }
 .sg-means { font-size: .8em; color: var(--md-default-fg-color--light); margin: .2em 0 .6em; }
 /* Figure tables: one line per figure, scrolling sideways on a narrow screen (with or without
    material's script, which wraps tables in its own scrolling box inside this one). */
