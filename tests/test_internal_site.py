@@ -139,8 +139,11 @@ def test_postmortem_page_links_back_and_lists_action_items(site):
     html = page(site, "postmortems/2026-10-31-db-outage")
     text = text_of(html)
     assert "../../incidents/2026-10-31-db-outage/" in hrefs(html)
-    assert "AI-3 Automate failover CANARY-ACTION-91d0 prevent P1 frank 2026-11-10 open overdue OPS-3" in text
-    assert "AI-4 Write the failover drill plan process P3 grace 2026-12-01 in progress -" in text
+    assert "AI-3 Automate failover CANARY-ACTION-91d0 prevent P1 frank 2026-11-10 Open overdue OPS-3" in text
+    assert "AI-4 Write the failover drill plan process P3 grace 2026-12-01 In progress -" in text
+    assert "AI-5 Move to a managed database prevent P4 dana 2026-12-20 Won&#39;t do -" in text  # escaped, as every text
+    # The table scrolls sideways in its own box on a narrow screen.
+    assert '<div class="sg-table sg-table--items"><table>\n      <thead><tr><th>ID</th><th>Action</th>' in html
     assert "CANARY-POSTMORTEM-55e1" in text
 
 
@@ -162,9 +165,9 @@ def test_action_items_page_overdue_first_and_missing_postmortems(site):
     assert "3 open action items, 2 overdue" in text
     assert "Completion: 2 of 4 done (50%; target 90%" in text
     first = text.index(
-        "overdue 12 d 2026-11-10 frank AI-3 Automate failover CANARY-ACTION-91d0 (prevent, OPS-3) P1 open"
+        "overdue 12 d 2026-11-10 frank AI-3 Automate failover CANARY-ACTION-91d0 (prevent, OPS-3) P1 Open"
     )
-    second = text.index("overdue 6 d 2026-11-16 carol AI-1 Drill follow-up (process) P3 open 2026-11-15-api-drill")
+    second = text.index("overdue 6 d 2026-11-16 carol AI-1 Drill follow-up (process) P3 Open 2026-11-15-api-drill")
     third = text.index("2026-12-01 grace AI-4")
     assert first < second < third
     assert "Slow API SEV2 20 Nov 2026, 12:00 UTC 4 h statusgen postmortem 2026-11-20-api-latency" in text
@@ -367,3 +370,23 @@ def test_example_alert_pages_show_the_example_rules(example_site):
     assert "Rollback Reset any HPA change" in text
     assert "Recent incidents 2026-10-27:" in text
     assert "No rule file defines this alert" not in all_text(built / "internal" / "runbooks" / "alerts")
+
+
+def test_a_scaffolded_postmortem_page_has_no_empty_first_row(tmp_path):
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+
+    root = make_repo(tmp_path)
+    result = CliRunner().invoke(
+        main, ["-C", str(root), "--now", "2026-11-22T16:00:00Z", "postmortem", "2026-11-20-api-latency"]
+    )
+    assert result.exit_code == 0, result.output
+    # The scaffold starts with a table without headings ("| | |"), which converts to an empty row.
+    assert (root / "incidents/2026/2026-11-20-api-latency.postmortem.md").read_text().count("| | |") == 1
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    html = page(tmp_path / "out", "postmortems/2026-11-20-api-latency")
+    assert re.search(r"<th[^>]*>\s*</th>", html) is None
+    assert re.search(r"<tr>\s*(<t[hd][^>]*>\s*</t[hd]>\s*)+</tr>", html) is None
+    assert "<td>Incident</td>\n<td>2026-11-20-api-latency</td>" in html  # the table itself stays
+    assert "<th>Figure</th>" in html  # tables with headings keep them

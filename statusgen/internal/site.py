@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -142,7 +143,7 @@ class InternalSite:
 
     def content(self, html: str, page) -> str:
         """A document's body as mkdocs converted it, cleaned before any page embeds it."""
-        clean = Markup(sanitize_html(html))
+        clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
         self.bodies[page.file.src_uri] = clean
         return str(clean)
 
@@ -654,6 +655,11 @@ def _pager(number: int, count: int, url) -> Pager:
     )
 
 
+# A Markdown table written without headings (``| | |``, as the postmortem scaffold starts)
+# renders an empty first row: left out, the table keeps its body.
+_EMPTY_HEADER_ROW = re.compile(r"<thead>\s*<tr>(?:\s*<th(?:\s[^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
+
+
 def _plain(text: str) -> str:
     return " ".join(text.split())
 
@@ -752,4 +758,7 @@ CSS = """\
   white-space: nowrap; padding: .55em 1em; min-width: 0; }
 .md-typeset .sg-table table:not([class]) td:not(:first-child):not([align]) {
   text-align: right; font-variant-numeric: tabular-nums; }
+/* Action items: the action wraps at a readable width, the rest stays on one line. */
+.md-typeset .sg-table--items table:not([class]) td:not(:first-child):not([align]) { text-align: left; }
+.md-typeset .sg-table--items table:not([class]) td:nth-child(2) { white-space: normal; min-width: 14rem; }
 """
