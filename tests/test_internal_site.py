@@ -390,3 +390,25 @@ def test_a_scaffolded_postmortem_page_has_no_empty_first_row(tmp_path):
     assert re.search(r"<tr>\s*(<t[hd][^>]*>\s*</t[hd]>\s*)+</tr>", html) is None
     assert "<td>Incident</td>\n<td>2026-11-20-api-latency</td>" in html  # the table itself stays
     assert "<th>Figure</th>" in html  # tables with headings keep them
+
+
+def test_internal_footer_says_which_site_it_is_and_when_it_was_built(tmp_path):
+    hostile = SMALL_CONFIG.replace("company: Acme", "company: 'Acme <script>alert(1)</script>'").replace(
+        "site_url:", "copyright: 'Acme & Co'\nsite_url:"
+    )
+    root = write_repo(tmp_path / "repo", FILES, config=hostile)
+    build_sites(root, NOW, out=tmp_path / "out")
+    site = tmp_path / "out/internal"
+    for path in ("index.html", "incidents/2026-11-20-api-errors/index.html", "metrics/index.html", "404.html"):
+        html = (site / path).read_text()
+        footer = html.split('<footer class="md-footer">', 1)[1].split("</footer>", 1)[0]
+        text = " ".join(re.sub(r"<[^>]+>", " ", footer).split())
+        assert text == (
+            "Acme &lt;script&gt;alert(1)&lt;/script&gt; internal : for the team only, not for customers. "
+            "The public status page is built separately and shows none of this. Built by statusgen from the "
+            "status repository as of 22 Nov 2026, 16:00 UTC. Acme &amp; Co"
+        ), path
+        assert "Made with" not in html and "squidfunk" not in footer, path
+    # The public site keeps its own footer.
+    public = (tmp_path / "out/public/index.html").read_text()
+    assert "for the team only" not in public and "Made with" not in public

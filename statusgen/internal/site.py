@@ -149,6 +149,7 @@ class InternalSite:
 
     def page_context(self, context, page, mkdocs_config):
         context["statusgen_internal"] = True
+        context["statusgen_built"] = human_long(self.now)  # for the footer
         if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
             context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
         entry = self.pages().get(page.file.src_uri)
@@ -159,6 +160,9 @@ class InternalSite:
         return context
 
     def template_context(self, context, name, mkdocs_config):
+        # Pages that are not documents (404.html) wear the internal footer too.
+        context["statusgen_internal"] = True
+        context["statusgen_built"] = human_long(self.now)
         if name == "sitemap.xml" and self.direct is not None:
             context["pages"] = self.direct.sitemap_pages(context["pages"])
         return context
@@ -168,7 +172,8 @@ class InternalSite:
         entries (alerts.json and metrics.json are generated files: see ``files``)."""
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:
-            self.direct.write(self._env, site_dir, nav=self.nav_object, extra={"statusgen_internal": True})
+            extra = {"statusgen_internal": True, "statusgen_built": human_long(self.now)}
+            self.direct.write(self._env, site_dir, nav=self.nav_object, extra=extra)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():
             data = json.loads(index.read_text(encoding="utf-8"))
