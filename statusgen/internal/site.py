@@ -754,6 +754,9 @@ CSS = """\
 .sg-chart text { fill: var(--md-default-fg-color, #333); font-size: 11px; }
 .sg-pager { display: flex; gap: 1em; flex-wrap: wrap; }
 .md-typeset pre.sg-expr > code { white-space: pre-wrap; word-break: break-word; }
+/* The header's hidden second title (the page's, shown by material's script on scroll) sits
+   shifted right: clipped, so it never widens a phone's page. */
+.md-header__title { overflow: hidden; }
 .sg-means { font-size: .8em; color: var(--md-default-fg-color--light); margin: .2em 0 .6em; }
 /* Figure tables: one line per figure, scrolling sideways on a narrow screen (with or without
    material's script, which wraps tables in its own scrolling box inside this one). */
