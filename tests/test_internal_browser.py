@@ -83,3 +83,89 @@ def test_home_page_on_a_phone_and_without_javascript(browser, site, tmp_path, wi
     assert boxes["h1"] and boxes["h1"]["height"] > 0 and boxes["h1"]["x"] >= 0
     assert boxes["h1"]["x"] + boxes["h1"]["width"] <= width
     assert all(url.startswith("file://") for url in requested), requested
+
+
+# Cells of the figure tables whose text wraps onto a second line, and how wide the page is.
+WRAPPED_CELLS = """() => {
+  const wrapped = [...document.querySelectorAll('.sg-table td, .sg-table th')].filter(cell => {
+    const s = getComputedStyle(cell);
+    const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.6;
+    return cell.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom) > line * 1.5;
+  }).map(cell => cell.textContent);
+  return {wrapped, tables: document.querySelectorAll('.sg-table').length,
+          page: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(390, False), (390, True), (1280, True)])
+def test_metrics_tables_keep_each_figure_on_one_line(browser, site, tmp_path, width, javascript):
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto((site / "metrics" / "index.html").as_uri())
+    found = page.evaluate(WRAPPED_CELLS)
+    out = tmp_path / f"internal-metrics-{width}{'' if javascript else '-nojs'}.png"
+    page.screenshot(path=str(out), full_page=True)
+    context.close()
+    keep = os.environ.get("STATUSGEN_SCREENSHOTS")
+    if keep:
+        shutil.copy(out, Path(keep) / out.name)
+    assert found["tables"] >= 5  # response times (3), incidents per month, and the budgets
+    assert found["wrapped"] == []
+    assert found["page"] <= width  # a wide table scrolls inside its box, not the whole page
+
+
+# What a phone (or a browser with scripts off) shows: sideways overflow, the header's title,
+# the footer, empty table rows, and the boxes that scroll sideways on their own.
+LAYOUT = """() => {
+  const box = el => el ? el.getBoundingClientRect() : null;
+  const visible = el => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const title = document.querySelector('.md-header__title .md-ellipsis, .md-header__topic');
+  const rows = [...document.querySelectorAll('article tr')];
+  return {
+    page: document.documentElement.scrollWidth,
+    title: title ? title.textContent.trim() : null,
+    titleVisible: visible(title),
+    titleBox: box(title) && {x: box(title).x, right: box(title).right},
+    footer: (document.querySelector('.sg-internal-footer') || {innerText: ''}).innerText,
+    emptyRows: rows.filter(tr => tr.innerText.trim() === '').length,
+    scrollers: [...document.querySelectorAll('article .sg-table')].map(div => ({
+      right: div.getBoundingClientRect().right, scrolls: div.scrollWidth > div.clientWidth})),
+  };
+}"""
+
+PHONE_PAGES = [(".", "home"), ("postmortems/2026-10-14-api-outage", "postmortem")]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize(("path", "name"), PHONE_PAGES, ids=[n for _, n in PHONE_PAGES])
+def test_home_and_postmortem_on_a_phone_with_and_without_scripts(browser, site, tmp_path, path, name, javascript):
+    width = 390
+    context = browser.new_context(viewport={"width": width, "height": 844}, java_script_enabled=javascript)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((site / path / "index.html").as_uri())
+    layout = page.evaluate(LAYOUT)
+    text = page.inner_text("article")
+    out = tmp_path / f"internal-{name}-{width}{'' if javascript else '-nojs'}.png"
+    page.screenshot(path=str(out), full_page=True)
+    context.close()
+    keep = os.environ.get("STATUSGEN_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(out, Path(keep) / out.name)
+    assert layout["page"] <= width, layout  # nothing pushes the page sideways
+    assert layout["title"] and "Ledgerline internal" in layout["title"] and layout["titleVisible"]
+    assert layout["titleBox"]["x"] >= 0 and layout["titleBox"]["right"] <= width
+    assert "for the team only, not for customers" in layout["footer"]
+    assert "Built by statusgen from the status repository as of 22 Nov 2026, 16:00 UTC" in layout["footer"]
+    assert layout["emptyRows"] == 0
+    assert all(s["right"] <= width for s in layout["scrollers"]), layout["scrollers"]
+    assert all(url.startswith("file://") for url in requested), requested
+    if name == "postmortem":
+        # The action items: a box that scrolls sideways, its states as people write them.
+        assert layout["scrollers"] and layout["scrollers"][0]["scrolls"]
+        assert "Won't do" in text and "In progress" in text
+    else:
+        assert text.startswith("Home\n")
+        assert "Right now" in text and "open action items" in text

@@ -46,3 +46,29 @@ def test_hostile_text_is_escaped_or_removed_on_every_page_of_both_sites(tmp_path
         assert not re.search(r"""href=["']?javascript:""", html), path
         assert not re.search(r"<[^>]*\sonerror=", html), path  # as text it is harmless
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (site / "incidents/index.html").read_text()
+
+
+def test_hostile_rule_annotations_and_runbook_sections_on_an_alert_page(tmp_path):
+    from conftest import SMALL_CONFIG
+    from test_internal_data import RULES
+
+    config = SMALL_CONFIG.replace("      company: Acme\n", "      company: Acme\n      alert_rules: [rules.yml]\n")
+    rules = RULES.replace(
+        "        annotations:\n          runbook_url: https://internal.test/runbooks/alerts/apierrorratehigh/",
+        "        labels:\n          team: '<script>alert(1)</script>'\n"
+        "        annotations:\n          summary: '<script>alert(1)</script>'\n"
+        "          description: '<img src=x onerror=alert(1)>'",
+    )
+    files = dict(HOSTILE)
+    files["rules.yml"] = rules
+    files["runbooks/api/api-errors.md"] = files["runbooks/api/api-errors.md"].replace(
+        "CANARY-RUNBOOK-3d9e: 5xx above 2%.", "CANARY-RUNBOOK-3d9e <script>alert(1)</script> [x](javascript:alert(1))"
+    )
+    root = write_repo(tmp_path / "repo", files, config=config)
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    html = (tmp_path / "out/runbooks/alerts/apierrorratehigh/index.html").read_text()
+    assert "CANARY-RUNBOOK-3d9e" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<td>&lt;img src=x onerror=alert(1)&gt;</td>" in html  # the rule's description, as text
+    assert "<script>alert(1)" not in html
+    assert not re.search(r"""href=["']?javascript:""", html)
+    assert not re.search(r"<[^>]*\sonerror=", html)

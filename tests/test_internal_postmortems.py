@@ -174,6 +174,13 @@ def test_cli_metrics_text(root):
     assert "all  8.8 min (4/5)" in out  # 8 min 45 s
     assert "Action items: 2 of 4 done (50.0%); target 90%: NOT met." in out
     assert "API" in out and "[EXHAUSTED]" in out and "[50% used]" in out
+    # 90 min down in 30 days is 99.7916...%: truncated as on the pages, not rounded to 99.792%.
+    assert "  Database  SLO 99.95%   availability  99.791%  budget used  417%  [EXHAUSTED]" in out
+    assert "  API       SLO 99.9%    availability  99.951%  budget used   49%" in out
+    assert (
+        "Error budgets, rolling 30 days (major outage counts as down, partial outage as 30% down, "
+        "degraded performance and maintenance as up; truncated, never rounded up):" in out
+    )
 
 
 def test_cli_runbook_new_scaffolds_a_valid_runbook(root):

@@ -161,3 +161,13 @@ def test_bad_alert_rule_files(tmp_path, text, message):
     path.write_text(text)
     _, problems = read_alert_rules(path, tmp_path)
     assert messages(problems) == [message]
+
+
+def test_the_example_rule_file_and_runbooks_agree(example_root):
+    """What the README's `statusgen validate --alert-rules prometheus/rules/*.yml` checks in the example."""
+    config = load_config(example_root)
+    assert config.extra["alert_rules"] == ("prometheus/rules/*.yml",)
+    rules = sorted(example_root.glob("prometheus/rules/*.yml"))
+    assert rules
+    problems = check_runbooks(config, EXAMPLE_NOW, rules)
+    assert [m for m in messages(problems) if "review overdue" not in m] == []

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW as EXAMPLE_NOW
-from conftest import copy_example
-from test_internal_data import NOW, make_repo
+from conftest import SMALL_CONFIG, copy_example, write_repo
+from test_internal_data import FILES, NOW, make_repo
 
 from statusgen.build import build_sites
 
@@ -139,8 +139,11 @@ def test_postmortem_page_links_back_and_lists_action_items(site):
     html = page(site, "postmortems/2026-10-31-db-outage")
     text = text_of(html)
     assert "../../incidents/2026-10-31-db-outage/" in hrefs(html)
-    assert "AI-3 Automate failover CANARY-ACTION-91d0 prevent P1 frank 2026-11-10 open overdue OPS-3" in text
-    assert "AI-4 Write the failover drill plan process P3 grace 2026-12-01 in progress -" in text
+    assert "AI-3 Automate failover CANARY-ACTION-91d0 prevent P1 frank 2026-11-10 Open overdue OPS-3" in text
+    assert "AI-4 Write the failover drill plan process P3 grace 2026-12-01 In progress -" in text
+    assert "AI-5 Move to a managed database prevent P4 dana 2026-12-20 Won&#39;t do -" in text  # escaped, as every text
+    # The table scrolls sideways in its own box on a narrow screen.
+    assert '<div class="sg-table sg-table--items"><table>\n      <thead><tr><th>ID</th><th>Action</th>' in html
     assert "CANARY-POSTMORTEM-55e1" in text
 
 
@@ -162,9 +165,9 @@ def test_action_items_page_overdue_first_and_missing_postmortems(site):
     assert "3 open action items, 2 overdue" in text
     assert "Completion: 2 of 4 done (50%; target 90%" in text
     first = text.index(
-        "overdue 12 d 2026-11-10 frank AI-3 Automate failover CANARY-ACTION-91d0 (prevent, OPS-3) P1 open"
+        "overdue 12 d 2026-11-10 frank AI-3 Automate failover CANARY-ACTION-91d0 (prevent, OPS-3) P1 Open"
     )
-    second = text.index("overdue 6 d 2026-11-16 carol AI-1 Drill follow-up (process) P3 open 2026-11-15-api-drill")
+    second = text.index("overdue 6 d 2026-11-16 carol AI-1 Drill follow-up (process) P3 Open 2026-11-15-api-drill")
     third = text.index("2026-12-01 grace AI-4")
     assert first < second < third
     assert "Slow API SEV2 20 Nov 2026, 12:00 UTC 4 h statusgen postmortem 2026-11-20-api-latency" in text
@@ -177,7 +180,10 @@ def test_metrics_page(site):
     assert "MTTD (time to detect): mean of detected_at − impact_start." in text
     assert "All 8.8 min (4 of 5) 5.7 min (3 of 5) 1 h (2 of 5) 1 h 17 min (4 of 5) 12 d 1 h (4 of 5)" in text
     assert "SEV2 10 min (2 of 2) 10 min (1 of 2) 1 h (1 of 2) 1 h 30 min (1 of 2) 2 d 3 h (1 of 2)" in text
-    assert "major outage 1, partial outage 0.3, degraded performance 0, under maintenance 0" in text
+    assert (
+        "Availability here weighs each minute the way the public uptime does: major outage counts as down, "
+        "partial outage as 30% down, degraded performance and maintenance as up." in text
+    )
     assert "API 99.9% 99.951% 21 min 43.2 min 49% OK" in text
     assert "Website 99.5% 99.722% 2 h 3 h 36 min 56% 50% used" in text
     assert "Completion rate: 50.0% (2 of 4 done), which is below the 90% target." in text
@@ -186,6 +192,33 @@ def test_metrics_page(site):
     assert chart.startswith("<svg") and "<script" not in chart
     assert "<title>October 2026: 1 SEV1</title>" in chart and "<title>November 2026: 2 SEV2</title>" in chart
     assert "October 2026 1 0 0 1 2" in text  # the same numbers as a table
+
+
+def test_metrics_figures_are_truncated_and_say_what_they_mean(site):
+    text = text_of(page(site, "metrics"))
+    # 90 min down in 30 days is 99.7916...%: truncated, never rounded up to 99.792%.
+    assert "Database 99.95% 99.791% 1 h 30 min" in text
+    assert "99.792%" not in text and "100.000%" not in text
+    assert "October 2026 Availability from 1 Oct 2026, 00:00 UTC to 1 Nov 2026, 00:00 UTC, weighted as above" in text
+    assert (
+        "Availability over the 30 days from 23 Oct 2026, 16:00 UTC to 22 Nov 2026, 16:00 UTC, weighted as above; "
+        "maintenance and drills left out." in text
+    )
+    assert "November 2026 (so far; the budget is for the whole month) Availability from 1 Nov 2026, 00:00 UTC" in text
+    assert "Means over all 5 counted incidents" in text
+
+
+def test_metrics_page_takes_the_weights_from_the_config(tmp_path):
+    config = SMALL_CONFIG + "      downtime_weights: {partial_outage: 0.5, degraded_performance: 0.25}\n"
+    root = write_repo(tmp_path / "repo", FILES, config=config)
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    text = text_of(page(tmp_path / "out", "metrics"))
+    assert (
+        "major outage counts as down, partial outage as 50% down, degraded performance as 25% down, "
+        "maintenance as up." in text
+    )
+    # api: 70 min partial (0.5), then 50 more min degraded (0.25): 35 + 12.5 = 47.5 min of 30 days.
+    assert "API 99.9% 99.890% 47.5 min 43.2 min 110% Exhausted" in text
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +285,130 @@ def test_a_repository_without_runbooks_or_postmortems_builds(small_repo, tmp_pat
     assert "0 runbooks; 0 past their review date." in text_of(page(site, "runbooks"))
     assert "Runbooks used gone (not found)" in text_of(page(site, "incidents/2026-11-20-api-errors"))
     assert "0 open action items, 0 overdue" in text_of(page(site, "action-items"))
+
+
+PASSED_MAINTENANCE = """\
+id: 2026-11-21-web-maintenance
+title: Website maintenance
+kind: maintenance
+components: [web]
+scheduled_for: 2026-11-21T02:00:00Z
+scheduled_until: 2026-11-21T03:00:00Z
+updates:
+  - at: 2026-11-20T09:00:00Z
+    stage: scheduled
+    message: We will move the website to new servers.
+"""
+
+
+@pytest.mark.parametrize(("auto_complete", "stage"), [(True, "completed"), (False, "in_progress")])
+def test_a_passed_maintenance_window_shows_as_on_the_public_site(small_repo, tmp_path, auto_complete, stage):
+    (small_repo / "incidents/2026/2026-11-21-web-maintenance.yaml").write_text(PASSED_MAINTENANCE)
+    if not auto_complete:
+        config = small_repo / "mkdocs.yml"
+        config.write_text(config.read_text() + "      maintenance_auto_complete: false\n")
+    build_sites(small_repo, NOW, out=tmp_path / "out")
+    site = tmp_path / "out/internal"
+    text = text_of(page(site, "incidents/2026-11-21-web-maintenance"))
+    assert f"Stage {stage}" in text
+    assert "21 Nov 2026, 02:00 UTC: in progress automatic Added by statusgen from the maintenance window" in text
+    assert ("21 Nov 2026, 03:00 UTC: completed automatic" in text) is auto_complete
+    assert f"Website maintenance maintenance - {stage} " in text_of(page(site, "incidents"))
+    summary = json.loads((tmp_path / "out/public/api/v2/scheduled-maintenances.json").read_text())
+    assert summary["scheduled_maintenances"][0]["status"] == stage  # the public site agrees
+
+
+def test_alert_page_without_rule_files_says_so_and_shows_the_runbook_sections(site):
+    html = page(site, "runbooks/alerts/apigateway5xx")
+    text = text_of(html)
+    assert "Alerting rule No rule file defines this alert here: this site is built without alerting rules." in text
+    assert "When it fires CANARY-RUNBOOK-3d9e: 5xx above 2%." in text
+    assert (
+        "First steps The first steps of the runbook's Mitigation; read it whole before you go further. Roll back."
+        in text
+    )
+    assert "Rollback Nothing." in text
+    assert "Recent incidents 2026-11-20: API errors (SEV3) 2026-10-31: Database unavailable (SEV1), postmortem" in text
+    assert "../../api/api-errors/#mitigation" in hrefs(html)
+
+
+def test_alert_page_with_rule_files(tmp_path):
+    from test_internal_data import RULES
+
+    config = SMALL_CONFIG.replace(
+        "      company: Acme\n", "      company: Acme\n      alert_rules: [prometheus/*.yml]\n"
+    )
+    drill_used = FILES["incidents/2026/2026-11-15-api-drill.yaml"].replace(
+        "drill: true\n", "drill: true\nrunbooks: [api-errors]\n"
+    )
+    files = {**FILES, "prometheus/api.yml": RULES, "incidents/2026/2026-11-15-api-drill.yaml": drill_used}
+    root = write_repo(tmp_path / "repo", files, config=config)
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    html = page(tmp_path / "out", "runbooks/alerts/apierrorratehigh")
+    text = text_of(html)
+    assert "Alerting rule rate(errors[5m]) &gt; 0.02 Severity - For - (fires at once) Labels -" in text
+    assert "Defined in prometheus/api.yml:4 (group api)" in text
+    assert "<code>rate(errors[5m]) &gt; 0.02</code>" in html
+    # The drill is listed, and marked as one.
+    assert "Recent incidents 2026-11-20: API errors (SEV3) 2026-11-15: API drill (SEV2, drill)" in text
+    # PostgresDown is named by a runbook, and no rule file given defines it.
+    missing = text_of(page(tmp_path / "out", "runbooks/alerts/postgresdown"))
+    assert "No rule file defines this alert. The site reads alerting rules from prometheus/*.yml" in missing
+    assert "none of them has an alert named PostgresDown" in missing
+
+
+def test_example_alert_pages_show_the_example_rules(example_site):
+    _, built = example_site
+    html = page(built / "internal", "runbooks/alerts/apihighlatencyp95")
+    text = text_of(html)
+    assert "Alerting rule API p95 latency above 800 ms histogram_quantile(0.95, sum by (le)" in text
+    assert "Severity warning For 10m (the expression must hold this long before it fires)" in text
+    assert 'Labels component="api" team="platform"' in text
+    assert "Defined in prometheus/rules/ledgerline.yml:" in text
+    assert "When it fires APIHighLatencyP95 fires when p95 latency of api stays above 800 ms" in text
+    assert "1. Roll back a recent deploy." not in text and "Roll back a recent deploy." in text
+    assert "Rollback Reset any HPA change" in text
+    assert "Recent incidents 2026-10-27:" in text
+    assert "No rule file defines this alert" not in all_text(built / "internal" / "runbooks" / "alerts")
+
+
+def test_a_scaffolded_postmortem_page_has_no_empty_first_row(tmp_path):
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+
+    root = make_repo(tmp_path)
+    result = CliRunner().invoke(
+        main, ["-C", str(root), "--now", "2026-11-22T16:00:00Z", "postmortem", "2026-11-20-api-latency"]
+    )
+    assert result.exit_code == 0, result.output
+    # The scaffold starts with a table without headings ("| | |"), which converts to an empty row.
+    assert (root / "incidents/2026/2026-11-20-api-latency.postmortem.md").read_text().count("| | |") == 1
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
+    html = page(tmp_path / "out", "postmortems/2026-11-20-api-latency")
+    assert re.search(r"<th[^>]*>\s*</th>", html) is None
+    assert re.search(r"<tr>\s*(<t[hd][^>]*>\s*</t[hd]>\s*)+</tr>", html) is None
+    assert "<td>Incident</td>\n<td>2026-11-20-api-latency</td>" in html  # the table itself stays
+    assert "<th>Figure</th>" in html  # tables with headings keep them
+
+
+def test_internal_footer_says_which_site_it_is_and_when_it_was_built(tmp_path):
+    hostile = SMALL_CONFIG.replace("company: Acme", "company: 'Acme <script>alert(1)</script>'").replace(
+        "site_url:", "copyright: 'Acme & Co'\nsite_url:"
+    )
+    root = write_repo(tmp_path / "repo", FILES, config=hostile)
+    build_sites(root, NOW, out=tmp_path / "out")
+    site = tmp_path / "out/internal"
+    for path in ("index.html", "incidents/2026-11-20-api-errors/index.html", "metrics/index.html", "404.html"):
+        html = (site / path).read_text()
+        footer = html.split('<footer class="md-footer">', 1)[1].split("</footer>", 1)[0]
+        text = " ".join(re.sub(r"<[^>]+>", " ", footer).split())
+        assert text == (
+            "Acme &lt;script&gt;alert(1)&lt;/script&gt; internal : for the team only, not for customers. "
+            "The public status page is built separately and shows none of this. Built by statusgen from the "
+            "status repository as of 22 Nov 2026, 16:00 UTC. Acme &amp; Co"
+        ), path
+        assert "Made with" not in html and "squidfunk" not in footer, path
+    # The public site keeps its own footer.
+    public = (tmp_path / "out/public/index.html").read_text()
+    assert "for the team only" not in public and "Made with" not in public

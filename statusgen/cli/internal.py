@@ -153,6 +153,7 @@ def format_metrics(result, config) -> str:
     from ..internal import metrics as m
     from ..internal.site import _duration
     from ..timeutil import human_long
+    from ..views import weights_sentence
 
     def stat(s):
         return "-" if s.mean is None else f"{_duration(s.mean)} ({s.counted}/{s.total})"
@@ -189,12 +190,12 @@ def format_metrics(result, config) -> str:
         f"Action items: {c.done} of {c.counted} done ({rate}); target {c.target:.0%}: {'met' if c.met else 'NOT met'}."
     )
     lines += ["", f"Error budgets, rolling {result.rolling_days} days "
-              "(weights: major 1, partial 0.5, degraded 0.25, maintenance 0):"]  # fmt: skip
+              f"({weights_sentence(result.weights)}; truncated, never rounded up):"]  # fmt: skip
     width = max((len(b.component.name) for b in result.rolling), default=0)
     for b in result.rolling:
         flag = "" if b.level == "ok" else f"  [{b.level.upper() if b.level == 'exhausted' else b.level + ' used'}]"
         lines.append(
-            f"  {b.component.name:<{width}}  SLO {f'{b.slo:g}%':<7}  availability {b.availability:8.3f}%  "
+            f"  {b.component.name:<{width}}  SLO {f'{b.slo:g}%':<7}  availability {b.availability_text:>8}  "
             f"budget used {b.consumed:>5.0%}{flag}"
         )
     return "\n".join(lines)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -24,13 +25,14 @@ from markupsafe import Markup, escape
 from ..cadence import overdue_by
 from ..direct import DirectPages, NavFragments
 from ..markup import render_markdown, sanitize_html
-from ..model import COMPONENT_STATUSES, OPERATIONAL, Incident, Repository
+from ..model import Incident, Repository
 from ..timeutil import duration, human_long
 from . import metrics as m
+from .alert_rules import load_alert_rules
 from .charts import month_label, severity_chart
 from .frontmatter import python_markdown_lists
 from .postmortems import load_postmortems, open_action_items
-from .runbooks import alert_slug, load_runbooks, stale_problems, used_by
+from .runbooks import FIRST_STEP_SECTIONS, alert_pages, alert_slug, load_runbooks, section, stale_problems, used_by
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
 
@@ -65,6 +67,7 @@ class InternalSite:
     """Builds every page of the internal site from one repository at one ``now``."""
 
     def __init__(self, repo: Repository, now: datetime, mkdocs_config=None):
+        repo = _as_of(repo, now)
         self.repo = repo
         self.config = repo.config
         self.now = now
@@ -140,12 +143,13 @@ class InternalSite:
 
     def content(self, html: str, page) -> str:
         """A document's body as mkdocs converted it, cleaned before any page embeds it."""
-        clean = Markup(sanitize_html(html))
+        clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
         self.bodies[page.file.src_uri] = clean
         return str(clean)
 
     def page_context(self, context, page, mkdocs_config):
         context["statusgen_internal"] = True
+        context["statusgen_built"] = human_long(self.now)  # for the footer
         if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
             context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
         entry = self.pages().get(page.file.src_uri)
@@ -156,6 +160,9 @@ class InternalSite:
         return context
 
     def template_context(self, context, name, mkdocs_config):
+        # Pages that are not documents (404.html) wear the internal footer too.
+        context["statusgen_internal"] = True
+        context["statusgen_built"] = human_long(self.now)
         if name == "sitemap.xml" and self.direct is not None:
             context["pages"] = self.direct.sitemap_pages(context["pages"])
         return context
@@ -165,7 +172,8 @@ class InternalSite:
         entries (alerts.json and metrics.json are generated files: see ``files``)."""
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:
-            self.direct.write(self._env, site_dir, nav=self.nav_object, extra={"statusgen_internal": True})
+            extra = {"statusgen_internal": True, "statusgen_built": human_long(self.now)}
+            self.direct.write(self._env, site_dir, nav=self.nav_object, extra=extra)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():
             data = json.loads(index.read_text(encoding="utf-8"))
@@ -322,13 +330,50 @@ class InternalSite:
             "pager": _pager(number, count, lambda n: runbook_incidents_url(runbook, n)),
         }
 
+    @cached_property
+    def alert_data(self) -> dict:
+        """Alert name -> AlertPage: its rules from the ``alert_rules`` files, the runbook's
+        trigger, first steps and rollback, and recent incidents (read once, on first use)."""
+        rules, problems = load_alert_rules(self.config)
+        for problem in problems:  # a rule file that does not read must not pass unnoticed
+            log.warning(str(problem))
+        return alert_pages(self.repo, self.runbooks, rules)
+
     def alert_view(self, alert: str, runbook) -> dict:
+        data = self.alert_data.get(alert)
+        rules = data.rules if data else ()
+        first_heading = section(runbook.body, FIRST_STEP_SECTIONS)[0]
+
+        def markdown(text: str):  # nested steps re-indented as on the runbook's own page
+            return render_markdown(python_markdown_lists(text)) if text.strip() else None
+
         return {
             "alert": alert,
             "runbook": runbook,
             "stale": runbook.is_stale(self.now),
             "sections": [(s, _slug(s)) for s in runbook.sections],
             "others": [a for a in runbook.alerts if a != alert],
+            "rules": [
+                {
+                    "expr": rule.expr,
+                    "for": rule.for_,
+                    "severity": rule.severity,
+                    "labels": [(k, v) for k, v in rule.labels if k != "severity"],
+                    "summary": rule.annotation("summary"),
+                    "description": rule.annotation("description"),
+                    "group": rule.group,
+                    "source": f"{rule.shown}:{rule.line}",
+                }
+                for rule in rules
+            ],
+            "rule_files": list(self.config.extra.get("alert_rules") or ()),
+            "trigger": markdown(data.trigger) if data else None,
+            "first_steps": markdown(data.first_steps) if data else None,
+            "first_heading": first_heading,
+            "first_anchor": _slug(first_heading) if first_heading else "",
+            "rollback": markdown(data.rollback) if data else None,
+            "recent": [self._incident_row(i) for i in data.incidents] if data else [],
+            "incident_count": len(self.used_by.get(runbook.name, [])),
         }
 
     def alerts_view(self) -> dict:
@@ -387,6 +432,7 @@ class InternalSite:
                 "stage": u.stage.replace("_", " "),
                 "message": render_markdown(u.message.strip()),
                 "note": render_markdown(u.internal_note.strip()) if u.internal_note else None,
+                "automatic": u.automatic,
             }
             for u in incident.updates
         ]
@@ -505,7 +551,7 @@ class InternalSite:
                 {
                     "name": b.component.name,
                     "slo": f"{b.slo:g}%",
-                    "availability": f"{b.availability:.3f}%",
+                    "availability": b.availability_text,
                     "downtime": _duration(b.downtime),
                     "allowed": _duration(b.allowed),
                     "consumed": f"{b.consumed:.0%}",
@@ -533,13 +579,13 @@ class InternalSite:
             ],  # fmt: skip
             "rate": "n/a" if completion.rate is None else f"{completion.rate:.1%}",
             "completion": completion,
-            "weights": ", ".join(
-                f"{STATUS_NAMES[s].lower()} {m.WEIGHTS[s]:g}" for s in reversed(COMPONENT_STATUSES) if s != OPERATIONAL
-            ),
+            # The configured weight table in words (the public uptime uses the same one).
+            "weights": m.budget_explanation(mx.weights),
             "rolling_from": human_long(self.now - timedelta(days=mx.rolling_days)),
             "rolling": budgets(mx.rolling),
             "monthly": [
-                (month_label(key), key == m.month_key(self.now), budgets(rows)) for key, rows in reversed(mx.monthly)
+                (month_label(key), key == m.month_key(self.now), budgets(rows), _month_span(key, self.now))
+                for key, rows in reversed(mx.monthly)
             ],
         }
 
@@ -565,6 +611,16 @@ class InternalSite:
 
     def problems(self):
         return self.runbook_problems + self.postmortem_problems + stale_problems(self.runbooks, self.now)
+
+
+def _as_of(repo: Repository, now: datetime) -> Repository:
+    """The repository as it stands at ``now``: a maintenance whose window has begun or ended is
+    in progress or completed, as on the public site (``maintenance_auto_complete``)."""
+    auto_complete = bool(repo.config.extra.get("maintenance_auto_complete", True))
+    incidents = tuple(i.as_of(now, auto_complete=auto_complete) for i in repo.incidents)
+    if all(a is b for a, b in zip(incidents, repo.incidents)):
+        return repo
+    return replace(repo, incidents=incidents)
 
 
 def _postmortem_overdue(incident, config, now) -> bool:
@@ -602,6 +658,11 @@ def _pager(number: int, count: int, url) -> Pager:
         next_url=url(number + 1) if number < count else None,
         urls=tuple(url(n) for n in range(1, count + 1)),
     )
+
+
+# A Markdown table written without headings (``| | |``, as the postmortem scaffold starts)
+# renders an empty first row: left out, the table keeps its body.
+_EMPTY_HEADER_ROW = re.compile(r"<thead>\s*<tr>(?:\s*<th(?:\s[^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
 
 
 def _plain(text: str) -> str:
@@ -671,6 +732,12 @@ def _fmt(stat: m.Stat) -> str:
     return f"{_duration(stat.mean)} ({stat.counted} of {stat.total})"
 
 
+def _month_span(key: str, now: datetime) -> str:
+    """``1 Nov 2026, 00:00 UTC to 22 Nov 2026, 16:00 UTC``: the part of a month its figures cover."""
+    start, stop = m.month_bounds(key)
+    return f"{human_long(start)} to {human_long(min(stop, now))}"
+
+
 def _duration(delta: timedelta) -> str:
     if delta < timedelta(hours=1):
         minutes = delta.total_seconds() / 60
@@ -686,4 +753,20 @@ CSS = """\
 .sg-chart svg { max-width: 100%; height: auto; }
 .sg-chart text { fill: var(--md-default-fg-color, #333); font-size: 11px; }
 .sg-pager { display: flex; gap: 1em; flex-wrap: wrap; }
+.md-typeset pre.sg-expr > code { white-space: pre-wrap; word-break: break-word; }
+/* The header's hidden second title (the page's, shown by material's script on scroll) sits
+   shifted right: clipped, so it never widens a phone's page. */
+.md-header__title { overflow: hidden; }
+.sg-means { font-size: .8em; color: var(--md-default-fg-color--light); margin: .2em 0 .6em; }
+/* Figure tables: one line per figure, scrolling sideways on a narrow screen (with or without
+   material's script, which wraps tables in its own scrolling box inside this one). */
+.sg-table { overflow-x: auto; max-width: 100%; margin: .6em 0 1.2em; }
+.md-typeset .sg-table table:not([class]) { display: table; max-width: none; margin: 0; font-size: .7rem; }
+.md-typeset .sg-table table:not([class]) th, .md-typeset .sg-table table:not([class]) td {
+  white-space: nowrap; padding: .55em 1em; min-width: 0; }
+.md-typeset .sg-table table:not([class]) td:not(:first-child):not([align]) {
+  text-align: right; font-variant-numeric: tabular-nums; }
+/* Action items: the action wraps at a readable width, the rest stays on one line. */
+.md-typeset .sg-table--items table:not([class]) td:not(:first-child):not([align]) { text-align: left; }
+.md-typeset .sg-table--items table:not([class]) td:nth-child(2) { white-space: normal; min-width: 14rem; }
 """
