@@ -104,6 +104,12 @@ def check_targets(root: Path, config, targets: dict[str, tuple[Path, str]], *, o
                 f"{shown} is inside the source folder '{source}'; expected a directory of its own, like site/{site}"
             )
             continue
+        holds = next((s for s in sorted(sources) if s and (root / s).resolve().is_relative_to(real)), None)
+        if holds is not None:
+            refusals.append(
+                f"{shown} holds the source folder '{holds}'; expected a directory of its own, like site/{site}"
+            )
+            continue
         if real.exists() and not real.is_dir():
             refusals.append(f"{shown} is a file; expected a directory")
         elif owned_only and real.is_dir() and any(real.iterdir()) and not (real / MARKER).is_file():

@@ -53,8 +53,9 @@ def tree(root: Path) -> dict[str, bytes]:
         ([], "public_dir: incidents", "is inside the source folder 'incidents'"),
         ([], "internal_dir: .git/site", "is inside the source folder '.git'"),
         ([], "public_dir: site\n      internal_dir: site/internal", "would be written into each other"),
+        ([], "incidents_dir: data/incidents\n      public_dir: data", "holds the source folder 'data/incidents'"),
     ],
-    ids=["out-dot", "out-parent", "out-all-dot", "empty", "dot", "parent", "incidents", "git", "nested"],
+    ids=["out-dot", "out-parent", "out-all-dot", "empty", "dot", "parent", "incidents", "git", "nested", "holds"],
 )
 def test_build_refuses_targets_it_could_hurt(tmp_path, args, config_line, expected):
     root = tmp_path / "repo"
