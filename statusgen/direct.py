@@ -51,6 +51,7 @@ class _Entry:
     page: DirectPage
     template: str
     context: Callable[[], dict]  # called at render time, so views are built one page at a time
+    block: str | None  # the template's own block (see Frame)
 
 
 class DirectPages:
@@ -65,13 +66,16 @@ class DirectPages:
         self.entries: list[_Entry] = []
         self.urls: set[str] = set()
 
-    def add(self, url: str, title: str, template: str, context: Callable[[], dict]) -> DirectPage:
-        """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``."""
+    def add(
+        self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
+    ) -> DirectPage:
+        """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``;
+        ``block`` names the block that holds what is the page's own (see ``Frame``)."""
         page = DirectPage(title=escape(title), url=url, update_date=self.date)
         if self.site_url:
             page.canonical_url = f"{self.site_url}/{url}"
             page.abs_url = "/" + "/".join(page.canonical_url.split("/")[3:])
-        self.entries.append(_Entry(page, template, context))
+        self.entries.append(_Entry(page, template, context, block))
         self.urls.add(url)
         return page
 
@@ -87,21 +91,87 @@ class DirectPages:
         base.update(extra or {})
         navs = NavFragments(env)
         templates: dict[str, object] = {}
+        frames: dict[tuple, Frame | None] = {}
         site_dir = Path(site_dir)
         for entry in self.entries:
             page = entry.page
+            if entry.template not in templates:
+                templates[entry.template] = env.get_template(entry.template)
+            template = templates[entry.template]
             context = dict(base)
             context.update(_page_context(self.config, page))
             if nav is not None:
                 context["sg_nav"] = navs.get(context)
             context.update(entry.context())
-            if entry.template not in templates:
-                templates[entry.template] = env.get_template(entry.template)
-            html = templates[entry.template].render(context)
+            parent, slug = _split(page.url)
+            key = (entry.template, entry.block, parent)
+            if key not in frames:
+                frames[key] = Frame.make(self, template, entry.block, parent, context)
+            frame = frames[key]
+            html = frame.fill(template, page, slug, context) if frame else template.render(context)
             target = site_dir / page.url / "index.html" if page.url.endswith("/") else site_dir / page.url
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
         return len(self.entries)
+
+
+# Stand-ins for what differs between pages that share a frame: the title, the last part of the
+# URL (canonical link) and the page's own block.
+_TITLE = "sg0frame0title"
+_SLUG = "sg0frame0slug"
+_BODY = "sg0frame0body"
+
+
+class Frame:
+    """Everything of a page around its own block, rendered once for all pages of one template
+    in one directory (links are relative, so they are the same for all of them).
+
+    The template is rendered with stand-ins for the title and URL and with ``sg_frame`` set,
+    which the statusgen templates print instead of their page block. Each page then renders
+    only that block (``article`` or ``status_content``) and the stand-ins are replaced. When a
+    team's template does not follow that shape, pages are rendered whole: slower, same output.
+    """
+
+    block: str = ""
+
+    def __init__(self, html: str, variables: dict):
+        self.before, self.after = html.split(_BODY)
+        self.variables = variables  # what the template's top level set (imports such as ``sg``)
+
+    @classmethod
+    def make(cls, pages: DirectPages, template, block: str | None, parent: str, context: dict):
+        if not block or block not in template.blocks:
+            return None
+        stand_in = DirectPage(title=Markup(_TITLE), url=f"{parent}{_SLUG}/", update_date=pages.date)
+        if pages.site_url:
+            stand_in.canonical_url = f"{pages.site_url}/{stand_in.url}"
+        values = dict(context)
+        values.update(_page_context(pages.config, stand_in))
+        values["sg_frame"] = Markup(_BODY)
+        jinja_context = template.new_context(values)
+        html = "".join(template.root_render_func(jinja_context))
+        if html.count(_BODY) != 1:
+            return None
+        frame = cls(html, dict(jinja_context.vars))
+        frame.block = block
+        return frame
+
+    def fill(self, template, page: DirectPage, slug: str, context: dict) -> str:
+        values = dict(self.variables)
+        values.update(context)
+        body = "".join(template.blocks[self.block](template.new_context(values)))
+        title = str(page.title)
+        return (
+            self.before.replace(_TITLE, title).replace(_SLUG, slug)
+            + body
+            + self.after.replace(_TITLE, title).replace(_SLUG, slug)
+        )
+
+
+def _split(url: str) -> tuple[str, str]:
+    """``a/b/c/`` -> (``a/b/``, ``c``)."""
+    parent, _, slug = url.rstrip("/").rpartition("/")
+    return (parent + "/" if parent else ""), slug
 
 
 class NavFragments:

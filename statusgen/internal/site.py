@@ -108,7 +108,7 @@ class InternalSite:
         self.direct = DirectPages(mkdocs_config)
         for incident in self.repo.incidents:
             self.direct.add(incident_url(incident.id), incident.title, "internal/incident.html",
-                            partial(self.incident_view, incident))  # fmt: skip
+                            partial(self.incident_view, incident), "article")  # fmt: skip
         for runbook in self.runbooks:
             self._runbook_incident_pages(runbook)
         taken = {u + "index.html" for u in self.direct.urls}
@@ -551,7 +551,7 @@ class InternalSite:
         for number in range(1, _page_count(len(incidents)) + 1):
             title = f"Incidents that used {runbook.title}" + ("" if number == 1 else f", page {number}")
             self.direct.add(runbook_incidents_url(runbook, number), title, "internal/runbook-incidents.html",
-                            partial(self.runbook_incidents_view, runbook, number))  # fmt: skip
+                            partial(self.runbook_incidents_view, runbook, number), "article")  # fmt: skip
 
     def _site_url(self) -> str:
         return "https://<internal site>/"

@@ -94,7 +94,9 @@ class PublicSite:
             src = f"incidents/{incident.id}.md"
             self.incident_uris[incident.id] = src
             url = f"incidents/{incident.id}/" if directory_urls else f"incidents/{incident.id}.html"
-            self.direct.add(url, incident.title, TEMPLATES["incident"], partial(self._incident_context, incident))
+            self.direct.add(
+                url, incident.title, TEMPLATES["incident"], partial(self._incident_context, incident), "status_content"
+            )
             self.urls[src] = url
         taken = {f.src_uri for f in generated} | {f"{u}index.html" if u.endswith("/") else u for u in self.direct.urls}
         return Files([f for f in kept if f.src_uri not in taken] + generated)
