@@ -21,7 +21,6 @@ import json
 import os
 import secrets
 import tempfile
-from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from .errors import Problem
 from .model import Config, Incident, Update, frozen_map
 
 CACHE_DIR = ".statusgen-cache"
-FORMAT = 1
+FORMAT = 2
 _CODE = (
     "loader.py",
     "lifecycle.py",
@@ -152,45 +151,58 @@ def _generation(config: Config, runbooks: set[str] | None) -> str:
     return digest.hexdigest()
 
 
-# -- JSON shape of an incident ---------------------------------------------------------------------
+# -- JSON shape of an incident: fixed field lists, decoded without per-field lookups ------------------
 
-_TIMES = {"at", "impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until"}
-_MAPS = {"components", "roles"}
-_SKIP = {"path", "postmortem_path"}
+_INCIDENT_TIMES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until")
 
 
-def _encode(obj) -> dict:
-    out = {}
-    for f in fields(obj):
-        if f.name in _SKIP:
-            continue
-        value = getattr(obj, f.name)
-        if f.name in _TIMES:
-            value = value.isoformat() if value is not None else None
-        elif f.name in _MAPS:
-            value = dict(value)
-        elif f.name == "updates":
-            value = [_encode(u) for u in value]
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[f.name] = value
-    return out
+def _encode(incident: Incident) -> list:
+    times = [_iso(getattr(incident, name)) for name in _INCIDENT_TIMES]
+    updates = [
+        [
+            _iso(u.at),
+            u.stage,
+            u.message,
+            u.internal_note,
+            dict(u.components),
+            u.severity,
+            u.backward,
+            u.reopened,
+            u.line,
+        ]
+        for u in incident.updates
+    ]
+    return [
+        incident.id, incident.title, incident.kind, incident.severity, dict(incident.components), times,
+        incident.commander, dict(incident.roles), list(incident.runbooks), incident.template, incident.drill, updates,
+    ]  # fmt: skip
 
 
-def _decode(values: dict) -> dict:
-    out = {}
-    for name, value in values.items():
-        if name in _TIMES:
-            value = datetime.fromisoformat(value) if value is not None else None
-        elif name in _MAPS:
-            value = frozen_map(value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        out[name] = value
-    return out
+def _incident(values: list, path: Path) -> Incident:
+    ident, title, kind, severity, components, times, commander, roles, runbooks, template, drill, updates = values
+    return Incident(
+        id=ident,
+        title=title,
+        kind=kind,
+        severity=severity,
+        components=frozen_map(components),
+        commander=commander,
+        roles=frozen_map(roles),
+        runbooks=tuple(runbooks),
+        template=template,
+        drill=drill,
+        updates=tuple(
+            Update(_time(at), stage, message, note, frozen_map(parts), sev, backward, reopened, line)
+            for at, stage, message, note, parts, sev, backward, reopened, line in updates
+        ),
+        path=path,
+        **{name: _time(value) for name, value in zip(_INCIDENT_TIMES, times)},
+    )
 
 
-def _incident(values: dict, path: Path) -> Incident:
-    values = dict(values)
-    updates = tuple(Update(**_decode(u)) for u in values.pop("updates"))
-    return Incident(updates=updates, path=path, **_decode(values))
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
