@@ -21,6 +21,8 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -143,12 +145,31 @@ def _secret() -> bytes | None:
 def _generation(config: Config, runbooks: set[str] | None) -> str:
     """What every cached result depends on besides the file itself."""
     digest = hashlib.sha256()
-    digest.update(repr(config).encode())
+    digest.update(_canonical(config).encode())
     digest.update(repr(sorted(runbooks) if runbooks is not None else None).encode())
     here = Path(__file__).parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
+
+
+def _canonical(value) -> str:
+    """A stable text of ``value``: sets sorted (their order changes with each process's hash seed)."""
+    if is_dataclass(value):
+        return f"{type(value).__name__}({', '.join(f'{f.name}={_canonical(getattr(value, f.name))}' for f in fields(value))})"
+    if isinstance(value, Mapping):
+        return (
+            "{"
+            + ", ".join(
+                f"{_canonical(k)}: {_canonical(v)}" for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))
+            )
+            + "}"
+        )
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_canonical(v) for v in value) + "]"
+    return repr(value)
 
 
 # -- JSON shape of an incident: fixed field lists, decoded without per-field lookups ------------------
