@@ -10,6 +10,9 @@ to ``site_dir``. The sidebar navigation is rendered once per directory depth and
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,35 +87,76 @@ class DirectPages:
         return [*pages, *(e.page for e in self.entries)]
 
     def write(self, env, site_dir: Path, nav=None, extra: dict | None = None) -> int:
-        """Render and write every page; returns how many."""
+        """Render and write every page; returns how many.
+
+        With many pages and more than one CPU, a forked child renders the second half while this
+        process renders the first (the same templates and data, so the same bytes).
+        """
         from mkdocs.commands.build import get_context
 
         base = dict(get_context(nav, [], self.config))
         base.update(extra or {})
-        navs = NavFragments(env)
-        templates: dict[str, object] = {}
-        frames: dict[tuple, Frame | None] = {}
-        site_dir = Path(site_dir)
-        for entry in self.entries:
+        renderer = _Renderer(self, env, base, Path(site_dir), nav is not None)
+        entries = self.entries
+        if len(entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+            renderer.render(entries)
+            return len(entries)
+        half = len(entries) // 2
+        first, second = entries[:half], entries[half:]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: render its half, then leave without running the parent's exit code
+            code = 1
+            try:
+                renderer.render(second)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        try:
+            renderer.render(first)
+        finally:
+            _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            renderer.render(second)  # the child failed: render its half here (and raise its error)
+        return len(entries)
+
+
+# Below this many pages a second process costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+class _Renderer:
+    """Renders entries to files; one per process (frames and templates are cached per process)."""
+
+    def __init__(self, pages: DirectPages, env, base: dict, site_dir: Path, with_nav: bool):
+        self.pages, self.env, self.base, self.site_dir = pages, env, base, site_dir
+        self.navs = NavFragments(env) if with_nav else None
+        self.templates: dict[str, object] = {}
+        self.frames: dict[tuple, Frame | None] = {}
+
+    def render(self, entries) -> None:
+        for entry in entries:
             page = entry.page
-            if entry.template not in templates:
-                templates[entry.template] = env.get_template(entry.template)
-            template = templates[entry.template]
-            context = dict(base)
-            context.update(_page_context(self.config, page))
-            if nav is not None:
-                context["sg_nav"] = navs.get(context)
+            if entry.template not in self.templates:
+                self.templates[entry.template] = self.env.get_template(entry.template)
+            template = self.templates[entry.template]
+            context = dict(self.base)
+            context.update(_page_context(self.pages.config, page))
+            if self.navs is not None:
+                context["sg_nav"] = self.navs.get(context)
             context.update(entry.context())
             parent, slug = _split(page.url)
             key = (entry.template, entry.block, parent)
-            if key not in frames:
-                frames[key] = Frame.make(self, template, entry.block, parent, context)
-            frame = frames[key]
+            if key not in self.frames:
+                self.frames[key] = Frame.make(self.pages, template, entry.block, parent, context)
+            frame = self.frames[key]
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
-            target = site_dir / page.url / "index.html" if page.url.endswith("/") else site_dir / page.url
+            target = self.site_dir / page.url / "index.html" if page.url.endswith("/") else self.site_dir / page.url
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
-        return len(self.entries)
 
 
 # Stand-ins for what differs between pages that share a frame: the title, the last part of the

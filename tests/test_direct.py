@@ -23,3 +23,14 @@ def test_frames_and_whole_pages_give_identical_sites(tmp_path, monkeypatch):
     incident = (tmp_path / "framed/internal/incidents/2026-10-14-api-outage/index.html").read_text()
     assert "<title>Public API, dashboard and checkout unavailable - Ledgerline internal</title>" in incident
     assert direct._TITLE not in incident and direct._SLUG not in incident
+
+
+def test_two_processes_write_the_same_pages_as_one(tmp_path, monkeypatch):
+    root = copy_example(tmp_path / "repo")
+    build_sites(root, NOW, out=tmp_path / "one")
+    monkeypatch.setattr(direct, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(direct.os, "cpu_count", lambda: 2)
+    build_sites(root, NOW, out=tmp_path / "two")
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [path for path in one if one[path] != two[path]] == []
