@@ -54,15 +54,16 @@ def render_markdown(text: str) -> Markup:
     """``text`` (Markdown) as sanitized HTML, safe to print in an autoescaped template.
 
     Results are cached by content: a build renders the same message in several places. Most
-    messages and notes are plain sentences; those skip the converter (``_plain_html`` gives
-    the converter's own output for them, which a test checks) and are still sanitized.
+    messages and notes are plain sentences; those skip the converter and the sanitizer
+    (``_plain_html`` gives the converter's own output for them, which the sanitizer leaves as
+    it is: a test checks both).
     """
     html = _plain_html(text)
-    if html is None:
-        converter = _converter()
-        converter.reset()
-        html = converter.convert(text)
-    return Markup(sanitize_html(html))
+    if html is not None:
+        return Markup(html)  # only <p>, <br> and text without markup characters: nothing to clean
+    converter = _converter()
+    converter.reset()
+    return Markup(sanitize_html(converter.convert(text)))
 
 
 # A line Markdown leaves as text: no markup characters, no list, quote or heading start, no

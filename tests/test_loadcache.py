@@ -80,7 +80,10 @@ def test_the_cache_key_is_the_same_in_every_process(tmp_path):
     )
     keys = {
         subprocess.run(
-            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
         ).stdout
         for seed in (1, 2, 3, 4)
     }

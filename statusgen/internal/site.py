@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -24,7 +24,8 @@ from markupsafe import Markup, escape
 from ..direct import DirectPages, NavFragments
 from ..markup import render_markdown, sanitize_html
 from ..model import COMPONENT_STATUSES, OPERATIONAL, Incident, Repository
-from ..timeutil import duration, human_long
+from ..timeutil import duration
+from ..timeutil import human_long as _human_long
 from . import metrics as m
 from .charts import month_label, severity_chart
 from .frontmatter import python_markdown_lists
@@ -32,6 +33,8 @@ from .postmortems import load_postmortems, open_action_items
 from .runbooks import alert_slug, load_runbooks, stale_problems, used_by
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
+# The same instants are printed on several pages; formatting one costs more than looking it up.
+human_long = lru_cache(maxsize=1 << 17)(_human_long)
 
 CSS_URI = "assets/statusgen-internal.css"
 ALERTS_JSON = "runbooks/alerts.json"

@@ -12,7 +12,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
 
@@ -104,7 +104,7 @@ class PublicSite:
     def env(self, env):
         """Jinja filters the status templates use."""
         self._env = env
-        env.filters["utc"] = human_long
+        env.filters["utc"] = lru_cache(maxsize=1 << 16)(human_long)  # the same instants on many pages
         env.filters["iso"] = iso
         env.filters["duration"] = duration
         env.filters["status_label"] = lambda s: views.STATUS_LABEL.get(s, s)
