@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,7 +99,9 @@ class DirectPages:
         base.update(extra or {})
         renderer = _Renderer(self, env, base, Path(site_dir), nav is not None)
         entries = self.entries
-        if len(entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        # No fork beside other threads (`statusgen serve`'s server): a child could inherit a held lock.
+        alone = threading.active_count() == 1
+        if len(entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or not alone:
             renderer.render(entries)
             return len(entries)
         half = len(entries) // 2

@@ -17,10 +17,15 @@ Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)``
 ``page_context(context: dict, page: Page, mkdocs_config) -> dict``
     Called from ``on_page_context`` for every page; add the template variables for that page.
 ``post_build(mkdocs_config) -> None``
-    Called from ``on_post_build``; write non-page outputs (feeds, JSON, ics, svg) into
-    ``mkdocs_config["site_dir"]``.
+    Called from ``on_post_build`` (after the search plugin's); write the pages the site renders
+    itself (statusgen/direct.py: one per incident) and non-page outputs (feeds, JSON, ics, svg)
+    into ``mkdocs_config["site_dir"]``.
 ``env(env: jinja2.Environment) -> Environment`` (optional)
     Called from ``on_env``; add Jinja filters.
+``nav_built(nav)`` and ``content(html, page) -> str`` (optional)
+    Called from ``on_nav`` (the navigation, for pages the site renders itself) and
+    ``on_page_content`` (a document's HTML as mkdocs converted it: the internal site sanitizes
+    it there, before search indexes it or a page embeds it).
 ``pre_template(template, name, mkdocs_config) -> Template`` and
 ``template_context(context, name, mkdocs_config) -> dict`` (optional)
     Called for theme templates that are not pages (404.html, sitemap.xml), to replace or
