@@ -231,9 +231,24 @@ class NavFragments:
     def get(self, context) -> Markup:
         depth = context["base_url"]
         if depth not in self.cache:
+            values = dict(context)
+            values["sg_nav_links"] = nav_links(context.get("nav"))
             # Rendered by an autoescaped statusgen template from material's partials: markup.
-            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(context))
+            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(values))
         return self.cache[depth]
+
+
+def nav_links(nav) -> list[tuple[str, str]]:
+    """(title, URL) of each top-level navigation entry; a section leads to its first page."""
+    links = []
+    for item in getattr(nav, "items", None) or []:
+        target = item
+        while getattr(target, "children", None):
+            target = target.children[0]
+        url = getattr(target, "url", None)
+        if url is not None:
+            links.append((item.title, url))
+    return links
 
 
 def _page_context(config, page: DirectPage) -> dict:
