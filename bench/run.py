@@ -151,14 +151,12 @@ def bench_size(count: int, runs: int, workdir: Path, rows: list[str]) -> dict:
     internal = timed("internal", sg("build", "--site", "internal", "--out", str(out / "internal")))
     # The newest incident is still open (bench/generate.py): the one an update goes to.
     target = max((p.stem for p in (repo / "incidents").rglob("*.yaml")), key=lambda stem: stem[-5:])
-    later = [NOW + timedelta(minutes=5 * (i + 1)) for i in range(runs)]
+    later = [NOW + timedelta(minutes=5 * (i + 1)) for i in range(2 * runs)]  # updates only move forward
     timed("update", lambda i: sg("update", target, "--stage", "monitoring", "-m", f"bench {i}", now=later[i]))
     rebuild_pub = timed("rebuild_public", sg("build", "--site", "public", "--out", str(out / "public")))
     timed(
         "update",
-        lambda i: sg(
-            "update", target, "--stage", "monitoring", "-m", f"bench again {i}", now=later[i] + timedelta(minutes=1)
-        ),
+        lambda i: sg("update", target, "--stage", "monitoring", "-m", f"bench again {i}", now=later[runs + i]),
     )
     rebuild_both = timed("rebuild_both", sg("build", "--out", str(out)))
     created = []
