@@ -10,6 +10,11 @@ to ``site_dir``. The sidebar navigation is rendered once per directory depth and
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +56,7 @@ class _Entry:
     page: DirectPage
     template: str
     context: Callable[[], dict]  # called at render time, so views are built one page at a time
+    block: str | None  # the template's own block (see Frame)
 
 
 class DirectPages:
@@ -64,14 +70,18 @@ class DirectPages:
         self.date = get_build_date()
         self.entries: list[_Entry] = []
         self.urls: set[str] = set()
+        self.problems: list[tuple[str, str]] = []  # (url, what check() found), after write()
 
-    def add(self, url: str, title: str, template: str, context: Callable[[], dict]) -> DirectPage:
-        """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``."""
+    def add(
+        self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
+    ) -> DirectPage:
+        """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``;
+        ``block`` names the block that holds what is the page's own (see ``Frame``)."""
         page = DirectPage(title=escape(title), url=url, update_date=self.date)
         if self.site_url:
             page.canonical_url = f"{self.site_url}/{url}"
             page.abs_url = "/" + "/".join(page.canonical_url.split("/")[3:])
-        self.entries.append(_Entry(page, template, context))
+        self.entries.append(_Entry(page, template, context, block))
         self.urls.add(url)
         return page
 
@@ -80,30 +90,207 @@ class DirectPages:
         return [*pages, *(e.page for e in self.entries)]
 
     def write(self, env, site_dir: Path, nav=None, extra: dict | None = None, check=None) -> int:
-        """Render and write every page; returns how many. ``check(html, url)`` sees each page."""
+        """Render and write every page; returns how many.
+
+        ``check(html, url)`` returns what is wrong with a rendered page (a list of strings);
+        every ``(url, problem)`` ends up in ``self.problems``, from both processes.
+        With many pages and more than one CPU, a forked child renders the second half while this
+        process renders the first (the same templates and data, so the same bytes).
+        """
         from mkdocs.commands.build import get_context
 
         base = dict(get_context(nav, [], self.config))
         base.update(extra or {})
-        navs = NavFragments(env)
-        templates: dict[str, object] = {}
-        site_dir = Path(site_dir)
-        for entry in self.entries:
+        renderer = _Renderer(self, env, base, Path(site_dir), nav is not None, check)
+        self.problems = renderer.problems
+        entries = self.entries
+        # No fork beside other threads (`statusgen serve`'s server): a child could inherit a held lock.
+        alone = threading.active_count() == 1
+        if len(entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or not alone:
+            renderer.render(entries)
+            return len(entries)
+        half = len(entries) // 2
+        first, second = entries[:half], entries[half:]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        reader, writer = os.pipe()  # the child's check results come back through it
+        pid = os.fork()
+        if pid == 0:  # the child: render its half, then leave without running the parent's exit code
+            code = 1
+            try:
+                os.close(reader)
+                renderer.render(second)
+                with open(writer, "w", encoding="utf-8") as out:
+                    json.dump(renderer.problems, out)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        os.close(writer)
+        try:
+            renderer.render(first)
+        finally:
+            with open(reader, encoding="utf-8") as back:
+                found = back.read()  # read before waiting: a full pipe would block the child
+            _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            renderer.render(second)  # the child failed: render its half here (and raise its error)
+        elif found:
+            renderer.problems.extend(tuple(item) for item in json.loads(found))
+        return len(entries)
+
+
+# Below this many pages a second process costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+class _Renderer:
+    """Renders entries to files; one per process (frames and templates are cached per process)."""
+
+    def __init__(self, pages: DirectPages, env, base: dict, site_dir: Path, with_nav: bool, check=None):
+        self.pages, self.env, self.base, self.site_dir = pages, env, base, site_dir
+        self.check = check
+        self.problems: list[tuple[str, str]] = []
+        self.navs = NavFragments(env) if with_nav else None
+        self.templates: dict[str, object] = {}
+        self.frames: dict[tuple, Frame | None] = {}
+
+    def render(self, entries) -> None:
+        # A frame may leave out only the data that is the same for every page it serves: compare
+        # the first page of each kind with a second one to find the data that varies.
+        firsts, seconds = set(), {}
+        for entry in entries:
+            key = (entry.template, entry.block, _split(entry.page.url)[0])
+            if key in firsts:
+                seconds.setdefault(key, entry)
+            firsts.add(key)
+        for entry in entries:
             page = entry.page
-            context = dict(base)
-            context.update(_page_context(self.config, page))
-            if nav is not None:
-                context["sg_nav"] = navs.get(context)
-            context.update(entry.context())
-            if entry.template not in templates:
-                templates[entry.template] = env.get_template(entry.template)
-            html = templates[entry.template].render(context)
-            if check is not None:
-                check(html, page.url)
-            target = site_dir / page.url / "index.html" if page.url.endswith("/") else site_dir / page.url
+            if entry.template not in self.templates:
+                self.templates[entry.template] = self.env.get_template(entry.template)
+            template = self.templates[entry.template]
+            context = dict(self.base)
+            context.update(_page_context(self.pages.config, page))
+            if self.navs is not None:
+                context["sg_nav"] = self.navs.get(context)
+            own = entry.context()  # this page's own data (its incident, say)
+            context.update(own)
+            parent, slug = _split(page.url)
+            key = (entry.template, entry.block, parent)
+            if key not in self.frames:
+                other = seconds.get(key)  # none: a kind with one page gains nothing from a frame
+                varying = _varying(own, other.context()) if other is not None else None
+                self.frames[key] = (
+                    Frame.make(self.pages, template, entry.block, parent, context, varying)
+                    if varying is not None
+                    else None
+                )
+            frame = self.frames[key]
+            html = frame.fill(template, page, slug, context) if frame else template.render(context)
+            if self.check is not None:
+                self.problems.extend((page.url, problem) for problem in self.check(html, page.url))
+            target = self.site_dir / page.url / "index.html" if page.url.endswith("/") else self.site_dir / page.url
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
-        return len(self.entries)
+
+
+# Stand-ins for what differs between pages that share a frame: the title, the last part of the
+# URL (canonical link) and the page's own block.
+_TITLE = "sg0frame0title"
+_SLUG = "sg0frame0slug"
+_BODY = "sg0frame0body"
+
+
+class Frame:
+    """Everything of a page around its own block, rendered once for all pages of one template
+    in one directory (links are relative, so they are the same for all of them).
+
+    The template is rendered with stand-ins for the title and URL and with ``sg_frame`` set,
+    which the statusgen templates print instead of their page block. Each page then renders
+    only that block (``article`` or ``status_content``) and the stand-ins are replaced. When a
+    team's template does not follow that shape, pages are rendered whole: slower, same output.
+    """
+
+    block: str = ""
+
+    def __init__(self, html: str, variables: dict):
+        self.before, self.after = html.split(_BODY)
+        self.variables = variables  # what the template's top level set (imports such as ``sg``)
+
+    @classmethod
+    def make(cls, pages: DirectPages, template, block: str | None, parent: str, context: dict, own=()):
+        """The frame of ``template`` for pages in ``parent``, or None when pages must be rendered
+        whole: when the template has no such block, or prints outside it any of the page's own
+        data (``own``: a team's override with a per-incident meta tag, say)."""
+        if not block or block not in template.blocks:
+            return None
+        stand_in = DirectPage(title=Markup(_TITLE), url=f"{parent}{_SLUG}/", update_date=pages.date)
+        if pages.site_url:
+            stand_in.canonical_url = f"{pages.site_url}/{stand_in.url}"
+        values = dict(context)
+        values.update(_page_context(pages.config, stand_in))
+        values.update(dict.fromkeys(own, _PAGE_ONLY))
+        values["sg_frame"] = Markup(_BODY)
+        jinja_context = template.new_context(values)
+        try:
+            html = "".join(template.root_render_func(jinja_context))
+        except _PageData:
+            return None
+        if html.count(_BODY) != 1:
+            return None
+        frame = cls(html, dict(jinja_context.vars))
+        frame.block = block
+        return frame
+
+    def fill(self, template, page: DirectPage, slug: str, context: dict) -> str:
+        values = dict(self.variables)
+        values.update(context)
+        body = "".join(template.blocks[self.block](template.new_context(values)))
+        title = str(page.title)
+        return (
+            self.before.replace(_TITLE, title).replace(_SLUG, slug)
+            + body
+            + self.after.replace(_TITLE, title).replace(_SLUG, slug)
+        )
+
+
+def _varying(first: dict, second: dict) -> list[str]:
+    """The names whose values differ between two pages' own data."""
+
+    def same(a, b) -> bool:
+        try:
+            return a is b or bool(a == b)
+        except Exception:
+            return False
+
+    missing = object()
+    return [
+        name for name in first.keys() | second.keys() if not same(first.get(name, missing), second.get(name, missing))
+    ]
+
+
+class _PageData(Exception):
+    """The frame touched a page's own data: it cannot be shared."""
+
+
+class _PageOnly:
+    """Stands in for a page's own data while a frame is rendered: any use of it stops the frame."""
+
+    def _refuse(self, *args, **kwargs):
+        raise _PageData
+
+    __getattr__ = __getitem__ = __str__ = __html__ = __bool__ = __iter__ = __len__ = __eq__ = _refuse
+    __hash__ = object.__hash__
+
+
+_PAGE_ONLY = _PageOnly()
+
+
+def _split(url: str) -> tuple[str, str]:
+    """``a/b/c/`` -> (``a/b/``, ``c``)."""
+    parent, _, slug = url.rstrip("/").rpartition("/")
+    return (parent + "/" if parent else ""), slug
 
 
 class NavFragments:
@@ -116,9 +303,24 @@ class NavFragments:
     def get(self, context) -> Markup:
         depth = context["base_url"]
         if depth not in self.cache:
+            values = dict(context)
+            values["sg_nav_links"] = nav_links(context.get("nav"))
             # Rendered by an autoescaped statusgen template from material's partials: markup.
-            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(context))
+            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(values))
         return self.cache[depth]
+
+
+def nav_links(nav) -> list[tuple[str, str]]:
+    """(title, URL) of each top-level navigation entry; a section leads to its first page."""
+    links = []
+    for item in getattr(nav, "items", None) or []:
+        target = item
+        while getattr(target, "children", None):
+            target = target.children[0]
+        url = getattr(target, "url", None)
+        if url is not None:
+            links.append((item.title, url))
+    return links
 
 
 def _page_context(config, page: DirectPage) -> dict:

@@ -21,7 +21,8 @@ import json
 import os
 import secrets
 import tempfile
-from dataclasses import fields
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from .errors import Problem
 from .model import Config, Incident, Update, frozen_map
 
 CACHE_DIR = ".statusgen-cache"
-FORMAT = 1
+FORMAT = 2
 _CODE = (
     "loader.py",
     "lifecycle.py",
@@ -40,6 +41,7 @@ _CODE = (
     "errors.py",
     "loadcache.py",
     "text.py",
+    "fields.py",
 )
 
 
@@ -145,7 +147,7 @@ def _secret() -> bytes | None:
 def _generation(config: Config, runbooks: set[str] | None) -> str:
     """What every cached result depends on besides the file itself."""
     digest = hashlib.sha256()
-    digest.update(repr(config).encode())
+    digest.update(_canonical(config).encode())
     digest.update(repr(sorted(runbooks) if runbooks is not None else None).encode())
     here = Path(__file__).parent
     for name in _CODE:
@@ -153,46 +155,98 @@ def _generation(config: Config, runbooks: set[str] | None) -> str:
     return digest.hexdigest()
 
 
-# -- JSON shape of an incident ---------------------------------------------------------------------
-
-# Every field typed as a time, read off the dataclasses so a new one cannot be forgotten.
-_TIMES = {f.name for cls in (Incident, Update) for f in fields(cls) if "datetime" in str(f.type)}
-_MAPS = {"components", "roles"}
-_SKIP = {"path", "postmortem_path"}
-
-
-def _encode(obj) -> dict:
-    out = {}
-    for f in fields(obj):
-        if f.name in _SKIP:
-            continue
-        value = getattr(obj, f.name)
-        if f.name in _TIMES:
-            value = value.isoformat() if value is not None else None
-        elif f.name in _MAPS:
-            value = dict(value)
-        elif f.name == "updates":
-            value = [_encode(u) for u in value]
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[f.name] = value
-    return out
+def _canonical(value) -> str:
+    """A stable text of ``value``: sets sorted (their order changes with each process's hash seed)."""
+    if is_dataclass(value):
+        return f"{type(value).__name__}({', '.join(f'{f.name}={_canonical(getattr(value, f.name))}' for f in fields(value))})"
+    if isinstance(value, Mapping):
+        return (
+            "{"
+            + ", ".join(
+                f"{_canonical(k)}: {_canonical(v)}" for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))
+            )
+            + "}"
+        )
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_canonical(v) for v in value) + "]"
+    return repr(value)
 
 
-def _decode(values: dict) -> dict:
-    out = {}
-    for name, value in values.items():
-        if name in _TIMES:
-            value = datetime.fromisoformat(value) if value is not None else None
-        elif name in _MAPS:
-            value = frozen_map(value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        out[name] = value
-    return out
+# -- JSON shape of an incident: fixed field lists, decoded without per-field lookups ------------------
+
+# The fields each list holds, in order; tests/test_loadcache.py checks they are every field a
+# file can set, so a field added to the model cannot be dropped by the cache unnoticed.
+INCIDENT_FIELDS = (
+    "id", "title", "kind", "severity", "components", "times", "commander", "roles", "runbooks", "template",
+    "drill", "updates",
+)  # fmt: skip
+UPDATE_FIELDS = (
+    "at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened", "next_update", "line",
+)  # fmt: skip
+_INCIDENT_TIMES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until")
 
 
-def _incident(values: dict, path: Path) -> Incident:
-    values = dict(values)
-    updates = tuple(Update(**_decode(u)) for u in values.pop("updates"))
-    return Incident(updates=updates, path=path, **_decode(values))
+def _encode(incident: Incident) -> list:
+    times = [_iso(getattr(incident, name)) for name in _INCIDENT_TIMES]
+    updates = [
+        [
+            _iso(u.at),
+            u.stage,
+            u.message,
+            u.internal_note,
+            dict(u.components),
+            u.severity,
+            u.backward,
+            u.reopened,
+            _iso(u.next_update),
+            u.line,
+        ]
+        for u in incident.updates
+    ]
+    return [
+        incident.id, incident.title, incident.kind, incident.severity, dict(incident.components), times,
+        incident.commander, dict(incident.roles), list(incident.runbooks), incident.template, incident.drill, updates,
+    ]  # fmt: skip
+
+
+def _incident(values: list, path: Path) -> Incident:
+    ident, title, kind, severity, components, times, commander, roles, runbooks, template, drill, updates = values
+    return Incident(
+        id=ident,
+        title=title,
+        kind=kind,
+        severity=severity,
+        components=frozen_map(components),
+        commander=commander,
+        roles=frozen_map(roles),
+        runbooks=tuple(runbooks),
+        template=template,
+        drill=drill,
+        updates=tuple(
+            Update(
+                at=_time(at),
+                stage=stage,
+                message=message,
+                internal_note=note,
+                components=frozen_map(parts),
+                severity=sev,
+                backward=backward,
+                reopened=reopened,
+                next_update=_time(promised),
+                line=line,
+            )  # fmt: skip
+            for at, stage, message, note, parts, sev, backward, reopened, promised, line in updates
+        ),
+        path=path,
+        **{name: _time(value) for name, value in zip(_INCIDENT_TIMES, times)},
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None

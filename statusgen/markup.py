@@ -34,8 +34,13 @@ _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 
 def sanitize_html(html: str) -> str:
     """Clean HTML that came from a person's Markdown, keeping only allowlisted markup."""
-    return nh3.clean(
-        html,
+    return _cleaner().clean(html)
+
+
+@lru_cache(maxsize=1)
+def _cleaner():
+    """One sanitizer, built once: building it per call costs more than the cleaning."""
+    return nh3.Cleaner(
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_SCHEMES,
@@ -49,15 +54,16 @@ def render_markdown(text: str) -> Markup:
     """``text`` (Markdown) as sanitized HTML, safe to print in an autoescaped template.
 
     Results are cached by content: a build renders the same message in several places. Most
-    messages and notes are plain sentences; those skip the converter (``_plain_html`` gives
-    the converter's own output for them, which a test checks) and are still sanitized.
+    messages and notes are plain sentences; those skip the converter and the sanitizer
+    (``_plain_html`` gives the converter's own output for them, which the sanitizer leaves as
+    it is: a test checks both).
     """
     html = _plain_html(text)
-    if html is None:
-        converter = _converter()
-        converter.reset()
-        html = converter.convert(text)
-    return Markup(sanitize_html(html))
+    if html is not None:
+        return Markup(html)  # only <p>, <br> and text without markup characters: nothing to clean
+    converter = _converter()
+    converter.reset()
+    return Markup(sanitize_html(converter.convert(text)))
 
 
 # A line Markdown leaves as text: no markup characters, no list, quote or heading start, no

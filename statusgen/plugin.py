@@ -17,10 +17,15 @@ Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)``
 ``page_context(context: dict, page: Page, mkdocs_config) -> dict``
     Called from ``on_page_context`` for every page; add the template variables for that page.
 ``post_build(mkdocs_config) -> None``
-    Called from ``on_post_build``; write non-page outputs (feeds, JSON, ics, svg) into
-    ``mkdocs_config["site_dir"]``.
+    Called from ``on_post_build`` (after the search plugin's); write the pages the site renders
+    itself (statusgen/direct.py: one per incident) and non-page outputs (feeds, JSON, ics, svg)
+    into ``mkdocs_config["site_dir"]``.
 ``env(env: jinja2.Environment) -> Environment`` (optional)
     Called from ``on_env``; add Jinja filters.
+``nav_built(nav)`` and ``content(html, page) -> str`` (optional)
+    Called from ``on_nav`` (the navigation, for pages the site renders itself) and
+    ``on_page_content`` (a document's HTML as mkdocs converted it: the internal site sanitizes
+    it there, before search indexes it or a page embeds it).
 ``pre_template(template, name, mkdocs_config) -> Template`` and
 ``template_context(context, name, mkdocs_config) -> dict`` (optional)
     Called for theme templates that are not pages (404.html, sitemap.xml), to replace or
@@ -199,8 +204,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         if self.builder is None:
             return
         # The builder writes the pages statusgen renders itself; they pass the same guard.
-        self.builder.page_check = self._guard
+        self.builder.page_check = self._loads if self.site_name == "public" else None
         self.builder.post_build(config)
+        self.external.extend(getattr(self.builder, "page_problems", ()))
         if self.external:
             shown = "\n".join(f"{where}: {what}" for where, what in self.external[:20])
             more = len(self.external) - 20
@@ -211,13 +217,17 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             )
             raise PluginError(f"statusgen: {self.failure}")
 
+    def _loads(self, html: str, where: str) -> list[str]:
+        """The third-party loads in a page statusgen renders itself (see thirdparty.py)."""
+        from .thirdparty import external_loads
+
+        return list(external_loads(html, self.own_hosts))
+
     def _guard(self, html: str, where: str) -> None:
         """Remember every third-party load in a public page (see thirdparty.py)."""
         if self.builder is None or self.site_name != "public":
             return
-        from .thirdparty import external_loads
-
-        self.external.extend((where, what) for what in external_loads(html, self.own_hosts))
+        self.external.extend((where, what) for what in self._loads(html, where))
 
     def _load(self, root: Path, now: datetime | None):
         """Load and validate the repository for a plain mkdocs run."""

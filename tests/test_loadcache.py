@@ -65,3 +65,39 @@ def test_a_cache_not_signed_with_this_users_key_is_ignored(tmp_path):
     assert load(root)[1] == problems
     cache.write_text("garbage")
     assert load(root)[1] == problems
+
+
+def test_the_cache_key_is_the_same_in_every_process(tmp_path):
+    """Sets in the config (postmortem severities) must not make the key depend on the hash seed."""
+    import os
+    import subprocess
+    import sys
+
+    root = copy_example(tmp_path / "repo")
+    script = (
+        "from statusgen.config import load_config; from statusgen.loadcache import _generation; "
+        f"print(_generation(load_config(__import__('pathlib').Path({str(root)!r})), set()))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(keys) == 1 and keys != {""}
+
+
+def test_the_cache_keeps_every_field_a_file_can_set():
+    """The cache stores incidents as fixed lists: a field added to the model must be added there."""
+    from dataclasses import fields
+
+    from statusgen.loadcache import _INCIDENT_TIMES, INCIDENT_FIELDS, UPDATE_FIELDS
+    from statusgen.model import Incident, Update
+
+    not_from_files = {"path", "postmortem_path"}  # set by the loader from where the file is
+    incident = {f.name for f in fields(Incident)} - not_from_files
+    assert incident == (set(INCIDENT_FIELDS) - {"times"}) | set(_INCIDENT_TIMES)
+    assert {f.name for f in fields(Update)} - {"automatic"} == set(UPDATE_FIELDS)  # automatic: never in a file

@@ -37,6 +37,7 @@ def test_the_fast_path_matches_the_converter_or_steps_aside(text):
     slow = converter.convert(text)
     if text in PLAIN:
         assert fast == slow
+        assert markup.sanitize_html(fast) == fast
     else:
         assert fast is None
 

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -26,7 +26,8 @@ from ..cadence import overdue_by
 from ..direct import DirectPages, NavFragments
 from ..markup import render_markdown, sanitize_html
 from ..model import Incident, Repository
-from ..timeutil import duration, human_long
+from ..timeutil import duration
+from ..timeutil import human_long as _human_long
 from . import metrics as m
 from .alert_rules import load_alert_rules
 from .charts import month_label, severity_chart
@@ -35,6 +36,8 @@ from .postmortems import load_postmortems, open_action_items
 from .runbooks import FIRST_STEP_SECTIONS, alert_pages, alert_slug, load_runbooks, section, stale_problems, used_by
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
+# The same instants are printed on several pages; formatting one costs more than looking it up.
+human_long = lru_cache(maxsize=1 << 17)(_human_long)
 
 CSS_URI = "assets/statusgen-internal.css"
 ALERTS_JSON = "runbooks/alerts.json"
@@ -112,7 +115,7 @@ class InternalSite:
         self.direct = DirectPages(mkdocs_config)
         for incident in self.repo.incidents:
             self.direct.add(incident_url(incident.id), incident.title, "internal/incident.html",
-                            partial(self.incident_view, incident))  # fmt: skip
+                            partial(self.incident_view, incident), "article")  # fmt: skip
         for runbook in self.runbooks:
             self._runbook_incident_pages(runbook)
         taken = {u + "index.html" for u in self.direct.urls}
@@ -604,7 +607,7 @@ class InternalSite:
         for number in range(1, _page_count(len(incidents)) + 1):
             title = f"Incidents that used {runbook.title}" + ("" if number == 1 else f", page {number}")
             self.direct.add(runbook_incidents_url(runbook, number), title, "internal/runbook-incidents.html",
-                            partial(self.runbook_incidents_view, runbook, number))  # fmt: skip
+                            partial(self.runbook_incidents_view, runbook, number), "article")  # fmt: skip
 
     def _site_url(self) -> str:
         return "https://<internal site>/"

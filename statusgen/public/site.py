@@ -12,7 +12,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
 
@@ -97,7 +97,9 @@ class PublicSite:
             src = f"incidents/{incident.id}.md"
             self.incident_uris[incident.id] = src
             url = f"incidents/{incident.id}/" if directory_urls else f"incidents/{incident.id}.html"
-            self.direct.add(url, incident.title, TEMPLATES["incident"], partial(self._incident_context, incident))
+            self.direct.add(
+                url, incident.title, TEMPLATES["incident"], partial(self._incident_context, incident), "status_content"
+            )
             self.urls[src] = url
         taken = {f.src_uri for f in generated} | {f"{u}index.html" if u.endswith("/") else u for u in self.direct.urls}
         return Files([f for f in kept if f.src_uri not in taken] + generated)
@@ -105,7 +107,7 @@ class PublicSite:
     def env(self, env):
         """Jinja filters the status templates use."""
         self._env = env
-        env.filters["utc"] = human_long
+        env.filters["utc"] = lru_cache(maxsize=1 << 16)(human_long)  # the same instants on many pages
         env.filters["iso"] = iso
         env.filters["duration"] = duration
         env.filters["status_label"] = lambda s: views.STATUS_LABEL.get(s, s)
@@ -152,6 +154,7 @@ class PublicSite:
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:
             self.direct.write(self._env, site_dir, check=getattr(self, "page_check", None))
+            self.page_problems = self.direct.problems
         # No public page loads material's scripts or the search index (the pages have no
         # search box): leave them out, so the site holds only what it serves.
         for unused in ("search", "assets/javascripts"):
