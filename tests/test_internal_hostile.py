@@ -25,6 +25,9 @@ HOSTILE["incidents/2026/2026-11-20-api-errors.yaml"] = (
     )
     .replace("internal_note: CANARY-NOTE-7f3a", "internal_note: 'CANARY-NOTE-7f3a <script>alert(1)</script>'")
 )
+HOSTILE["incidents/2026/2026-10-31-db-outage.postmortem.md"] = FILES[
+    "incidents/2026/2026-10-31-db-outage.postmortem.md"
+] + ("\n<script>alert(1)</script>\n\n[details](javascript:alert(1))\n")
 HOSTILE["runbooks/api/api-errors.md"] = FILES["runbooks/api/api-errors.md"] + (
     "\n<script>alert(1)</script>\n\n[run](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n"
 )
@@ -40,6 +43,7 @@ def test_hostile_text_is_escaped_or_removed_on_every_page_of_both_sites(tmp_path
     assert "CANARY-NOTE-7f3a" in incident  # the note is there, as text
     runbook = (site / "runbooks/api/api-errors/index.html").read_text()
     assert "What NOT to do" in runbook  # the body is there
+    assert "CANARY-POSTMORTEM-55e1" in (site / "postmortems/2026-10-31-db-outage/index.html").read_text()
     for path in (tmp_path / "out").rglob("*.html"):
         html = path.read_text()
         assert "<script>alert(1)" not in html, path
