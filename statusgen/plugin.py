@@ -115,7 +115,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     now: datetime | None = None
     site: str | None = None
     builder = None
-    site_name = None  # the site being built
+    building: str | None = None  # which site this build renders: public or internal
     external: list = []  # (page, what) for every third-party load found in a public page
     own_hosts: frozenset = frozenset()
     failure: str | None = None  # why the build failed, for `statusgen build` to print
@@ -140,7 +140,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             from .public.site import PublicSite as Site
         self.builder = Site(repo, now, config)
         _escape_site_text(config)
-        self.site_name = site
+        self.building = site
         self.external = []
         self.failure = None
         self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
@@ -190,8 +190,6 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         _escape_meta_title(page)
         return self.builder.page_context(context, page, config)
 
-    # Late: the internal site adds its incidents to the index the search plugin has just written.
-    @event_priority(-50)
     def on_post_page(self, output, *, page, config):
         self._guard(output, page.file.dest_uri)
         return output
@@ -200,11 +198,13 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         self._guard(output_content, template_name)
         return output_content
 
+    # Late: the internal site adds its incidents to the index the search plugin has just written.
+    @event_priority(-50)
     def on_post_build(self, *, config):
         if self.builder is None:
             return
         # The builder writes the pages statusgen renders itself; they pass the same guard.
-        self.builder.page_check = self._loads if self.site_name == "public" else None
+        self.builder.page_check = self._loads if self.building == "public" else None
         self.builder.post_build(config)
         self.external.extend(getattr(self.builder, "page_problems", ()))
         if self.external:
@@ -225,7 +225,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
 
     def _guard(self, html: str, where: str) -> None:
         """Remember every third-party load in a public page (see thirdparty.py)."""
-        if self.builder is None or self.site_name != "public":
+        if self.builder is None or self.building != "public":
             return
         self.external.extend((where, what) for what in self._loads(html, where))
 

@@ -91,3 +91,15 @@ def test_the_public_site_has_no_search_index_and_lists_incidents_in_its_sitemap(
     assert "https://status.ledgerline.example/incidents/2026-10-14-api-outage/" in sitemap
     internal_sitemap = (site / "internal/sitemap.xml").read_text()
     assert "incidents/2026-10-14-api-outage/" in internal_sitemap
+
+
+def test_incident_entries_survive_whatever_order_the_plugins_are_listed_in(tmp_path):
+    """statusgen adds its entries after the search plugin wrote the index, even when listed first."""
+    root = copy_example(tmp_path / "repo")
+    config = (root / "mkdocs.yml").read_text()
+    assert "plugins:\n  - search\n  - statusgen:" in config
+    moved = config.replace("plugins:\n  - search\n  - statusgen:", "plugins:\n  - statusgen:")
+    (root / "mkdocs.yml").write_text(moved.rstrip("\n") + "\n  - search\n")
+    build_sites(root, EXAMPLE_NOW, sites=("internal",), out=tmp_path / "site")
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text())
+    assert [d for d in index["docs"] if d["location"] == "incidents/2026-10-14-api-outage/"]
