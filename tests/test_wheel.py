@@ -177,3 +177,30 @@ def test_the_readme_adoption_commands_run_verbatim(wheel_env, tmp_path):
     out = run("statusgen", "build", cwd=small, env=env)
     assert "Built the public site" in out and "Built the internal site" in out
     assert "Public API" in (small / "site" / "public" / "index.html").read_text()
+
+
+def test_the_readme_first_command_runs_verbatim_in_a_copy_of_this_repository(tmp_path):
+    """The README's first command (install, validate, build the example), run as written in a
+    fresh venv beside a copy of this repository: the editable install points at the copy."""
+    text = (ROOT / "README.md").read_text()
+    command = re.search(r"```sh\n(.*?)\n```", text, re.S).group(1)
+    assert command.startswith("pip install -e . && statusgen validate && statusgen build")
+    copy = tmp_path / "repo"
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "*.egg-info", "site", "build", ".statusgen-cache", "node_modules"
+    )
+    copy.mkdir()
+    for name in ("pyproject.toml", "README.md", "mkdocs.yml"):
+        shutil.copy(ROOT / name, copy / name)
+    for name in ("statusgen", "incidents", "runbooks", "overrides", "templates", "prometheus"):
+        shutil.copytree(ROOT / name, copy / name, ignore=ignore)
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", "--system-site-packages", venv, cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["SOURCE_DATE_EPOCH"] = "1795363200"  # 2026-11-22T16:00:00Z, the example's "now"
+    output = run("bash", "-c", command, cwd=copy, env=env)
+    assert "Built the public site in site/public/" in output and "Built the internal site in site/internal/" in output
+    where = run(venv / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)", cwd=tmp_path, env=env)
+    assert Path(where.strip()).is_relative_to(copy), where  # the editable install is the copy's
+    assert (copy / "site/public/index.html").is_file() and (copy / "site/internal/index.html").is_file()
