@@ -54,7 +54,7 @@ def severity_chart(per_month: list[tuple[str, dict[str, int]]], severities: list
             colour = SEVERITY_COLOURS[min(sev_index, len(SEVERITY_COLOURS) - 1)]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}">'
-                f"<title>{month_label(key)}: {count} {severity}</title></rect>"
+                f"<title>{month_label(key)}: {count} {escape(severity)}</title></rect>"
             )
         total = sum(counts.values())
         if total:
