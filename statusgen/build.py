@@ -1,7 +1,13 @@
 """Build the sites: validate first, then one real mkdocs build per site into a temporary
-directory beside the target, swapped in only when the build succeeded.
+directory beside the target, put in place only when the build succeeded.
 
-The old site stays untouched when validation or the build fails. "now" is a parameter, and
+The old site stays untouched when validation or the build fails. A first build (or one over a
+site holding anything but plain files and folders) swaps the new tree in whole. A rebuild over
+an earlier build is incremental: pages whose inputs did not change are not rendered again
+(statusgen/rendercache.py, records in .statusgen-cache/), and the site is brought up to date
+file by file: a changed file is moved in by rename, an unchanged one is left as it is (same
+inode and mtime), a file the site no longer has is removed. Every file is whole at every
+moment; while those renames run (milliseconds) a reader may see some pages new and some old. "now" is a parameter, and
 SOURCE_DATE_EPOCH is set to it for the duration of the build so mkdocs' own dates (sitemap,
 gzip headers) are reproducible too: two builds of the same input are byte-identical.
 """
