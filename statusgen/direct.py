@@ -192,6 +192,7 @@ class _Renderer:
         self.records: dict[str, dict] = {}  # url -> what the page was rendered from
         self.varying: dict[tuple, list | None] = {}
         self.frame_reads: dict[tuple, list] = {}
+        self.frame_digests: dict[tuple, str] = {}
         self.recorders: dict[tuple, object] = {}
         self.sink = None
 
@@ -273,8 +274,10 @@ class _Renderer:
         from . import rendercache
 
         try:
+            if key not in self.frame_digests:  # the frame is the same for every page of its kind
+                self.frame_digests[key] = rendercache.digest((self.shared_key, key, frame.before, frame.after))
             return rendercache.digest((
-                self.shared_key, key, frame.before, frame.after, str(page.title), page.url,
+                self.frame_digests[key], str(page.title), page.url,
                 sorted((name, "shared" if shown[name] is not value else value) for name, value in own.items()),
             ))  # fmt: skip
         except rendercache.Unstable:

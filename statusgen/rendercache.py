@@ -88,8 +88,8 @@ class Sink:
         self.reads: list = []
         self.digests: dict[tuple, str | None] = {}  # shared values do not change during a build
 
-    def digest_of(self, owner, kind: str, attr, args, value) -> str | None:
-        memo = (id(owner), kind, attr, None if args is None else tuple(args))
+    def digest_of(self, owner, kind: str, attr, args, value, func=None) -> str | None:
+        memo = (id(owner), kind, attr, _identity(func), None if args is None else tuple(args))
         if memo not in self.digests:
             self.digests[memo] = _safe_digest(value)
         return self.digests[memo]
@@ -173,9 +173,14 @@ class _Call:
             self.sink.add(["unstable", self.name, self.attr, None, None])
         else:
             owner = getattr(self.func, "__self__", self.func)
-            found = self.sink.digest_of(owner, "call", self.attr, list(args), result)
+            found = self.sink.digest_of(owner, "call", self.attr, list(args), result, self.func)
             self.sink.add(["call", self.name, self.attr, list(args), found])
         return result
+
+
+def _identity(func):
+    """Which function a call read called: two methods of one object are two functions."""
+    return None if func is None else id(getattr(func, "__func__", func))
 
 
 def _safe_digest(value) -> str | None:
@@ -204,9 +209,11 @@ def still_valid(reads: list, shared: dict, sink: Sink) -> bool:
             elif kind == "call":
                 func = value if attr is None else getattr(value, attr)
                 owner = getattr(func, "__self__", func)
-                memo = (id(owner), kind, attr, tuple(args))
+                memo = (id(owner), kind, attr, _identity(func), tuple(args))
                 found = (
-                    sink.digests[memo] if memo in sink.digests else sink.digest_of(owner, kind, attr, args, func(*args))
+                    sink.digests[memo]
+                    if memo in sink.digests
+                    else sink.digest_of(owner, kind, attr, args, func(*args), func)
                 )
             else:
                 return False

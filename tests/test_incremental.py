@@ -216,3 +216,35 @@ def test_the_forked_half_keeps_its_records_too(repo, tmp_path, monkeypatch):
     monkeypatch.setattr(direct, "PARALLEL_FROM", 10**9)  # count in this process
     build_sites(repo, NOW, out=out, sites=["public"])
     assert rendered == []
+
+
+def test_recorded_reads_are_checked_again_one_by_one():
+    """What a page read of a shared object is what decides whether it is still valid."""
+    from statusgen import rendercache
+
+    class Site:
+        def __init__(self, names, urls):
+            self.names, self.urls = names, urls
+
+        def name(self, key):
+            return self.names[key]
+
+        def url(self, key):
+            return self.urls[key]
+
+    sink = rendercache.Sink()
+    site = Site({"a": "Alpha"}, {"a": "/a/"})
+    shown = rendercache.Recorder("site", site, sink)
+    name, url = rendercache.Recorder("name", site.name, sink), rendercache.Recorder("url", site.url, sink)
+    assert (shown.names, name("a"), url("a")) == ({"a": "Alpha"}, "Alpha", "/a/")
+    reads = sink.reads
+
+    def valid(names, urls) -> bool:
+        now = Site(names, urls)
+        return rendercache.still_valid(reads, {"site": now, "name": now.name, "url": now.url}, rendercache.Sink())
+
+    assert valid({"a": "Alpha"}, {"a": "/a/"})
+    # Two methods of one object called with the same argument are two different reads.
+    assert not valid({"a": "Alpha"}, {"a": "/b/"})
+    assert not valid({"a": "Beta", "b": "x"}, {"a": "/a/"})
+    assert not rendercache.still_valid(reads, {}, rendercache.Sink())
