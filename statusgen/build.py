@@ -1,7 +1,13 @@
 """Build the sites: validate first, then one real mkdocs build per site into a temporary
-directory beside the target, swapped in only when the build succeeded.
+directory beside the target, put in place only when the build succeeded.
 
-The old site stays untouched when validation or the build fails. "now" is a parameter, and
+The old site stays untouched when validation or the build fails. A first build (or one over a
+site holding anything but plain files and folders) swaps the new tree in whole. A rebuild over
+an earlier build is incremental: pages whose inputs did not change are not rendered again
+(statusgen/rendercache.py, records in .statusgen-cache/), and the site is brought up to date
+file by file: a changed file is moved in by rename, an unchanged one is left as it is (same
+inode and mtime), a file the site no longer has is removed. Every file is whole at every
+moment; while those renames run (milliseconds) a reader may see some pages new and some old. "now" is a parameter, and
 SOURCE_DATE_EPOCH is set to it for the duration of the build so mkdocs' own dates (sitemap,
 gzip headers) are reproducible too: two builds of the same input are byte-identical.
 """
@@ -21,6 +27,7 @@ from . import parallel
 from .config import CONFIG_FILE, load_config
 from .errors import Problem, StatusgenError, ValidationError
 from .loader import load_repository
+from .rendercache import RenderCache
 
 SITES = ("public", "internal")
 # Written into every site statusgen builds: a later build replaces only a directory holding it.
@@ -147,6 +154,7 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
     from mkdocs.exceptions import Abort, MkDocsException
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    previous = _previous_files(target)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     cfg = plugin = None
     try:
@@ -158,9 +166,16 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
             if plugin is None:
                 raise StatusgenError(f"{CONFIG_FILE}: the statusgen plugin is not enabled")
             plugin.repo, plugin.now, plugin.site = repo, now, site
+            plugin.previous = target if previous is not None else None
+            plugin.render_cache = cache = RenderCache(root, site, target)
             build(cfg)
         (temp / MARKER).write_text(MARKER_TEXT)
-        _swap(temp, target)
+        direct = getattr(plugin.builder, "direct", None)
+        if previous is not None:
+            _commit(temp, target, previous, kept=set(direct.paths()) if direct is not None else set())
+        else:
+            _swap(temp, target)
+        cache.save()  # only now: the records describe the site as it now stands
     except (MkDocsException, Abort) as exc:
         shutil.rmtree(temp, ignore_errors=True)
         # mkdocs logs a plugin's error and raises a bare Abort: show the plugin's own message.
@@ -174,6 +189,84 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _previous_files(target: Path) -> set[str] | None:
+    """The files of an earlier build at ``target`` (relative paths), for an incremental build;
+    None when there is none to build on: no target, no marker, or anything in it that is not a
+    plain directory or a plain file (a link, say), which a full build then replaces whole."""
+    if target.is_symlink() or not (target / MARKER).is_file():
+        return None
+    files = set()
+    pending = [(target, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return None
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    files.add(prefix + entry.name)
+                else:
+                    return None
+    return files
+
+
+def _commit(new: Path, target: Path, previous: set[str], kept: set[str]) -> None:
+    """Bring ``target`` (an earlier build holding the files ``previous``) to the site built in
+    ``new``, changing only what differs: a file with the same bytes is left as it is (same
+    inode, same mtime), a new or changed one is moved in by rename (never half-written), a file
+    the new site no longer has is removed. ``kept`` are pages the build left out of ``new``
+    because the earlier build's file was already identical (DirectPages.previous)."""
+    import filecmp
+
+    fresh = set()
+    pending = [(new, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                else:
+                    fresh.add(prefix + entry.name)
+    kept = kept - fresh
+    if not kept <= previous:  # a page reported as kept that the earlier build does not hold
+        raise StatusgenError(f"incremental build lost track of {sorted(kept - previous)[:3]}; run the build again")
+    for rel in sorted(fresh):
+        source, dest = new / rel, target / rel
+        if rel in previous and filecmp.cmp(source, dest, shallow=False):
+            continue
+        _make_dirs(target, rel)
+        if dest.is_dir():
+            shutil.rmtree(dest)
+        os.replace(source, dest)
+    wanted = fresh | kept
+    gone = sorted(previous - wanted)
+    for rel in gone:
+        (target / rel).unlink(missing_ok=True)
+    for rel in gone:  # then the folders that became empty, deepest first
+        parent = (target / rel).parent
+        while parent != target:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+    shutil.rmtree(new, ignore_errors=True)
+
+
+def _make_dirs(target: Path, rel: str) -> None:
+    """Create the folders of ``rel`` under ``target``; a file of the earlier build standing
+    where a folder now goes is removed."""
+    folder = target
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_file():
+            folder.unlink()
+        folder.mkdir(exist_ok=True)
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -71,6 +71,11 @@ class DirectPages:
         self.entries: list[_Entry] = []
         self.urls: set[str] = set()
         self.problems: list[tuple[str, str]] = []  # (url, what check() found), after write()
+        # The previous build of this site (set by `statusgen build`): a page whose bytes are the
+        # same there is not written again; the build keeps the old file (see build._commit).
+        self.previous: Path | None = None
+        # What each page was rendered from (statusgen/rendercache.py), with ``previous``.
+        self.cache = None
 
     def add(
         self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
@@ -84,6 +89,10 @@ class DirectPages:
         self.entries.append(_Entry(page, template, context, block))
         self.urls.add(url)
         return page
+
+    def paths(self) -> list[str]:
+        """Every page's file, relative to ``site_dir`` (``a/b/index.html``)."""
+        return [_file_of(e.page.url) for e in self.entries]
 
     def sitemap_pages(self, pages) -> list:
         """``pages`` of the sitemap template, with these pages added."""
@@ -102,12 +111,16 @@ class DirectPages:
         base = dict(get_context(nav, [], self.config))
         base.update(extra or {})
         renderer = _Renderer(self, env, base, Path(site_dir), nav is not None, check)
+        if self.cache is not None:
+            renderer.shared_key = self._shared_key(base, extra)
         self.problems = renderer.problems
         entries = self.entries
         # No fork beside other threads (`statusgen serve`'s server): a child could inherit a held lock.
         alone = threading.active_count() == 1
         if len(entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or not alone:
             renderer.render(entries)
+            if self.cache is not None:
+                self.cache.new.update(renderer.records)
             return len(entries)
         half = len(entries) // 2
         first, second = entries[:half], entries[half:]
@@ -121,7 +134,7 @@ class DirectPages:
                 os.close(reader)
                 renderer.render(second)
                 with open(writer, "w", encoding="utf-8") as out:
-                    json.dump(renderer.problems, out)
+                    json.dump({"problems": renderer.problems, "records": renderer.records}, out)
                 code = 0
             except BaseException:
                 traceback.print_exc()
@@ -137,8 +150,27 @@ class DirectPages:
         if os.waitstatus_to_exitcode(status) != 0:
             renderer.render(second)  # the child failed: render its half here (and raise its error)
         elif found:
-            renderer.problems.extend(tuple(item) for item in json.loads(found))
+            back = json.loads(found)
+            renderer.problems.extend(tuple(item) for item in back["problems"])
+            renderer.records.update(back["records"])
+        if self.cache is not None:
+            self.cache.new.update(renderer.records)
         return len(entries)
+
+    def _shared_key(self, base: dict, extra: dict | None) -> str | None:
+        """Everything the pages of this build share, as one digest (statusgen/rendercache.py)."""
+        from . import rendercache
+
+        try:
+            code, dated = rendercache.code_digest(self.config.theme.dirs)
+            config_file = Path(self.config.config_file_path).read_bytes()
+            return rendercache.digest((
+                rendercache.FORMAT, code, rendercache.file_digest(config_file), self.site_url,
+                sorted((extra or {}).items()), nav_links(base.get("nav")),
+                (os.environ.get("SOURCE_DATE_EPOCH"), self.date) if dated else None,
+            ))  # fmt: skip
+        except (rendercache.Unstable, OSError, TypeError):
+            return None
 
 
 # Below this many pages a second process costs more than it saves.
@@ -155,6 +187,14 @@ class _Renderer:
         self.navs = NavFragments(env) if with_nav else None
         self.templates: dict[str, object] = {}
         self.frames: dict[tuple, Frame | None] = {}
+        # The render cache (statusgen/rendercache.py): on when the build set a shared key.
+        self.shared_key: str | None = None
+        self.records: dict[str, dict] = {}  # url -> what the page was rendered from
+        self.varying: dict[tuple, list | None] = {}
+        self.frame_reads: dict[tuple, list] = {}
+        self.frame_digests: dict[tuple, str] = {}
+        self.recorders: dict[tuple, object] = {}
+        self.sink = None
 
     def render(self, entries) -> None:
         # A frame may leave out only the data that is the same for every page it serves: compare
@@ -165,6 +205,11 @@ class _Renderer:
             if key in firsts:
                 seconds.setdefault(key, entry)
             firsts.add(key)
+        from . import rendercache
+
+        caching = self.shared_key is not None
+        if caching and self.sink is None:
+            self.sink = rendercache.Sink()
         for entry in entries:
             page = entry.page
             if entry.template not in self.templates:
@@ -175,24 +220,104 @@ class _Renderer:
             if self.navs is not None:
                 context["sg_nav"] = self.navs.get(context)
             own = entry.context()  # this page's own data (its incident, say)
-            context.update(own)
             parent, slug = _split(page.url)
             key = (entry.template, entry.block, parent)
-            if key not in self.frames:
+            if key not in self.varying:
                 other = seconds.get(key)  # none: a kind with one page gains nothing from a frame
-                varying = _varying(own, other.context()) if other is not None else None
+                self.varying[key] = _varying(own, other.context()) if other is not None else None
+            varying = self.varying[key]
+            shown = own
+            if caching and varying is not None:
+                # Shared objects go in behind recorders, so what a page reads of them is known.
+                shown = dict(own)
+                for name, value in own.items():
+                    if name not in varying and rendercache.recordable(value):
+                        if (name, id(value)) not in self.recorders:
+                            self.recorders[(name, id(value))] = rendercache.Recorder(name, value, self.sink)
+                        shown[name] = self.recorders[(name, id(value))]
+            context.update(shown)
+            if key not in self.frames:
+                if caching:
+                    self.sink.reads = []
                 self.frames[key] = (
                     Frame.make(self.pages, template, entry.block, parent, context, varying)
                     if varying is not None
                     else None
                 )
+                if caching:
+                    self.frame_reads[key] = self.sink.reads
             frame = self.frames[key]
+            rel = _file_of(page.url)
+            previous = self.pages.previous
+            own_key = None
+            if caching and frame is not None:
+                own_key = self._own_key(key, frame, page, own, shown)
+                if own_key is not None and self._unchanged(page.url, rel, own_key, own):
+                    continue  # same inputs, and the previous build's file is what they gave
+                self.sink.reads = list(self.frame_reads[key])
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
             if self.check is not None:
                 self.problems.extend((page.url, problem) for problem in self.check(html, page.url))
-            target = self.site_dir / page.url / "index.html" if page.url.endswith("/") else self.site_dir / page.url
+            data = html.encode("utf-8")
+            if own_key is not None:
+                reads = self.sink.reads
+                if all(read[4] is not None and read[0] != "unstable" for read in reads):
+                    self.records[page.url] = {"own": own_key, "reads": reads, "out": rendercache.file_digest(data)}
+            if previous is not None and _same(previous / rel, data):
+                continue  # unchanged: the previous build's file is kept, not rewritten
+            target = self.site_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+            target.write_bytes(data)
+
+    def _own_key(self, key, frame, page, own: dict, shown: dict) -> str | None:
+        """The digest of a page's own inputs and of the build's shared ones."""
+        from . import rendercache
+
+        try:
+            if key not in self.frame_digests:  # the frame is the same for every page of its kind
+                self.frame_digests[key] = rendercache.digest((self.shared_key, key, frame.before, frame.after))
+            return rendercache.digest((
+                self.frame_digests[key], str(page.title), page.url,
+                sorted((name, "shared" if shown[name] is not value else value) for name, value in own.items()),
+            ))  # fmt: skip
+        except rendercache.Unstable:
+            return None
+
+    def _unchanged(self, url: str, rel: str, own_key: str, own: dict) -> bool:
+        """Whether the page's record says it would come out as the previous build's file."""
+        from . import rendercache
+
+        if self.pages.previous is None:
+            return False
+        old = self.pages.cache.old.get(url)
+        if not isinstance(old, dict) or old.get("own") != own_key:
+            return False
+        if not rendercache.still_valid(old.get("reads") or [], own, self.sink):
+            return False
+        try:
+            with open(self.pages.previous / rel, "rb") as existing:
+                if rendercache.file_digest(existing.read()) != old.get("out"):
+                    return False
+        except OSError:
+            return False
+        self.records[url] = old
+        return True
+
+
+def _file_of(url: str) -> str:
+    """The file of a page URL: ``a/b/`` -> ``a/b/index.html``."""
+    return f"{url}index.html" if url.endswith("/") else url
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """Whether the regular file at ``path`` holds exactly ``data``."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as old:
+            return old.read() == data
+    except OSError:
+        return False
 
 
 # Stand-ins for what differs between pages that share a frame: the title, the last part of the

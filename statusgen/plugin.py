@@ -119,6 +119,8 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     external: list = []  # (page, what) for every third-party load found in a public page
     own_hosts: frozenset = frozenset()
     failure: str | None = None  # why the build failed, for `statusgen build` to print
+    previous = None  # the site's previous build, set by `statusgen build` (see build._commit)
+    render_cache = None  # what its pages were rendered from (statusgen/rendercache.py)
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -205,6 +207,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             return
         # The builder writes the pages statusgen renders itself; they pass the same guard.
         self.builder.page_check = self._loads if self.building == "public" else None
+        if getattr(self.builder, "direct", None) is not None:
+            self.builder.direct.previous = self.previous
+            self.builder.direct.cache = self.render_cache
         self.builder.post_build(config)
         self.external.extend(getattr(self.builder, "page_problems", ()))
         if self.external:

@@ -87,12 +87,16 @@ class PublicSite:
         size = self.status.history_page_size
         incidents = self.status.incidents
         count = max(1, -(-len(incidents) // size))
-        for number in range(1, count + 1):
-            src = "history/index.md" if number == 1 else f"history/{number}.md"
-            add(src, "history", number, "History" if number == 1 else f"History, page {number}", number == 1)
-        # Incident pages are rendered directly (one per incident: thousands), not by mkdocs.
+        add("history/index.md", "history", 1, "History", True)
+        # Incident pages and history pages after the first are rendered directly (one per
+        # incident: thousands; one per page of history: hundreds), not by mkdocs.
         self.direct = DirectPages(mkdocs_config)
         directory_urls = mkdocs_config["use_directory_urls"]
+        for number in range(2, count + 1):
+            url = f"history/{number}/" if directory_urls else f"history/{number}.html"
+            self.urls[f"history/{number}.md"] = url
+            self.direct.add(url, f"History, page {number}", TEMPLATES["history"],
+                            partial(self._history_context, number), "status_content")  # fmt: skip
         for incident in incidents:
             src = f"incidents/{incident.id}.md"
             self.incident_uris[incident.id] = src
@@ -179,6 +183,14 @@ class PublicSite:
             "statusgen_page": "incident",
             "incident_url": self._incident_url,
             "incident": incident,
+        }
+
+    def _history_context(self, number: int) -> dict:
+        return {
+            "status": self.status,
+            "statusgen_page": "history",
+            "incident_url": self._incident_url,
+            "history": self._history_page(number),
         }
 
     def _incident_url(self, incident_id: str) -> str:

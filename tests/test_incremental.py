@@ -1,0 +1,250 @@
+"""Incremental builds: after one `statusgen update` a rebuild renders and rewrites only what
+changed, and its output is byte for byte what a full build from an empty cache gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import NOW, ROOT, copy_example
+
+from statusgen import direct
+from statusgen.build import MARKER, build_sites
+from statusgen.errors import StatusgenError, ValidationError
+from statusgen.loadcache import CACHE_DIR
+
+OPEN = "2026-11-22-webhook-delays"  # an open incident of the example repository
+
+
+def files_of(site: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a built tree -> (inode, mtime_ns)."""
+    found = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            found[path.relative_to(site).as_posix()] = (stat.st_ino, stat.st_mtime_ns)
+    return found
+
+
+def same_trees(a: Path, b: Path) -> None:
+    names_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*"))
+    names_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*"))
+    assert names_a == names_b
+    different = [n for n in names_a if (a / n).is_file() and (a / n).read_bytes() != (b / n).read_bytes()]
+    assert different == []
+
+
+def statusgen(root: Path, *args: str, now=NOW) -> None:
+    command = [sys.executable, "-m", "statusgen", "--now", now.strftime("%Y-%m-%dT%H:%M:%SZ"), *args]
+    subprocess.run(command, cwd=root, check=True, capture_output=True)
+
+
+def full_build(root: Path, out: Path, sites=("public", "internal")) -> Path:
+    """A build from an empty cache into a new directory."""
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    build_sites(root, NOW, out=out, sites=sites)
+    return out
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return copy_example(tmp_path / "repo")
+
+
+def incident_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / "incidents").glob("*/index.html"))
+
+
+def test_after_one_update_only_changed_pages_are_rewritten_and_the_result_is_a_full_builds(repo, tmp_path):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out)
+    assert list((repo / CACHE_DIR).glob("pages-*.json"))  # the records of both sites
+    before = {site: files_of(out / site) for site in ("public", "internal")}
+    statusgen(repo, "update", OPEN, "--stage", "monitoring", "-m", "A fix is rolling out.",
+              now=NOW + timedelta(minutes=5))  # fmt: skip
+    build_sites(repo, NOW, out=out)
+    for site in ("public", "internal"):
+        after = files_of(out / site)
+        assert after.keys() == before[site].keys()
+        rewritten = {name for name in after if after[name] != before[site][name]}
+        page = f"incidents/{OPEN}/index.html"
+        assert page in rewritten and "A fix is rolling out." in (out / site / page).read_text()
+        # Every other incident's page is the very same file: not rendered again, not rewritten.
+        others = [p for p in incident_pages(out / site) if p != page]
+        assert len(others) >= 12
+        assert [p for p in others if p in rewritten] == []
+        assert len(rewritten) < len(after) / 4
+    same_trees(out, full_build(repo, tmp_path / "full"))
+
+
+def test_pages_left_alone_are_the_ones_whose_inputs_did_not_change(repo, tmp_path, monkeypatch):
+    """Count renders: the second build renders only the updated incident's page."""
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    statusgen(repo, "update", OPEN, "--stage", "identified", "-m", "Found it.", now=NOW + timedelta(minutes=5))
+    rendered = []
+    real = direct.Frame.fill
+
+    def counting(self, template, page, slug, context):
+        rendered.append(page.url)
+        return real(self, template, page, slug, context)
+
+    monkeypatch.setattr(direct.Frame, "fill", counting)
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert rendered == [f"incidents/{OPEN}/"]
+    rendered.clear()
+    build_sites(repo, NOW, out=out, sites=["public"])  # nothing changed: nothing rendered
+    assert rendered == []
+
+
+def test_a_changed_output_file_is_rendered_again(repo, tmp_path):
+    """The records describe the files they were made for: a page edited by hand is put right."""
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    page = out / "incidents" / OPEN / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"</body>", b"<p>tampered</p></body>"))
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert page.read_bytes() == good
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "other-records"])
+def test_deleting_or_damaging_the_cache_is_safe(repo, tmp_path, damage):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out)
+    statusgen(repo, "update", OPEN, "--stage", "monitoring", "-m", "Watching.", now=NOW + timedelta(minutes=5))
+    records = sorted((repo / CACHE_DIR).glob("pages-*.json"))
+    assert len(records) == 2
+    if damage == "delete":
+        shutil.rmtree(repo / CACHE_DIR)
+    elif damage == "garbage":
+        for path in records:
+            path.write_text("{not json")
+    else:  # each site's records swapped with the other's
+        first, second = (p.read_bytes() for p in records)
+        records[0].write_bytes(second)
+        records[1].write_bytes(first)
+    build_sites(repo, NOW, out=out)
+    same_trees(out, full_build(repo, tmp_path / "full"))
+
+
+def test_a_team_override_edit_shows_on_the_next_build(repo, tmp_path):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    packaged = (ROOT / "statusgen/theme/status/incident.html").read_text()
+    override = repo / "overrides/status/incident.html"
+    override.parent.mkdir()
+    override.write_text(packaged.replace("<h1>{{ incident.title }}</h1>", "<h1>{{ incident.title }} (ours)</h1>"))
+    build_sites(repo, NOW, out=out, sites=["public"])
+    pages = incident_pages(out)
+    assert pages and all("(ours)</h1>" in (out / p).read_text() for p in pages)
+    same_trees(out, full_build(repo, tmp_path / "full", ["public"]))  # as a full build with it
+    override.unlink()
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert not any("(ours)" in (out / p).read_text() for p in pages)
+
+
+def test_a_config_edit_shows_on_the_next_build(repo, tmp_path):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    config = repo / "mkdocs.yml"
+    text = config.read_text()
+    name = next(line for line in text.splitlines() if line.startswith("site_name:"))
+    config.write_text(text.replace(name, "site_name: Renamed Status"))
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert all("Renamed Status" in (out / p).read_text() for p in incident_pages(out))
+    same_trees(out, full_build(repo, tmp_path / "full", ["public"]))
+
+
+def test_a_link_in_the_previous_site_makes_a_full_build_that_writes_nothing_outside(repo, tmp_path):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("theirs")
+    page_dir = out / "incidents" / OPEN
+    shutil.rmtree(page_dir)
+    page_dir.symlink_to(outside, target_is_directory=True)
+    statusgen(repo, "update", OPEN, "--stage", "monitoring", "-m", "Watching.", now=NOW + timedelta(minutes=5))
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert (outside / "index.html").read_text() == "theirs" and sorted(os.listdir(outside)) == ["index.html"]
+    assert not page_dir.is_symlink() and "Watching." in (page_dir / "index.html").read_text()
+    same_trees(out, full_build(repo, tmp_path / "full", ["public"]))
+
+
+def test_a_failed_rebuild_leaves_the_site_and_its_records_as_they_were(repo, tmp_path):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    before = files_of(out)
+    records = {p: p.read_bytes() for p in (repo / CACHE_DIR).glob("pages-*.json")}
+    (repo / "incidents/2026" / f"{OPEN}.yaml").write_text("title: [unclosed\n")
+    with pytest.raises((ValidationError, StatusgenError)):
+        build_sites(repo, NOW, out=out, sites=["public"])
+    assert files_of(out) == before
+    assert {p: p.read_bytes() for p in (repo / CACHE_DIR).glob("pages-*.json")} == records
+    assert (out / MARKER).is_file() and not list(tmp_path.glob(".out.*"))
+
+
+def test_removed_pages_are_removed(repo, tmp_path):
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert (out / "incidents" / OPEN / "index.html").is_file()
+    (repo / "incidents/2026" / f"{OPEN}.yaml").unlink()
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert not (out / "incidents" / OPEN).exists()
+    same_trees(out, full_build(repo, tmp_path / "full", ["public"]))
+
+
+def test_the_forked_half_keeps_its_records_too(repo, tmp_path, monkeypatch):
+    """With many pages a child renders half of them; its records come back to the cache."""
+    monkeypatch.setattr(direct, "PARALLEL_FROM", 2)
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    before = files_of(out)
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert files_of(out) == before  # nothing changed: not one file rewritten
+    rendered = []
+    real = direct.Frame.fill
+    monkeypatch.setattr(
+        direct.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+    )
+    monkeypatch.setattr(direct, "PARALLEL_FROM", 10**9)  # count in this process
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert rendered == []
+
+
+def test_recorded_reads_are_checked_again_one_by_one():
+    """What a page read of a shared object is what decides whether it is still valid."""
+    from statusgen import rendercache
+
+    class Site:
+        def __init__(self, names, urls):
+            self.names, self.urls = names, urls
+
+        def name(self, key):
+            return self.names[key]
+
+        def url(self, key):
+            return self.urls[key]
+
+    sink = rendercache.Sink()
+    site = Site({"a": "Alpha"}, {"a": "/a/"})
+    shown = rendercache.Recorder("site", site, sink)
+    name, url = rendercache.Recorder("name", site.name, sink), rendercache.Recorder("url", site.url, sink)
+    assert (shown.names, name("a"), url("a")) == ({"a": "Alpha"}, "Alpha", "/a/")
+    reads = sink.reads
+
+    def valid(names, urls) -> bool:
+        now = Site(names, urls)
+        return rendercache.still_valid(reads, {"site": now, "name": now.name, "url": now.url}, rendercache.Sink())
+
+    assert valid({"a": "Alpha"}, {"a": "/a/"})
+    # Two methods of one object called with the same argument are two different reads.
+    assert not valid({"a": "Alpha"}, {"a": "/b/"})
+    assert not valid({"a": "Beta", "b": "x"}, {"a": "/a/"})
+    assert not rendercache.still_valid(reads, {}, rendercache.Sink())
