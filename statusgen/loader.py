@@ -47,25 +47,10 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     mkdocs.yml itself cannot be used.
     """
     config = config or load_config(root)
-    incidents_dir = config.incidents_path
-    shown_dir = display_path(incidents_dir, root)
-    paths, postmortems, problems = scan_incidents(config, shown_dir)
-    runbooks = runbook_names(config.root / config.runbooks_dir)
+    postmortems, problems, parsed = parse_incident_files(config)
     incidents: list[Incident] = []
     first_seen: dict[str, str] = {}
-    limit = file_limit(config)
-    cache = IncidentCache(config.root, config, runbooks)  # parsed files by content hash (loadcache.py)
-    for path in paths:
-        shown = f"{shown_dir}/{path.relative_to(incidents_dir).as_posix()}"
-        data, refused = read_source(path, root, limit)
-        if refused:
-            problems.append(Problem(shown, 0, refused))
-            continue
-        result, digest = cache.get(shown, data, path)
-        if result is None:
-            result = read_incident(path, data, config, shown, runbooks)
-            cache.put(shown, digest, result)
-        incident, file_problems = result
+    for path, shown, incident, file_problems in parsed:
         problems.extend(file_problems)
         if incident is None:
             continue
@@ -79,8 +64,37 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
         problems.extend(_repository_checks(incident, config, now, shown))
         incidents.append(incident)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
-    cache.save()
     return Repository(config, tuple(incidents)), problems
+
+
+def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list[tuple]]:
+    """Every incident file parsed and checked on its own, through the parse cache.
+
+    Returns the postmortem files, the problems of files that cannot be read, and per readable
+    file ``(path, shown path, incident or None, its problems)``.
+    """
+    root = config.root
+    incidents_dir = config.incidents_path
+    shown_dir = display_path(incidents_dir, root)
+    paths, postmortems, problems = scan_incidents(config, shown_dir)
+    runbooks = runbook_names(config.root / config.runbooks_dir)
+    limit = file_limit(config)
+    cache = IncidentCache(config.root, config, runbooks)  # parsed files by content hash (loadcache.py)
+    parsed = []
+    base = len(str(incidents_dir)) + 1
+    for path in paths:
+        shown = f"{shown_dir}/{str(path)[base:].replace(os.sep, '/')}"
+        data, refused = read_source(path, root, limit)
+        if refused:
+            problems.append(Problem(shown, 0, refused))
+            continue
+        result, digest = cache.get(shown, data, path)
+        if result is None:
+            result = read_incident(path, data, config, shown, runbooks)
+            cache.put(shown, digest, result)
+        parsed.append((path, shown, *result))
+    cache.save()
+    return postmortems, problems, parsed
 
 
 def scan_incidents(config: Config, shown_dir: str | None = None) -> tuple[list[Path], set[Path], list[Problem]]:

@@ -226,8 +226,11 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if maintenance else None)
     _check_components(config, parsed)
+    from ..lookup import Candidate, candidates
+
+    known = candidates(config)  # read once: for similar titles now, the short name after writing
     if kind == INCIDENT and not force:
-        _refuse_similar(config, title)
+        _refuse_similar(known, title)
     scheduled = None
     if maintenance:
         if not (start_text and end_text):
@@ -270,7 +273,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     click.echo(shown(path))
     for warning in alert.warnings if alert else ():
         click.echo(f"warning: {warning}", err=True)
-    reference = _short_reference(config, path)
+    reference = _short_reference([*known, Candidate(path.stem, title, stage, True, path)], path)
     promised = f"; next update promised by {human(promise)}" if promise else ""
     click.echo(f"{'declared' if kind == INCIDENT else 'scheduled'} {path.stem}: {title}{promised}", err=True)
     click.echo(f"next: statusgen update {reference} --stage {'in_progress' if maintenance else 'identified'}", err=True)
@@ -349,15 +352,16 @@ def _ask_missing(config, kind, *, title, severity, components, template, templat
     return {"title": title, "severity": severity, "components": components}
 
 
-def _refuse_similar(config, title):
-    """A usage error when an active incident has a title like ``title`` (--force declares anyway)."""
+def _refuse_similar(known, title):
+    """A usage error when an active incident among ``known`` has a title like ``title``
+    (--force declares anyway)."""
     import difflib
 
     from ..errors import StatusgenError
-    from ..lookup import DATE_PREFIX, candidates
+    from ..lookup import DATE_PREFIX
 
     wanted = " ".join(title.lower().split())
-    for other in candidates(config):
+    for other in known:
         if not other.active or not other.title:
             continue
         theirs = " ".join(other.title.lower().split())
@@ -369,15 +373,15 @@ def _refuse_similar(config, title):
             )
 
 
-def _short_reference(config, path):
-    """The shortest name the next command can use for the incident at ``path``: the id without
-    its date when that finds it, else the full id."""
+def _short_reference(known, path):
+    """The shortest name the next command can use for the incident at ``path`` (among the
+    incidents ``known``): the id without its date when that finds it, else the full id."""
     from ..errors import StatusgenError
-    from ..lookup import DATE_PREFIX, candidates, resolve
+    from ..lookup import DATE_PREFIX, resolve
 
     tail = DATE_PREFIX.sub("", path.stem)
     try:
-        if tail and resolve(candidates(config), tail).path == path:
+        if tail and resolve(sorted(known, key=lambda c: c.id, reverse=True), tail).path == path:
             return tail
     except StatusgenError:
         pass
