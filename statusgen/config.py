@@ -120,6 +120,10 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     for name in (*PATH_OPTIONS, *TEXT_OPTIONS):
         if name in options:
             values[name] = check.text(options[name][1], name, allow_empty=True)
+    for name in ("incidents_dir", "runbooks_dir", "templates_dir"):
+        value = values.get(name)
+        if value and (Path(value).is_absolute() or ".." in Path(value).parts):
+            check.error(options[name][1], f"{name} '{value}' leaves the repository; expected a folder inside it")
     # URLs printed into links and feeds: only web (and mail) schemes, never javascript: or data:.
     if values.get("support_url") and not values["support_url"].lower().startswith(("https://", "http://", "mailto:")):
         check.error(options["support_url"][1], "support_url must start with https://, http:// or mailto:")

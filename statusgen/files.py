@@ -26,6 +26,8 @@ def source_files(
     (no stat each), so a walk over 10,000 incidents stays cheap."""
     if not directory.is_dir():
         return [], []
+    if not directory.resolve().is_relative_to(root.resolve()):
+        return [], [Problem(shown_dir, 0, "is a link to a folder outside the repository; expected a folder inside it")]
     found, problems = [], []
     base = str(directory)
     pending = [base]

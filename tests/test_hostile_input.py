@@ -409,3 +409,21 @@ def test_list_and_show_never_print_terminal_sequences_from_files(tmp_path):
         result = run(root, *args)
         assert "\x1b" not in result.output and "\x07" not in result.output, args
     assert "title contains U+001B (ESC)" in run(root, "validate").output
+
+
+def test_source_folders_stay_inside_the_repository(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    config = SMALL_CONFIG.replace("      company: Acme\n", "      company: Acme\n      incidents_dir: ../elsewhere\n")
+    root = write_repo(tmp_path / "r", {}, config=config)
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    assert "incidents_dir '../elsewhere' leaves the repository; expected a folder inside it" in result.output
+    # the same folder reached through a link
+    (root / "mkdocs.yml").write_text(SMALL_CONFIG)
+    (root / "incidents").symlink_to(outside)
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    assert "incidents: is a link to a folder outside the repository" in result.output
+    assert "root:" not in result.output
