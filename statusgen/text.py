@@ -19,6 +19,8 @@ _NONCHARACTERS = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane
 FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + re.escape(_NONCHARACTERS) + "]"
 )
+# The same rule for ASCII text, which most text is: a small class is far faster to scan.
+ASCII_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _NAMES = {
     0x00: "NUL",
     0x07: "BEL",
@@ -51,10 +53,15 @@ def describe(char: str) -> str:
 
 def text_problem(value: str) -> tuple[int, str] | None:
     """``(index, message)`` for the first forbidden character in ``value``, else None."""
-    match = FORBIDDEN.search(value)
+    match = forbidden_in(value).search(value)
     if match is None:
         return None
     return match.start(), f"contains {describe(match.group())}; {EXPECTED}"
+
+
+def forbidden_in(text: str) -> re.Pattern:
+    """The pattern that finds the forbidden characters of ``text`` fastest."""
+    return ASCII_FORBIDDEN if text.isascii() else FORBIDDEN
 
 
 def check_option(value: str | None, option: str) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
-from .text import EXPECTED, FORBIDDEN, describe, text_problem
+from .text import EXPECTED, describe, forbidden_in, text_problem
 
 try:  # libyaml, when PyYAML was built with it
     _Loader = yaml.CSafeLoader
@@ -102,7 +102,7 @@ class FileCheck:
         """Refuse raw control characters with their line (CRLF line ends are fine), before
         the YAML reader rejects some of them without one and takes others as line breaks."""
         found = False
-        for match in FORBIDDEN.finditer(text):
+        for match in forbidden_in(text).finditer(text):
             index = match.start()
             if match.group() == "\r" and text.startswith("\n", index + 1):
                 continue
