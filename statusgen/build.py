@@ -197,17 +197,23 @@ def _previous_files(target: Path) -> set[str] | None:
     plain directory or a plain file (a link, say), which a full build then replaces whole."""
     if target.is_symlink() or not (target / MARKER).is_file():
         return None
+    return _tree_files(target, plain_only=True)
+
+
+def _tree_files(top: Path, *, plain_only: bool = False) -> set[str] | None:
+    """Every file under ``top`` as a relative path (``a/b.html``). With ``plain_only``, None as
+    soon as anything is neither a plain folder nor a plain file (a link, a FIFO)."""
     files = set()
-    pending = [(target, "")]
+    pending = [(top, "")]
     while pending:
         folder, prefix = pending.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_symlink():
+                if plain_only and entry.is_symlink():
                     return None
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
-                elif entry.is_file(follow_symlinks=False):
+                elif not plain_only or entry.is_file(follow_symlinks=False):
                     files.add(prefix + entry.name)
                 else:
                     return None
@@ -222,16 +228,7 @@ def _commit(new: Path, target: Path, previous: set[str], kept: set[str]) -> None
     because the earlier build's file was already identical (DirectPages.previous)."""
     import filecmp
 
-    fresh = set()
-    pending = [(new, "")]
-    while pending:
-        folder, prefix = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
-                else:
-                    fresh.add(prefix + entry.name)
+    fresh = _tree_files(new)
     kept = kept - fresh
     if not kept <= previous:  # a page reported as kept that the earlier build does not hold
         raise StatusgenError(f"incremental build lost track of {sorted(kept - previous)[:3]}; run the build again")

@@ -350,13 +350,15 @@ class Frame:
         data (``own``: a team's override with a per-incident meta tag, say)."""
         if not block or block not in template.blocks:
             return None
+        # Markup: fixed placeholder words of ours; fill() swaps in the page's title, which add()
+        # escaped, and its slug, made from an id the loader allows only [a-z0-9-] in.
         stand_in = DirectPage(title=Markup(_TITLE), url=f"{parent}{_SLUG}/", update_date=pages.date)
         if pages.site_url:
             stand_in.canonical_url = f"{pages.site_url}/{stand_in.url}"
         values = dict(context)
         values.update(_page_context(pages.config, stand_in))
         values.update(dict.fromkeys(own, _PAGE_ONLY))
-        values["sg_frame"] = Markup(_BODY)
+        values["sg_frame"] = Markup(_BODY)  # a fixed placeholder of ours, replaced by the rendered block
         jinja_context = template.new_context(values)
         try:
             html = "".join(template.root_render_func(jinja_context))

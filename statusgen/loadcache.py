@@ -90,21 +90,11 @@ class IncidentCache:
             return
         body = json.dumps({"format": FORMAT, "key": self.key, "files": self.new}, separators=(",", ":"))
         signature = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# statusgen's cache: safe to delete\n*\n")
-            fd, temp = tempfile.mkstemp(prefix=".incidents-", dir=self.path.parent)
-            with os.fdopen(fd, "w") as out:
-                out.write(signature + "\n" + body)
-            os.replace(temp, self.path)
-        except OSError:
-            pass  # a read-only checkout: no cache, same results
+        write_cache_file(self.path, signature + "\n" + body)
 
     def _read(self) -> dict:
         try:
-            text = self.path.read_text()
+            text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return {}
         signature, _, body = text.partition("\n")
@@ -118,6 +108,22 @@ class IncidentCache:
         if data.get("format") != FORMAT or data.get("key") != self.key:
             return {}
         return data.get("files") or {}
+
+
+def write_cache_file(path: Path, text: str) -> None:
+    """Write one file of ``.statusgen-cache/`` atomically (the folder ignores itself in git).
+    Never fails a command: in a read-only checkout there is simply no cache."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# statusgen's cache: safe to delete\n*\n")
+        fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError:
+        pass
 
 
 def _secret() -> bytes | None:

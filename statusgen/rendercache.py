@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from .loadcache import CACHE_DIR
+from .loadcache import CACHE_DIR, write_cache_file
 
 FORMAT = 1
 _PLAIN = (str, int, float, bool, type(None))
@@ -241,15 +239,4 @@ class RenderCache:
 
     def save(self) -> None:
         """Write the records of this build; never fails a build (a read-only checkout: no cache)."""
-        body = json.dumps({"format": FORMAT, "pages": self.new}, separators=(",", ":"))
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# statusgen's cache: safe to delete\n*\n")
-            fd, temp = tempfile.mkstemp(prefix=".pages-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(body)
-            os.replace(temp, self.path)
-        except OSError:
-            pass
+        write_cache_file(self.path, json.dumps({"format": FORMAT, "pages": self.new}, separators=(",", ":")))

@@ -146,6 +146,7 @@ class InternalSite:
 
     def content(self, html: str, page) -> str:
         """A document's body as mkdocs converted it, cleaned before any page embeds it."""
+        # Markup: sanitized just now; removing an empty header row cannot make markup of text.
         clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
         self.bodies[page.file.src_uri] = clean
         return str(clean)
@@ -159,7 +160,7 @@ class InternalSite:
         if entry is not None:
             view = entry[3]
             context.update(view() if callable(view) else view)
-            context["body"] = self.bodies.get(page.file.src_uri, Markup(""))
+            context["body"] = self.bodies.get(page.file.src_uri, Markup(""))  # bodies: sanitized in content()
         return context
 
     def template_context(self, context, name, mkdocs_config):
@@ -574,7 +575,7 @@ class InternalSite:
             "by_severity": stats_rows(mx.by_severity),
             "by_component": stats_rows({self.names.get(k, k): v for k, v in mx.by_component.items()}),
             # Made by our own code from numbers and escaped labels (charts.py): markup, not text.
-            "chart": Markup(severity_chart(mx.per_month, severities)),
+            "chart": Markup(severity_chart(mx.per_month, severities)),  # SVG of numbers; charts.py escapes names
             "severities": severities,
             "per_month": [
                 (month_label(key), [counts[s] for s in severities], sum(counts.values()))
