@@ -21,16 +21,19 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import listing
 from .errors import Problem
 from .model import Config, Incident, Update, frozen_map
 
 CACHE_DIR = ".statusgen-cache"
-FORMAT = 2
+FORMAT = 3
+RACY_NS = 2_000_000_000  # a file changed this close to the index being written is read again
 _CODE = (
     "loader.py",
     "lifecycle.py",
@@ -42,72 +45,163 @@ _CODE = (
     "loadcache.py",
     "text.py",
     "fields.py",
+    "listing.py",
+    "cadence.py",
 )
 
 
-class IncidentCache:
-    """Parsed incident files by display path and content hash; ``save`` writes it if it changed."""
+class SignedFile:
+    """One JSON file of ``.statusgen-cache/``, signed with this user's key and valid only
+    for ``key`` (what its contents depend on besides the files they came from)."""
 
-    def __init__(self, root: Path, config: Config, runbooks: set[str] | None):
-        self.path = Path(root) / CACHE_DIR / "incidents.json"
-        self.key = _generation(config, runbooks)
-        self.old: dict[str, list] = {}
-        self.new: dict[str, list] = {}
-        self.changed = False
+    def __init__(self, path: Path, key: str):
+        self.path = path
+        self.key = key
         self.secret = _secret()
-        if self.secret is not None:
-            self.old = self._read()
 
-    def get(self, shown: str, data: bytes, path: Path):
-        """``(incident or None, problems)`` as read before from the same bytes; None on a miss."""
-        digest = hashlib.sha256(data).hexdigest()
-        entry = self.old.get(shown)
-        if entry is None or entry[0] != digest:
-            self.changed = True
-            return None, digest
-        self.new[shown] = entry
-        try:
-            return (
-                _incident(entry[1], path) if entry[1] is not None else None,
-                [Problem(*p) for p in entry[2]],
-            ), digest
-        except (KeyError, TypeError, ValueError):  # an entry from an older shape: read the file again
-            self.changed = True
-            return None, digest
-
-    def put(self, shown: str, digest: str, result) -> None:
-        incident, problems = result
-        self.new[shown] = [
-            digest,
-            _encode(incident) if incident is not None else None,
-            [[p.path, p.line, p.message, p.level] for p in problems],
-        ]
-        self.changed = True
-
-    def save(self) -> None:
-        """Write the cache when anything changed (files added, edited or removed); never fails a command."""
-        if self.secret is None or (not self.changed and self.new.keys() == self.old.keys()):
-            return
-        body = json.dumps({"format": FORMAT, "key": self.key, "files": self.new}, separators=(",", ":"))
-        signature = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
-        write_cache_file(self.path, signature + "\n" + body)
-
-    def _read(self) -> dict:
+    def read(self) -> dict:
+        if self.secret is None:
+            return {}
         try:
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return {}
-        signature, _, body = text.partition("\n")
+        mac, _, body = text.partition("\n")
         expected = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(signature, expected):
+        if not hmac.compare_digest(mac, expected):
             return {}
         try:
             data = json.loads(body)
         except ValueError:
             return {}
-        if data.get("format") != FORMAT or data.get("key") != self.key:
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
             return {}
-        return data.get("files") or {}
+        return data
+
+    def write(self, data: dict) -> None:
+        if self.secret is None:
+            return
+        body = json.dumps({"format": FORMAT, "key": self.key, **data}, separators=(",", ":"))
+        mac = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
+        write_cache_file(self.path, mac + "\n" + body)
+
+
+class StatCache:
+    """Values worked out from single files, kept by each file's metadata (mtime, ctime, size,
+    inode), so an unchanged file is not even read, as git does with its index. A file changed
+    within ``RACY_NS`` of the cache being written is read again: a quick second write could
+    leave its metadata alone."""
+
+    def __init__(self, path: Path, key: str):
+        self.file = SignedFile(path, key)
+        data = self.file.read()
+        self.saved_at = data.get("saved", 0)
+        self.old: dict[str, list] = data.get("files") or {}
+        self.new: dict[str, list] = {}
+        self.changed = False
+
+    def get(self, shown: str, info: os.stat_result | None):
+        """The value kept for a file whose metadata is unchanged; None when it must be read."""
+        entry = self.old.get(shown)
+        if entry is None or info is None or entry[0] != signature(info):
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= self.saved_at - RACY_NS:
+            self.changed = True  # settle it: the next cache is written after this change
+            return None
+        self.new[shown] = entry
+        return entry[1]
+
+    def put(self, shown: str, info: os.stat_result | None, value) -> None:
+        """Keep ``value`` for a file read in this run (``info``: its metadata from before the read)."""
+        if info is None:
+            return
+        entry = [signature(info), value]
+        if self.old.get(shown) != entry:
+            self.changed = True
+        self.new[shown] = entry
+
+    def save(self) -> None:
+        """Write it when anything changed (files added, edited or removed); never fails a command."""
+        if self.changed or self.new.keys() != self.old.keys():
+            self.file.write({"saved": time.time_ns(), "files": self.new})
+
+
+class IncidentCache:
+    """Parsed incident files, in two signed files under ``.statusgen-cache/``:
+
+    - ``index.json`` (small, a StatCache): per file, the hash of its bytes, its Listing
+      (statusgen/listing.py: what ``list``, ``due``, ``validate`` and lookups need) and its
+      problems, kept by the file's metadata;
+    - ``incidents.json`` (large): per file, its hash and the parsed incident and problems.
+      Read only when whole incidents are needed (``load``), not for id lookups.
+    """
+
+    def __init__(self, root: Path, config: Config, runbooks: set[str] | None):
+        self.dir = Path(root) / CACHE_DIR
+        self.config = config
+        self.runbooks = runbooks
+        self.key = _generation(config, runbooks)
+        self.index = StatCache(self.dir / "index.json", self.key)
+        self.full = SignedFile(self.dir / "incidents.json", self.key)
+        self._full_old: dict[str, list] | None = None
+        self.full_new: dict[str, list] = {}
+        self.full_changed = False
+
+    def known(self, shown: str, info: os.stat_result | None) -> list | None:
+        """``[digest, listing, problems]`` of a file whose metadata says it is unchanged; else None."""
+        return self.index.get(shown, info)
+
+    def remember(self, shown: str, info: os.stat_result | None, digest: str, result) -> list:
+        """Index a file read in this run; returns its ``[digest, listing, problems]``."""
+        incident, problems = result
+        entry = [
+            digest,
+            listing.encode(listing.listing_of(incident, self.config)) if incident is not None else None,
+            [[p.path, p.line, p.message, p.level] for p in problems],
+        ]
+        self.index.put(shown, info, entry)
+        return entry
+
+    @staticmethod
+    def listing(entry: list, path: Path) -> tuple[listing.Listing | None, list[Problem]]:
+        """The Listing (None for a file with errors) and the problems of an index entry."""
+        return (listing.decode(entry[1], path) if entry[1] is not None else None), [Problem(*p) for p in entry[2]]
+
+    def get(self, shown: str, digest: str, path: Path):
+        """``(incident or None, problems)`` as read before from bytes with ``digest``; None on a miss."""
+        if self._full_old is None:
+            self._full_old = self.full.read().get("files") or {}
+        entry = self._full_old.get(shown)
+        if entry is None or entry[0] != digest:
+            self.full_changed = True
+            return None
+        self.full_new[shown] = entry
+        try:
+            return _incident(entry[1], path) if entry[1] is not None else None, [Problem(*p) for p in entry[2]]
+        except (KeyError, TypeError, ValueError):  # an entry from an older shape: read the file again
+            self.full_changed = True
+            return None
+
+    def put(self, shown: str, digest: str, result) -> None:
+        incident, problems = result
+        self.full_new[shown] = [
+            digest,
+            _encode(incident) if incident is not None else None,
+            [[p.path, p.line, p.message, p.level] for p in problems],
+        ]
+        self.full_changed = True
+
+    def save(self) -> None:
+        """Write what changed. The large file is written only when this run read it (a lookup
+        leaves it alone; the next full load finds the files it changed by their hash)."""
+        if self._full_old is not None and (self.full_changed or self.full_new.keys() != self._full_old.keys()):
+            self.full.write({"files": self.full_new})
+        self.index.save()
+
+
+def signature(info: os.stat_result) -> list[int]:
+    """What changes when a file's bytes do: its times, size and inode (a replaced file gets a new one)."""
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino]
 
 
 def write_cache_file(path: Path, text: str) -> None:
@@ -152,12 +246,17 @@ def _secret() -> bytes | None:
 
 def _generation(config: Config, runbooks: set[str] | None) -> str:
     """What every cached result depends on besides the file itself."""
+    return code_key(_CODE, _canonical(config), repr(sorted(runbooks) if runbooks is not None else None))
+
+
+def code_key(names, *extra: str) -> str:
+    """A cache key from statusgen's own files ``names`` (relative to the package) and ``extra``."""
     digest = hashlib.sha256()
-    digest.update(_canonical(config).encode())
-    digest.update(repr(sorted(runbooks) if runbooks is not None else None).encode())
     here = Path(__file__).parent
-    for name in _CODE:
+    for name in names:
         digest.update((here / name).read_bytes())
+    for text in extra:
+        digest.update(b"\0" + text.encode())
     return digest.hexdigest()
 
 
@@ -218,20 +317,21 @@ def _encode(incident: Incident) -> list:
 
 
 def _incident(values: list, path: Path) -> Incident:
+    """An Incident from its cached list. Filled in directly rather than through the frozen
+    dataclasses' ``__init__`` (one ``object.__setattr__`` per field, the bulk of a warm load
+    at 10,000 incidents); tests/test_loadcache.py checks the result equals a parsed one."""
     ident, title, kind, severity, components, times, commander, roles, runbooks, template, drill, updates = values
-    return Incident(
+    impact_start, detected_at, acknowledged_at, mitigated_at, scheduled_for, scheduled_until = (
+        _time(value) for value in times
+    )
+    return _filled(
+        Incident,
         id=ident,
         title=title,
         kind=kind,
-        severity=severity,
-        components=frozen_map(components),
-        commander=commander,
-        roles=frozen_map(roles),
-        runbooks=tuple(runbooks),
-        template=template,
-        drill=drill,
         updates=tuple(
-            Update(
+            _filled(
+                Update,
                 at=_time(at),
                 stage=stage,
                 message=message,
@@ -242,12 +342,32 @@ def _incident(values: list, path: Path) -> Incident:
                 reopened=reopened,
                 next_update=_time(promised),
                 line=line,
+                automatic=False,
             )  # fmt: skip
             for at, stage, message, note, parts, sev, backward, reopened, promised, line in updates
         ),
+        severity=severity,
+        components=frozen_map(components),
+        impact_start=impact_start,
+        detected_at=detected_at,
+        acknowledged_at=acknowledged_at,
+        mitigated_at=mitigated_at,
+        scheduled_for=scheduled_for,
+        scheduled_until=scheduled_until,
+        commander=commander,
+        roles=frozen_map(roles),
+        runbooks=tuple(runbooks),
+        template=template,
+        drill=drill,
         path=path,
-        **{name: _time(value) for name, value in zip(_INCIDENT_TIMES, times)},
+        postmortem_path=None,
     )
+
+
+def _filled(cls, **values):
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -4,8 +4,10 @@ every problem in every file at once as ``path:line: message``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from .config import load_config
 from .errors import Problem, display_path
 from .fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
 from .files import DEFAULT_LIMIT, read_source, source_files
+from .listing import Listing
 from .loadcache import IncidentCache
 from .model import (
     COMPONENT_STATUSES,
@@ -48,9 +51,38 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     """
     config = config or load_config(root)
     postmortems, problems, parsed = parse_incident_files(config)
-    incidents: list[Incident] = []
+    incidents = _checked(parsed, postmortems, config, now, problems)
+    incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
+    return Repository(config, tuple(incidents)), problems
+
+
+def load_listings(root: Path, *, now: datetime, config: Config | None = None) -> tuple[list[Listing], list[Problem]]:
+    """What ``list``, ``due`` and ``validate`` need of every incident (statusgen/listing.py),
+    newest first, with every problem ``load_repository`` reports; from the parse cache's small
+    index, so no incident is decoded when the files are unchanged."""
+    config = config or load_config(root)
+    postmortems, problems, cache, files = _cached_files(config)
+    items = []
+    for path, shown, info, entry in files:
+        if entry is None:
+            data, refused = read_source(path, config.root, file_limit(config))
+            if refused:
+                problems.append(Problem(shown, 0, refused))
+                continue
+            entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), read_incident(path, data, config, shown, cache.runbooks))
+        items.append((path, shown, *cache.listing(entry, path)))
+    cache.save()
+    listings = _checked(items, postmortems, config, now, problems)
+    listings.sort(key=lambda i: (i.started_at, i.id), reverse=True)
+    return listings, problems
+
+
+def _checked(items, postmortems: set[Path], config: Config, now: datetime, problems: list[Problem]) -> list:
+    """The incidents (or listings) of ``items`` that may be used, each with its postmortem
+    file; their problems, duplicate ids and the checks that need "now" go to ``problems``."""
+    kept = []
     first_seen: dict[str, str] = {}
-    for path, shown, incident, file_problems in parsed:
+    for path, shown, incident, file_problems in items:
         problems.extend(file_problems)
         if incident is None:
             continue
@@ -62,9 +94,8 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
         if postmortem in postmortems:
             incident = replace(incident, postmortem_path=postmortem)
         problems.extend(_repository_checks(incident, config, now, shown))
-        incidents.append(incident)
-    incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
-    return Repository(config, tuple(incidents)), problems
+        kept.append(incident)
+    return kept
 
 
 def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list[tuple]]:
@@ -73,28 +104,73 @@ def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list
     Returns the postmortem files, the problems of files that cannot be read, and per readable
     file ``(path, shown path, incident or None, its problems)``.
     """
+    postmortems, problems, cache, files = _cached_files(config)
+    parsed = []
+    for path, shown, info, entry in files:
+        data = None
+        if entry is not None:
+            digest = entry[0]
+        else:
+            data, refused = read_source(path, config.root, file_limit(config))
+            if refused:
+                problems.append(Problem(shown, 0, refused))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+        result = cache.get(shown, digest, path)
+        if result is None:
+            if data is None:  # indexed, but not in the large file (a lookup indexed it)
+                data, refused = read_source(path, config.root, file_limit(config))
+                if refused:
+                    problems.append(Problem(shown, 0, refused))
+                    continue
+                digest = hashlib.sha256(data).hexdigest()
+            result = read_incident(path, data, config, shown, cache.runbooks)
+            cache.put(shown, digest, result)
+        if entry is None or entry[0] != digest:
+            cache.remember(shown, info, digest, result)
+        parsed.append((path, shown, *result))
+    cache.save()
+    return postmortems, problems, parsed
+
+
+def incident_listings(config: Config) -> list[tuple[Path, Listing | None]]:
+    """Per incident file, its Listing (None for a file with errors or one that cannot be
+    read), from the parse cache's small index: an id lookup at 10,000 incidents decodes no incident."""
+    _, _, cache, files = _cached_files(config)
+    found = []
+    for path, shown, info, entry in files:
+        if entry is None:
+            data, refused = read_source(path, config.root, file_limit(config))
+            if refused:
+                found.append((path, None))
+                continue
+            result = read_incident(path, data, config, shown, cache.runbooks)
+            entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
+        found.append((path, cache.listing(entry, path)[0]))
+    cache.save()
+    return found
+
+
+def _cached_files(config: Config):
+    """The incident files with their metadata and, when it says they are unchanged, their
+    index entry: ``(postmortems, problems, cache, [(path, shown, stat or None, entry or None)])``."""
     root = config.root
     incidents_dir = config.incidents_path
     shown_dir = display_path(incidents_dir, root)
     paths, postmortems, problems = scan_incidents(config, shown_dir)
-    runbooks = runbook_names(config.root / config.runbooks_dir)
+    cache = IncidentCache(root, config, runbook_names(root / config.runbooks_dir))
     limit = file_limit(config)
-    cache = IncidentCache(config.root, config, runbooks)  # parsed files by content hash (loadcache.py)
-    parsed = []
     base = len(str(incidents_dir)) + 1
+    files = []
     for path in paths:
         shown = f"{shown_dir}/{str(path)[base:].replace(os.sep, '/')}"
-        data, refused = read_source(path, root, limit)
-        if refused:
-            problems.append(Problem(shown, 0, refused))
-            continue
-        result, digest = cache.get(shown, data, path)
-        if result is None:
-            result = read_incident(path, data, config, shown, runbooks)
-            cache.put(shown, digest, result)
-        parsed.append((path, shown, *result))
-    cache.save()
-    return postmortems, problems, parsed
+        try:
+            info = os.stat(path)  # before any read, so a change while reading shows next time
+        except OSError:
+            info = None
+        usable = info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= limit
+        files.append((path, shown, info if usable else None, cache.known(shown, info) if usable else None))
+    return postmortems, problems, cache, files
 
 
 def scan_incidents(config: Config, shown_dir: str | None = None) -> tuple[list[Path], set[Path], list[Problem]]:

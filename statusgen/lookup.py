@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StatusgenError
-from .loader import INCIDENT_FILE_SUFFIXES, parse_incident_files
+from .loader import INCIDENT_FILE_SUFFIXES, incident_listings
 from .model import Config
 
 SHOWN = 5  # candidates listed in an error
@@ -39,13 +39,12 @@ class Candidate:
 
 def candidates(config: Config) -> list[Candidate]:
     """Every incident file under the incidents directory, newest first."""
-    _, _, parsed = parse_incident_files(config)  # through the parse cache: fast at 10,000 files
     found = []
-    for path, _shown, incident, _problems in parsed:
-        if incident is None:
+    for path, listing in incident_listings(config):  # the parse cache's index: fast at 10,000 files
+        if listing is None:
             found.append(Candidate(path.stem, "", "", False, path))
         else:
-            found.append(Candidate(incident.id, incident.title, incident.stage, incident.is_active, path))
+            found.append(Candidate(listing.id, listing.title, listing.stage, listing.is_active, path))
     found.sort(key=lambda c: c.id, reverse=True)
     return found
 

@@ -101,3 +101,107 @@ def test_the_cache_keeps_every_field_a_file_can_set():
     incident = {f.name for f in fields(Incident)} - not_from_files
     assert incident == (set(INCIDENT_FIELDS) - {"times"}) | set(_INCIDENT_TIMES)
     assert {f.name for f in fields(Update)} - {"automatic"} == set(UPDATE_FIELDS)  # automatic: never in a file
+
+
+def test_a_warm_load_reads_no_incident_file_and_an_edit_is_seen(tmp_path, monkeypatch):
+    """Unchanged files are known by their metadata (as git's index does): not even opened."""
+    from statusgen import loadcache, loader
+
+    root = copy_example(tmp_path / "repo")
+    monkeypatch.setattr(loadcache, "RACY_NS", 0)  # the files were written just now; trust them at once
+    first = load(root)
+    read = []
+    real = loader.read_source
+    monkeypatch.setattr(loader, "read_source", lambda path, *a: read.append(path.name) or real(path, *a))
+    assert load(root) == first
+    assert read == []
+    path = root / "incidents/2026/2026-11-22-webhook-delays.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("title: ", "title: X", 1)[:-1] if text.endswith("\n") else text)  # same size
+    incidents, _ = load(root)
+    assert read == [path.name]
+    assert next(i for i in incidents if i.id == "2026-11-22-webhook-delays").title.startswith("X")
+
+
+def test_a_file_changed_just_before_the_cache_was_written_is_read_again(tmp_path, monkeypatch):
+    """Metadata cannot tell apart two writes within the clock's tick: such files are re-read."""
+    from statusgen import loader
+
+    root = copy_example(tmp_path / "repo")
+    load(root)  # the example's files were all written within RACY_NS of this
+    read = []
+    real = loader.read_source
+    monkeypatch.setattr(loader, "read_source", lambda path, *a: read.append(path.name) or real(path, *a))
+    load(root)
+    assert len(read) == len(list((root / "incidents").rglob("*.yaml")))
+
+
+def test_a_lookup_uses_the_small_index_and_leaves_the_parsed_incidents_alone(tmp_path):
+    from statusgen.config import load_config
+    from statusgen.lookup import find_incident
+
+    root = copy_example(tmp_path / "repo")
+    load(root)
+    (root / CACHE_DIR / "incidents.json").unlink()
+    assert find_incident(load_config(root), "webhook").name == "2026-11-22-webhook-delays.yaml"
+    assert not (root / CACHE_DIR / "incidents.json").exists()  # a lookup decodes no incident
+    assert (root / CACHE_DIR / "index.json").is_file()
+    incidents, problems = load(root)
+    assert incidents and (root / CACHE_DIR / "incidents.json").is_file()
+
+
+def test_an_index_not_signed_with_this_users_key_is_ignored(tmp_path, monkeypatch):
+    """A forged index could point a changed file at the hash of its old, valid bytes."""
+    from statusgen import loadcache
+
+    monkeypatch.setattr(loadcache, "RACY_NS", 0)
+    root = copy_example(tmp_path / "repo")
+    (root / "incidents/2026/2026-11-23-broken.yaml").write_text(BAD)
+    _, problems = load(root)
+    index = root / CACHE_DIR / "index.json"
+    signature, _, body = index.read_text().partition("\n")
+    data = json.loads(body)
+    data["files"]["incidents/2026/2026-11-23-broken.yaml"][0][0] = 0  # someone else's metadata
+    index.write_text(signature + "\n" + json.dumps(data))
+    assert load(root)[1] == problems
+
+
+def test_cached_incidents_have_every_field_of_parsed_ones(tmp_path):
+    """The cache fills incidents in without their __init__: nothing may be missing or extra."""
+    root = copy_example(tmp_path / "repo")
+    parsed, _ = load(root)
+    cached, _ = load(root)
+    for a, b in zip(parsed, cached):
+        assert vars(a).keys() == vars(b).keys()
+        assert [vars(u).keys() for u in a.updates] == [vars(u).keys() for u in b.updates]
+
+
+def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
+    """`list`, `due` and `validate` read listings from the index: the same incidents, order,
+    problems (a broken file, a duplicate id, an overdue postmortem) and derived values."""
+    from datetime import timedelta
+
+    from statusgen import loadcache
+    from statusgen.cadence import next_update_due
+    from statusgen.listing import listing_of
+    from statusgen.loader import load_listings
+
+    monkeypatch.setattr(loadcache, "RACY_NS", 0)
+    root = copy_example(tmp_path / "repo")
+    (root / "incidents/2026/2026-11-23-broken.yaml").write_text(BAD)
+    source = root / "incidents/2026/2026-11-22-webhook-delays.yaml"
+    (root / "incidents/2025").mkdir(exist_ok=True)
+    (root / "incidents/2025/2026-11-22-webhook-delays.yaml").write_text(source.read_text())  # a duplicate id
+    (root / "incidents/2026/2026-10-14-api-outage.postmortem.md").unlink()  # a SEV1 resolved long ago
+    later = NOW + timedelta(days=30)
+    for attempt in ("parsed", "indexed"):
+        repo, problems = load_repository(root, now=later)
+        listings, listed_problems = load_listings(root, now=later)
+        assert [str(p) for p in listed_problems] == [str(p) for p in problems], attempt
+        assert any("duplicate id" in str(p) for p in problems) and any("no postmortem" in str(p) for p in problems)
+        assert [x.id for x in listings] == [i.id for i in repo.incidents]
+        for listing, incident in zip(listings, repo.incidents):
+            assert listing == listing_of(incident, repo.config)
+            assert listing.next_update_due == next_update_due(incident, repo.config)
+            assert listing.duration(later) == incident.duration(later)
+            assert listing.postmortem_path == incident.postmortem_path

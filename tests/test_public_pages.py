@@ -157,3 +157,21 @@ def test_each_day_keeps_its_text_and_phones_get_the_last_30(site):
     assert '<span class="sg-wide">90 days ago</span><span class="sg-narrow">30 days ago</span>' in html
     css = (site / "assets" / "stylesheets" / "statusgen.css").read_text()
     assert re.search(r"@media \(max-width: 44em\) \{[^}]*li\.sg-bar--older \{ position: absolute;", css)
+
+
+def test_an_edited_public_summary_shows_on_the_next_build(tmp_path):
+    """Summaries are kept by the postmortem file's metadata between builds; an edit is seen."""
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            "incidents/2026/2026-11-20-api-errors.yaml": INCIDENT,
+            "incidents/2026/2026-11-20-api-errors.postmortem.md": POSTMORTEM,
+        },
+    )
+    repo, _ = load_repository(root, now=NOW)
+    assert "configuration change" in public_summaries(repo)["2026-11-20-api-errors"]
+    path = root / "incidents/2026/2026-11-20-api-errors.postmortem.md"
+    path.write_text(path.read_text().replace("A configuration change", "A bad deploy"))
+    assert "A bad deploy" in public_summaries(repo)["2026-11-20-api-errors"]
+    path.write_text(path.read_text().replace("status: published", "status: nonsense"))
+    assert public_summaries(repo) == {}  # a postmortem with errors publishes nothing

@@ -55,11 +55,12 @@ def parse_when(ctx, text, name="--at"):
         raise click.BadParameter(str(exc), param_hint=name) from None
 
 
-def load_repo(ctx=None):
-    """The whole repository as of now, with the problems found reading it."""
-    from ..loader import load_repository
+def load_listings():
+    """What ``list``, ``due`` and ``validate`` need of every incident (statusgen/listing.py),
+    with the problems found reading them: no incident is decoded when files are unchanged."""
+    from ..loader import load_listings as load
 
-    return load_repository(repo_root(), now=current_now(), config=get_config())
+    return load(repo_root(), now=current_now(), config=get_config())
 
 
 def shown(path: Path) -> str:

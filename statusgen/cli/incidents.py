@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, get_config, load_repo, parse_when, pick, repo_root, shown
+from .context import current_now, get_config, load_listings, parse_when, pick, repo_root, shown
 
 STATUS_ALIASES = {
     "ok": "operational",
@@ -586,18 +586,17 @@ def list_(ctx, active, as_json):
       statusgen list --active
       statusgen list --json
     """
-    from ..cadence import next_update_due, overdue_by
     from ..timeutil import duration, iso
 
-    repo, problems = load_repo(ctx)
+    listings, problems = load_listings()
     now = current_now()
-    rows = [i for i in repo.incidents if i.is_active or not active]
+    rows = [i for i in listings if i.is_active or not active]
     if as_json:
         import json
 
         def record(i):
-            due = next_update_due(i, repo.config) if i.is_active else None
-            late = overdue_by(i, repo.config, now) if i.is_active else None
+            due = i.next_update_due if i.is_active else None
+            late = i.overdue_by(now) if i.is_active else None
             return {
                 "id": i.id, "title": i.title, "kind": i.kind, "severity": i.severity, "stage": i.stage,
                 "active": i.is_active, "drill": i.drill, "started_at": iso(i.started_at),
@@ -605,7 +604,7 @@ def list_(ctx, active, as_json):
                 "age_seconds": int(i.duration(now).total_seconds()) if not i.resolved_at else None,
                 "next_update_due": iso(due) if due else None,
                 "overdue_seconds": int(late.total_seconds()) if late else None,
-                "components": dict(i.current_components()),
+                "components": dict(i.components),
             }  # fmt: skip
 
         click.echo(json.dumps([record(i) for i in rows], indent=2, ensure_ascii=False))
@@ -618,7 +617,7 @@ def list_(ctx, active, as_json):
             age = duration(now - incident.started_at) if now >= incident.started_at else "not started"
             table.append((incident.id, incident.severity or "-", incident.stage, age, incident.title))
             flags = ["DRILL"] if incident.drill else []
-            late = overdue_by(incident, repo.config, now) if incident.is_active else None
+            late = incident.overdue_by(now) if incident.is_active else None
             if late:
                 flags.append(f"update overdue by {duration(late)}")
             notes.append(flags)
@@ -744,17 +743,16 @@ def due(ctx, within_minutes):
     """
     from datetime import timedelta
 
-    from ..cadence import next_update_due
     from ..timeutil import duration, human
 
-    repo, _ = load_repo(ctx)
+    listings, _ = load_listings()
     now = current_now()
     horizon = now + timedelta(minutes=within_minutes)
     found = []
-    for incident in repo.incidents:
+    for incident in listings:
         if not incident.is_active or incident.drill:
             continue
-        deadline = next_update_due(incident, repo.config)
+        deadline = incident.next_update_due
         if deadline is not None and deadline <= horizon:
             found.append((deadline, incident))
     if not found:

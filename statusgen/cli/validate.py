@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, load_repo
+from .context import current_now, get_config, load_listings
 
 
 @click.command(short_help="Check incidents, templates and runbooks.")
@@ -34,16 +34,15 @@ def validate(ctx, strict, alert_rules, more_rules):
         raise click.UsageError(f"unexpected {more_rules[0]}; to check Prometheus rule files, use --alert-rules FILE...")
     alert_rules = _rule_files([*alert_rules, *more_rules])
 
-    repo, problems = load_repo(ctx)
-    problems = (
-        list(problems) + load_templates(repo.config)[1] + _internal_problems(repo.config, current_now(), alert_rules)
-    )
+    listings, problems = load_listings()
+    config = get_config()
+    problems = list(problems) + load_templates(config)[1] + _internal_problems(config, current_now(), alert_rules)
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     for problem in problems:
         click.echo(problem)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    summary = f"{len(repo.incidents)} incidents checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    summary = f"{len(listings)} incidents checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     if errors or (strict and warnings):
         failing = errors + (warnings if strict else 0)
         click.echo(

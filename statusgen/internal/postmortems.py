@@ -162,9 +162,42 @@ def public_summaries(repo: Repository) -> dict[str, str]:
     The one part of a postmortem the public site may show: a team opts in per postmortem by
     writing ``public_summary:`` in its front matter. Nothing else of the postmortem is
     returned. A postmortem with errors gives nothing (``statusgen validate`` reports them).
+    A postmortem whose file is unchanged since the last build is not read again (its summary
+    is kept in ``.statusgen-cache/``, by the file's metadata).
     """
-    postmortems, _ = load_postmortems(repo)
-    return {incident_id: pm.public_summary for incident_id, pm in postmortems.items() if pm.public_summary}
+    import os
+
+    from ..loadcache import CACHE_DIR, StatCache, code_key
+
+    root = repo.config.root
+    limit = file_limit(repo.config)
+    cache = StatCache(root / CACHE_DIR / "summaries.json", code_key(_SUMMARY_CODE, str(limit)))
+    result = {}
+    for incident in repo.incidents:
+        path = incident.postmortem_path
+        if path is None:
+            continue
+        shown = display_path(path, root)
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        kept = cache.get(shown, info)
+        if kept is None:
+            check = FileCheck(path, shown)
+            data, refused = read_source(path, root, limit)
+            postmortem = None if refused else read_postmortem(check, path, data, incident.id)
+            kept = [postmortem.public_summary if postmortem is not None else ""]
+            if not refused:
+                cache.put(shown, info, kept)
+        if kept[0]:
+            result[incident.id] = kept[0]
+    cache.save()
+    return result
+
+
+# What a postmortem's public summary depends on besides its file (for the summaries' cache).
+_SUMMARY_CODE = ("internal/postmortems.py", "internal/frontmatter.py", "yamlnodes.py", "text.py", "files.py")
 
 
 def _action_item(check: FileCheck, node) -> ActionItem | None:
