@@ -82,6 +82,30 @@ def test_after_one_update_only_changed_pages_are_rewritten_and_the_result_is_a_f
     same_trees(out, full_build(repo, tmp_path / "full"))
 
 
+def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_path):
+    """A build an hour later (the real clock, not --now) rewrites the pages that say how long
+    an open incident has lasted, not the thousands of resolved ones, on either site."""
+    from statusgen.loader import load_repository
+
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out)
+    before = {site: files_of(out / site) for site in ("public", "internal")}
+    later = NOW + timedelta(hours=1)
+    build_sites(repo, later, out=out)
+    incidents, _ = load_repository(repo, now=later)
+    resolved = [i.id for i in incidents.incidents if i.is_resolved]
+    assert len(resolved) >= 10
+    for site in ("public", "internal"):
+        after = files_of(out / site)
+        rewritten = {name for name in after if after[name] != before[site].get(name)}
+        assert [i for i in resolved if f"incidents/{i}/index.html" in rewritten] == [], site
+    page = (out / "internal" / f"incidents/{OPEN}/index.html").read_text()
+    assert "as of 22 Nov 2026, 17:00 UTC" in page  # an open incident says when its page was built
+    shutil.rmtree(repo / CACHE_DIR)
+    build_sites(repo, later, out=tmp_path / "full")
+    same_trees(out, tmp_path / "full")
+
+
 def test_pages_left_alone_are_the_ones_whose_inputs_did_not_change(repo, tmp_path, monkeypatch):
     """Count renders: the second build renders only the updated incident's page."""
     out = tmp_path / "out"

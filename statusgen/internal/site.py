@@ -176,7 +176,7 @@ class InternalSite:
         entries (alerts.json and metrics.json are generated files: see ``files``)."""
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:
-            extra = {"statusgen_internal": True, "statusgen_built": human_long(self.now)}
+            extra = {"statusgen_internal": True}  # no build time: see statusgen/internal-footer.html
             self.direct.write(self._env, site_dir, nav=self.nav_object, extra=extra)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():
@@ -449,6 +449,7 @@ class InternalSite:
             "postmortem_url": postmortem_url(incident.id),
             "missing": incident.id in self.missing_ids,
             "resolved": human_long(incident.resolved_at) if incident.resolved_at else "",
+            "as_of": "" if incident.is_resolved else human_long(self.now),  # its page changes with "now" anyway
             "windows": windows,
             "updates": updates,
         }
