@@ -18,10 +18,9 @@ output directory.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
-from .loadcache import CACHE_DIR, write_cache_file
+from .loadcache import CACHE_DIR, SignedFile
 
 FORMAT = 1
 _PLAIN = (str, int, float, bool, type(None))
@@ -223,20 +222,18 @@ def still_valid(reads: list, shared: dict, sink: Sink) -> bool:
 
 
 class RenderCache:
-    """The records of one site's pages in one output directory."""
+    """The records of one site's pages in one output directory, signed like the parse cache
+    (loadcache.SignedFile): records someone else wrote could make a build keep a page it
+    should have rendered, so they are ignored rather than trusted."""
 
     def __init__(self, root: Path, site: str, target: Path):
         name = hashlib.sha256(f"{site}\0{Path(target).resolve()}".encode()).hexdigest()[:16]
         self.path = Path(root) / CACHE_DIR / f"pages-{site}-{name}.json"
-        self.old: dict = {}
+        self.file = SignedFile(self.path, f"pages {FORMAT}")
+        pages = self.file.read().get("pages")
+        self.old: dict = pages if isinstance(pages, dict) else {}
         self.new: dict = {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("format") == FORMAT and isinstance(data.get("pages"), dict):
-                self.old = data["pages"]
-        except (OSError, ValueError, UnicodeDecodeError):
-            pass
 
     def save(self) -> None:
         """Write the records of this build; never fails a build (a read-only checkout: no cache)."""
-        write_cache_file(self.path, json.dumps({"format": FORMAT, "pages": self.new}, separators=(",", ":")))
+        self.file.write({"pages": self.new})

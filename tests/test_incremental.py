@@ -201,6 +201,26 @@ def test_a_link_in_the_previous_site_makes_a_full_build_that_writes_nothing_outs
     same_trees(out, full_build(repo, tmp_path / "full", ["public"]))
 
 
+def test_records_not_signed_with_this_users_key_are_not_trusted(repo, tmp_path):
+    """Forged records could make a build keep a page someone changed: they are ignored."""
+    import json
+
+    from statusgen import rendercache
+
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    page = out / f"incidents/{OPEN}/index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"</body>", b"<script>changed()</script></body>"))
+    (records,) = (repo / CACHE_DIR).glob("pages-public-*.json")
+    signature, _, body = records.read_text().partition("\n")
+    data = json.loads(body)
+    data["pages"][f"incidents/{OPEN}/"]["out"] = rendercache.file_digest(page.read_bytes())
+    records.write_text(signature + "\n" + json.dumps(data))
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert page.read_bytes() == good
+
+
 def test_a_failed_rebuild_leaves_the_site_and_its_records_as_they_were(repo, tmp_path):
     out = tmp_path / "out"
     build_sites(repo, NOW, out=out, sites=["public"])
