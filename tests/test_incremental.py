@@ -82,7 +82,7 @@ def test_after_one_update_only_changed_pages_are_rewritten_and_the_result_is_a_f
     same_trees(out, full_build(repo, tmp_path / "full"))
 
 
-def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_path):
+def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_path, monkeypatch):
     """A build an hour later (the real clock, not --now) rewrites the pages that say how long
     an open incident has lasted, not the thousands of resolved ones, on either site."""
     from statusgen.loader import load_repository
@@ -101,8 +101,18 @@ def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_p
         assert [i for i in resolved if f"incidents/{i}/index.html" in rewritten] == [], site
     page = (out / "internal" / f"incidents/{OPEN}/index.html").read_text()
     assert "as of 22 Nov 2026, 17:00 UTC" in page  # an open incident says when its page was built
+    # Nor are they rendered again (the same bytes would not be rewritten either way).
+    rendered = []
+    real = direct.Frame.fill
+    monkeypatch.setattr(
+        direct.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+    )
+    for site in ("public", "internal"):  # one at a time: a two-site build renders them in two processes
+        rendered.clear()
+        build_sites(repo, later + timedelta(hours=1), out=out / site, sites=[site])
+        assert rendered and [url for url in rendered if url.split("/")[1] in resolved] == [], site
     shutil.rmtree(repo / CACHE_DIR)
-    build_sites(repo, later, out=tmp_path / "full")
+    build_sites(repo, later + timedelta(hours=1), out=tmp_path / "full")
     same_trees(out, tmp_path / "full")
 
 

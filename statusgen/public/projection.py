@@ -98,7 +98,10 @@ class PublicIncident:
     monitoring_at: datetime | None
     scheduled_for: datetime | None
     scheduled_until: datetime | None
-    now: datetime
+    # The build's "now", for an open incident's duration so far and lateness. None once it is
+    # resolved: nothing on a resolved incident's page depends on when the site was built, so an
+    # incremental build keeps its page (with "now" in the view, every page changed every build).
+    now: datetime | None
     is_active: bool  # taken from the model, which alone defines the lifecycle
     is_resolved: bool
     update_late_since: datetime | None = None  # active, and the promised next update is past
@@ -292,7 +295,7 @@ def _incident(incident, now, order, severity_impact, severity_name, summary="", 
         monitoring_at=monitoring_at,
         scheduled_for=incident.scheduled_for,
         scheduled_until=incident.scheduled_until,
-        now=now,
+        now=None if incident.is_resolved else now,
         is_active=incident.is_active,
         is_resolved=incident.is_resolved,
         postmortem_summary=summary if incident.is_resolved else "",
