@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import traceback
@@ -76,6 +77,9 @@ class DirectPages:
         self.previous: Path | None = None
         # What each page was rendered from (statusgen/rendercache.py), with ``previous``.
         self.cache = None
+        # Under `statusgen serve` mkdocs empties the site before each rebuild, so a page kept
+        # from ``previous`` (a copy of the last rebuild's pages) is linked into the site.
+        self.link_kept = False
 
     def add(
         self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
@@ -253,6 +257,7 @@ class _Renderer:
             if caching and frame is not None:
                 own_key = self._own_key(key, frame, page, own, shown)
                 if own_key is not None and self._unchanged(page.url, rel, own_key, own):
+                    self._keep(rel)
                     continue  # same inputs, and the previous build's file is what they gave
                 self.sink.reads = list(self.frame_reads[key])
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
@@ -264,10 +269,17 @@ class _Renderer:
                 if all(read[4] is not None and read[0] != "unstable" for read in reads):
                     self.records[page.url] = {"own": own_key, "reads": reads, "out": rendercache.file_digest(data)}
             if previous is not None and _same(previous / rel, data):
+                self._keep(rel)
                 continue  # unchanged: the previous build's file is kept, not rewritten
             target = self.site_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+
+    def _keep(self, rel: str) -> None:
+        """A page the previous build already holds: `statusgen build` leaves it where it is
+        (build._commit); under `statusgen serve` it is linked into the emptied site."""
+        if self.pages.link_kept:
+            place(self.pages.previous / rel, self.site_dir / rel)
 
     def _own_key(self, key, frame, page, own: dict, shown: dict) -> str | None:
         """The digest of a page's own inputs and of the build's shared ones."""
@@ -302,6 +314,15 @@ class _Renderer:
             return False
         self.records[url] = old
         return True
+
+
+def place(source: Path, target: Path) -> None:
+    """Put the file ``source`` at ``target`` as a hard link (a copy across filesystems)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _file_of(url: str) -> str:

@@ -35,7 +35,8 @@ Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)``
 ``plugin.repo``, ``plugin.now`` and ``plugin.site`` on the instance before ``build()``, so the
 repository is loaded and validated once). Under a plain ``mkdocs build``/``serve`` the plugin
 loads the repository itself, with now from ``STATUSGEN_NOW`` (ISO) or ``SOURCE_DATE_EPOCH``,
-and refuses to build when the loader reports errors.
+and refuses to build when the loader reports errors. Under ``statusgen serve``
+(``STATUSGEN_SERVE=1``) each rebuild starts from what the last one left (statusgen/serving.py).
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     failure: str | None = None  # why the build failed, for `statusgen build` to print
     previous = None  # the site's previous build, set by `statusgen build` (see build._commit)
     render_cache = None  # what its pages were rendered from (statusgen/rendercache.py)
+    serve_state = None  # under `statusgen serve`: what the last rebuild left (statusgen/serving.py)
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -141,6 +143,12 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         else:
             from .public.site import PublicSite as Site
         self.builder = Site(repo, now, config)
+        self.serve_state = None
+        if os.environ.get("STATUSGEN_SERVE") == "1" and self.render_cache is None:
+            from .serving import state_for
+
+            self.serve_state = state_for(config.site_dir, site)
+            self.serve_state.start()
         _escape_site_text(config)
         self.building = site
         self.external = []
@@ -207,9 +215,12 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             return
         # The builder writes the pages statusgen renders itself; they pass the same guard.
         self.builder.page_check = self._loads if self.building == "public" else None
-        if getattr(self.builder, "direct", None) is not None:
-            self.builder.direct.previous = self.previous
-            self.builder.direct.cache = self.render_cache
+        direct = getattr(self.builder, "direct", None)
+        serving = self.serve_state
+        if direct is not None and serving is not None:
+            direct.previous, direct.cache, direct.link_kept = serving.pages, serving.records, True
+        elif direct is not None:
+            direct.previous, direct.cache = self.previous, self.render_cache
         self.builder.post_build(config)
         self.external.extend(getattr(self.builder, "page_problems", ()))
         if self.external:
@@ -221,6 +232,8 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
                 + (f"\n... and {more} more" if more > 0 else "")
             )
             raise PluginError(f"statusgen: {self.failure}")
+        if direct is not None and serving is not None:
+            serving.keep(Path(config.site_dir), direct.paths())
 
     def _loads(self, html: str, where: str) -> list[str]:
         """The third-party loads in a page statusgen renders itself (see thirdparty.py)."""

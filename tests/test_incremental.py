@@ -272,6 +272,43 @@ def test_the_forked_half_keeps_its_records_too(repo, tmp_path, monkeypatch):
     assert rendered == []
 
 
+def test_serve_rebuilds_render_only_what_changed(repo, tmp_path, monkeypatch):
+    """Under `statusgen serve` mkdocs empties the site and loads a new plugin for every rebuild;
+    the pages statusgen renders are still kept from the last rebuild when their inputs did
+    not change, and the site is the one a full build gives."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("STATUSGEN_SERVE", "1")  # as `statusgen serve` sets them
+    monkeypatch.setenv("STATUSGEN_SITE", "public")
+    later = NOW + timedelta(minutes=10)
+    monkeypatch.setenv("STATUSGEN_NOW", later.isoformat())
+    (tmp_path / "docs").mkdir()
+    site = tmp_path / "serve"
+
+    def rebuild():
+        build(load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(site), docs_dir=str(tmp_path / "docs")))
+
+    rendered = []
+    real = direct.Frame.fill
+    monkeypatch.setattr(
+        direct.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+    )
+    rebuild()
+    assert len(rendered) >= 12
+    statusgen(repo, "update", OPEN, "--stage", "monitoring", "-m", "Served.", now=NOW + timedelta(minutes=5))
+    rendered.clear()
+    rebuild()
+    assert rendered == [f"incidents/{OPEN}/"]
+    assert "Served." in (site / f"incidents/{OPEN}/index.html").read_text()
+    shutil.rmtree(repo / CACHE_DIR)
+    full = tmp_path / "full"
+    build_sites(repo, later, out=full, sites=["public"])
+    pages = incident_pages(full)
+    assert incident_pages(site) == pages
+    assert [p for p in pages if (site / p).read_bytes() != (full / p).read_bytes()] == []
+
+
 def test_recorded_reads_are_checked_again_one_by_one():
     """What a page read of a shared object is what decides whether it is still valid."""
     from statusgen import rendercache

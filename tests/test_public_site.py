@@ -593,11 +593,11 @@ def test_serve_rebuilds_when_an_incident_changes(tmp_path):
         [*command, "-a", f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
 
-    def home_until(condition, timeout=30.0) -> str:
+    def home_until(condition, timeout=30.0, path="") -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=2) as response:
                     html = response.read().decode()
                 if condition(html):
                     return html
@@ -611,6 +611,11 @@ def test_serve_rebuilds_when_an_incident_changes(tmp_path):
         path = root / "incidents/2026/2026-11-22-web-slow.yaml"
         path.write_text(path.read_text().replace("title: Website slow", "title: Website very slow"))
         home_until(lambda html: "Website very slow" in html)
+        # The incident's own page (rendered by statusgen, kept between rebuilds when unchanged).
+        page = "incidents/2026-11-22-web-slow/"
+        assert "<h1>Website very slow</h1>" in home_until(lambda html: "very slow" in html, path=page)
+        path.write_text(path.read_text().replace("title: Website very slow", "title: Website slow again"))
+        home_until(lambda html: "<h1>Website slow again</h1>" in html, path=page)
     finally:
         server.terminate()
         server.wait(timeout=10)

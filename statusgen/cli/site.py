@@ -69,6 +69,7 @@ def serve(now_text, site, dev_addr):
     if now_text or (click.get_current_context().find_root().obj or {}).get("now_text"):
         os.environ["STATUSGEN_NOW"] = iso(current_now(now_text))
     os.environ["STATUSGEN_SITE"] = site  # read by the plugin on every rebuild
+    os.environ["STATUSGEN_SERVE"] = "1"  # a rebuild renders only what changed (statusgen/serving.py)
     watch = [str(config.incidents_path)]
     if (root / "overrides").is_dir():
         watch.append(str(root / "overrides"))
