@@ -10,6 +10,7 @@ the server process this module keeps the last rebuild's page records (in memory)
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -36,22 +37,34 @@ class ServeState:
         self.folder = Path(tempfile.mkdtemp(prefix="statusgen-serve-"))
         atexit.register(shutil.rmtree, self.folder, True)
         self.pages: Path | None = None  # the last rebuild's pages, once there was one
-        self.rebuilds = 0
+        self.held: set[str] = set()
 
     def start(self) -> None:
         """A rebuild begins: records of a rebuild that failed half-way are dropped."""
         self.records.new = {}
 
     def keep(self, site_dir: Path, paths: list[str]) -> None:
-        """A rebuild succeeded: its pages and records are what the next one starts from."""
-        self.rebuilds += 1
-        fresh = self.folder / str(self.rebuilds)
+        """A rebuild succeeded: its pages and records are what the next one starts from.
+
+        The copy is brought up to date in place: a page the rebuild kept is the same file
+        (a hard link) already, so only pages rendered again are linked anew."""
+        pages = self.folder / "pages"
         for rel in paths:
-            place(Path(site_dir) / rel, fresh / rel)
-        old, self.pages = self.pages, fresh
+            source, copy = Path(site_dir) / rel, pages / rel
+            try:
+                if rel in self.held and os.path.samefile(source, copy):
+                    continue
+            except OSError:
+                pass
+            temp = copy.with_name(f".{copy.name}.new")
+            place(source, temp)
+            os.replace(temp, copy)
+        wanted = set(paths)
+        for rel in self.held - wanted:
+            (pages / rel).unlink(missing_ok=True)
+        self.held = wanted
+        self.pages = pages
         self.records.save()
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def state_for(site_dir, site: str) -> ServeState:
