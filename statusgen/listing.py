@@ -83,6 +83,11 @@ def decode(values: list, path: Path) -> Listing:
     )  # fmt: skip
 
 
+def lookup_fields(values: list) -> tuple[str, str, str, bool]:
+    """``(id, title, stage, active)`` straight from an encoded Listing (what an id lookup needs)."""
+    return values[0], values[1], values[5], values[6]
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

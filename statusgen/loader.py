@@ -19,7 +19,7 @@ from .config import load_config
 from .errors import Problem, display_path
 from .fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
 from .files import DEFAULT_LIMIT, read_source, source_files
-from .listing import Listing
+from .listing import Listing, lookup_fields
 from .loadcache import IncidentCache
 from .model import (
     COMPONENT_STATUSES,
@@ -133,9 +133,10 @@ def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list
     return postmortems, problems, parsed
 
 
-def incident_listings(config: Config) -> list[tuple[Path, Listing | None]]:
-    """Per incident file, its Listing (None for a file with errors or one that cannot be
-    read), from the parse cache's small index: an id lookup at 10,000 incidents decodes no incident."""
+def incident_summaries(config: Config) -> list[tuple[Path, tuple[str, str, str, bool] | None]]:
+    """Per incident file, ``(id, title, stage, active)`` (None for a file with errors or one
+    that cannot be read), from the parse cache's small index: an id lookup at 10,000 incidents
+    decodes no incident."""
     _, _, cache, files = _cached_files(config)
     found = []
     for path, shown, info, entry in files:
@@ -146,7 +147,7 @@ def incident_listings(config: Config) -> list[tuple[Path, Listing | None]]:
                 continue
             result = read_incident(path, data, config, shown, cache.runbooks)
             entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
-        found.append((path, cache.listing(entry, path)[0]))
+        found.append((path, lookup_fields(entry[1]) if entry[1] is not None else None))
     cache.save()
     return found
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StatusgenError
-from .loader import INCIDENT_FILE_SUFFIXES, incident_listings
+from .loader import INCIDENT_FILE_SUFFIXES, incident_summaries
 from .model import Config
 
 SHOWN = 5  # candidates listed in an error
@@ -40,11 +40,11 @@ class Candidate:
 def candidates(config: Config) -> list[Candidate]:
     """Every incident file under the incidents directory, newest first."""
     found = []
-    for path, listing in incident_listings(config):  # the parse cache's index: fast at 10,000 files
-        if listing is None:
+    for path, summary in incident_summaries(config):  # the parse cache's index: fast at 10,000 files
+        if summary is None:
             found.append(Candidate(path.stem, "", "", False, path))
         else:
-            found.append(Candidate(listing.id, listing.title, listing.stage, listing.is_active, path))
+            found.append(Candidate(*summary, path))
     found.sort(key=lambda c: c.id, reverse=True)
     return found
 
