@@ -65,11 +65,11 @@ def load_listings(root: Path, *, now: datetime, config: Config | None = None) ->
     items = []
     for path, shown, info, entry in files:
         if entry is None:
-            data, refused = read_source(path, config.root, file_limit(config))
-            if refused:
-                problems.append(Problem(shown, 0, refused))
+            data = _read(path, shown, config, problems)
+            if data is None:
                 continue
-            entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), read_incident(path, data, config, shown, cache.runbooks))
+            result = read_incident(path, data, config, shown, cache.runbooks)
+            entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
         items.append((path, shown, *cache.listing(entry, path)))
     cache.save()
     listings = _checked(items, postmortems, config, now, problems)
@@ -111,17 +111,15 @@ def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list
         if entry is not None:
             digest = entry[0]
         else:
-            data, refused = read_source(path, config.root, file_limit(config))
-            if refused:
-                problems.append(Problem(shown, 0, refused))
+            data = _read(path, shown, config, problems)
+            if data is None:
                 continue
             digest = hashlib.sha256(data).hexdigest()
         result = cache.get(shown, digest, path)
         if result is None:
             if data is None:  # indexed, but not in the large file (a lookup indexed it)
-                data, refused = read_source(path, config.root, file_limit(config))
-                if refused:
-                    problems.append(Problem(shown, 0, refused))
+                data = _read(path, shown, config, problems)
+                if data is None:
                     continue
                 digest = hashlib.sha256(data).hexdigest()
             result = read_incident(path, data, config, shown, cache.runbooks)
@@ -141,8 +139,8 @@ def incident_summaries(config: Config) -> list[tuple[Path, tuple[str, str, str, 
     found = []
     for path, shown, info, entry in files:
         if entry is None:
-            data, refused = read_source(path, config.root, file_limit(config))
-            if refused:
+            data = _read(path, shown, config, [])
+            if data is None:
                 found.append((path, None))
                 continue
             result = read_incident(path, data, config, shown, cache.runbooks)
@@ -150,6 +148,14 @@ def incident_summaries(config: Config) -> list[tuple[Path, tuple[str, str, str, 
         found.append((path, lookup_fields(entry[1]) if entry[1] is not None else None))
     cache.save()
     return found
+
+
+def _read(path: Path, shown: str, config: Config, problems: list[Problem]) -> bytes | None:
+    """The bytes of an incident file, or None with the reason it may not be read in ``problems``."""
+    data, refused = read_source(path, config.root, file_limit(config))
+    if refused:
+        problems.append(Problem(shown, 0, refused))
+    return data
 
 
 def _cached_files(config: Config):
