@@ -151,19 +151,21 @@ def test_a_lookup_uses_the_small_index_and_leaves_the_parsed_incidents_alone(tmp
 
 
 def test_an_index_not_signed_with_this_users_key_is_ignored(tmp_path, monkeypatch):
-    """A forged index could point a changed file at the hash of its old, valid bytes."""
+    """A forged index could say a broken file is fine: `validate` reads only the index."""
     from statusgen import loadcache
+    from statusgen.loader import load_listings
 
-    monkeypatch.setattr(loadcache, "RACY_NS", 0)
+    monkeypatch.setattr(loadcache, "RACY_NS", 0)  # the index alone answers for unchanged files
     root = copy_example(tmp_path / "repo")
     (root / "incidents/2026/2026-11-23-broken.yaml").write_text(BAD)
-    _, problems = load(root)
+    problems = [str(p) for p in load_listings(root, now=NOW)[1]]
+    assert any("2026-11-23-broken.yaml" in p for p in problems)
     index = root / CACHE_DIR / "index.json"
     signature, _, body = index.read_text().partition("\n")
     data = json.loads(body)
-    data["files"]["incidents/2026/2026-11-23-broken.yaml"][0][0] = 0  # someone else's metadata
+    data["files"]["incidents/2026/2026-11-23-broken.yaml"][1][2] = []  # "no problems"
     index.write_text(signature + "\n" + json.dumps(data))
-    assert load(root)[1] == problems
+    assert [str(p) for p in load_listings(root, now=NOW)[1]] == problems
 
 
 def test_cached_incidents_have_every_field_of_parsed_ones(tmp_path):
