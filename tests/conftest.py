@@ -118,6 +118,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+def race_updates(root: Path, statusgen: list[str], count: int) -> list[tuple[int, str]]:
+    """``count`` processes each post an update (``update {n}``) to the incident ``api-errors``
+    at once, through the command ``statusgen`` (a Python invocation of the CLI); their exit
+    codes and output."""
+    import subprocess
+
+    procs = [
+        subprocess.Popen(
+            [
+                *statusgen,
+                "-C",
+                str(root),
+                "update",
+                "api-errors",
+                "--stage",
+                "identified",
+                "-m",
+                f"update {n}",
+                "--at",
+                "2026-11-22T11:00:00Z",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for n in range(count)
+    ]
+    outputs = ["".join(p.communicate(timeout=60)) for p in procs]
+    return [(p.returncode, output) for p, output in zip(procs, outputs)]
+
+
 def require_chromium() -> None:
     """Skip on a developer machine without Debian's chromium; fail in CI, which installs it."""
     if Path(CHROMIUM).exists():

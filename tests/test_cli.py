@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW, write_repo
+from conftest import NOW, race_updates, write_repo
 
 from statusgen.cli import main
 from statusgen.config import load_config
@@ -360,29 +360,8 @@ def test_concurrent_updates_are_not_lost(tmp_path):
     """Eight processes append to one file at once; the lock keeps every update."""
     root = write_repo(tmp_path, {})
     ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "statusgen",
-                "-C",
-                str(root),
-                "update",
-                "api-errors",
-                "--stage",
-                "identified",
-                "-m",
-                f"update {n}",
-                "--at",
-                "2026-11-22T11:00:00Z",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )  # fmt: skip
-        for n in range(8)
-    ]
-    assert all(p.wait(timeout=60) == 0 for p in procs)
+    results = race_updates(root, [sys.executable, "-m", "statusgen"], 8)
+    assert [status for status, _ in results] == [0] * 8, results
     repo, _ = load_repository(root, now=NOW)
     messages = sorted(u.message for u in repo.incidents[0].updates[1:])
     assert messages == sorted(f"update {n}" for n in range(8))

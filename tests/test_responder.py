@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import write_repo
+from conftest import race_updates, write_repo
 
 from statusgen.cli import main
 from statusgen.config import load_config
@@ -395,38 +395,14 @@ def test_every_help_summary_fits_without_being_cut():
 # Portable locking: filelock, not fcntl.
 def test_the_edit_lock_works_without_fcntl(tmp_path):
     """Processes on a Python without fcntl (as on Windows) still never lose an update."""
-    import subprocess
     import sys
 
     root = write_repo(tmp_path, {})
     ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
     (root / "incidents/.statusgen.lock").unlink()  # as in a fresh checkout on that machine
     code = "import sys; sys.modules['fcntl'] = None; from statusgen.cli import main; main()"
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                code,
-                "-C",
-                str(root),
-                "update",
-                "api-errors",
-                "--stage",
-                "identified",
-                "-m",
-                f"update {n}",
-                "--at",
-                "2026-11-22T11:00:00Z",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
-        for n in range(6)
-    ]
-    outputs = [p.communicate(timeout=60) for p in procs]
-    assert [p.returncode for p in procs] == [0] * 6, outputs
+    results = race_updates(root, [sys.executable, "-c", code], 6)
+    assert [status for status, _ in results] == [0] * 6, results
     incident = read(root, "incidents/2026/2026-11-22-api-errors.yaml")
     assert sorted(u.message for u in incident.updates[1:]) == [f"update {n}" for n in range(6)]
 
