@@ -1,6 +1,7 @@
 """What ``list``, ``due``, ``validate`` and id lookups need of an incident, and nothing more.
 
-The parse cache keeps one Listing per incident file in its small index (loadcache.py), so
+The parse cache keeps one Listing per incident file in its small index (loadcache.py, which
+also holds its JSON shape), so
 these commands decode no incident at all: at 10,000 incidents that is the difference between
 reading 2 MB and 28 MB of cache. A Listing is worked out from the parsed incident and the
 config only (both part of the cache's key), never from "now".
@@ -65,32 +66,3 @@ def listing_of(incident: Incident, config) -> Listing:
         path=incident.path,
         postmortem_path=incident.postmortem_path,
     )
-
-
-def encode(listing: Listing) -> list:
-    return [
-        listing.id, listing.title, listing.kind, listing.severity, listing.drill, listing.stage, listing.is_active,
-        listing.is_resolved, _iso(listing.started_at), _iso(listing.resolved_at), _iso(listing.next_update_due),
-        dict(listing.components),
-    ]  # fmt: skip
-
-
-def decode(values: list, path: Path) -> Listing:
-    ident, title, kind, severity, drill, stage, active, resolved, started, ended, due, components = values
-    return Listing(
-        ident, title, kind, severity, drill, stage, active, resolved, _time(started), _time(ended), _time(due),
-        frozen_map(components), path,
-    )  # fmt: skip
-
-
-def lookup_fields(values: list) -> tuple[str, str, str, bool]:
-    """``(id, title, stage, active)`` straight from an encoded Listing (what an id lookup needs)."""
-    return values[0], values[1], values[5], values[6]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value is not None else None

@@ -27,8 +27,8 @@ from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import listing
 from .errors import Problem
+from .listing import Listing, listing_of
 from .model import Config, Incident, Update, frozen_map
 
 CACHE_DIR = ".statusgen-cache"
@@ -156,16 +156,16 @@ class IncidentCache:
         incident, problems = result
         entry = [
             digest,
-            listing.encode(listing.listing_of(incident, self.config)) if incident is not None else None,
+            encode_listing(listing_of(incident, self.config)) if incident is not None else None,
             [[p.path, p.line, p.message, p.level] for p in problems],
         ]
         self.index.put(shown, info, entry)
         return entry
 
     @staticmethod
-    def listing(entry: list, path: Path) -> tuple[listing.Listing | None, list[Problem]]:
+    def listing(entry: list, path: Path) -> tuple[Listing | None, list[Problem]]:
         """The Listing (None for a file with errors) and the problems of an index entry."""
-        return (listing.decode(entry[1], path) if entry[1] is not None else None), [Problem(*p) for p in entry[2]]
+        return (decode_listing(entry[1], path) if entry[1] is not None else None), [Problem(*p) for p in entry[2]]
 
     def get(self, shown: str, digest: str, path: Path):
         """``(incident or None, problems)`` as read before from bytes with ``digest``; None on a miss."""
@@ -368,6 +368,30 @@ def _filled(cls, **values):
     instance = object.__new__(cls)
     instance.__dict__.update(values)
     return instance
+
+
+# -- JSON shape of a Listing (statusgen/listing.py), as the index keeps it ----------------------------
+
+
+def encode_listing(item: Listing) -> list:
+    return [
+        item.id, item.title, item.kind, item.severity, item.drill, item.stage, item.is_active,
+        item.is_resolved, _iso(item.started_at), _iso(item.resolved_at), _iso(item.next_update_due),
+        dict(item.components),
+    ]  # fmt: skip
+
+
+def decode_listing(values: list, path: Path) -> Listing:
+    ident, title, kind, severity, drill, stage, active, resolved, started, ended, due, components = values
+    return Listing(
+        ident, title, kind, severity, drill, stage, active, resolved, _time(started), _time(ended), _time(due),
+        frozen_map(components), path,
+    )  # fmt: skip
+
+
+def lookup_fields(values: list) -> tuple[str, str, str, bool]:
+    """``(id, title, stage, active)`` straight from an encoded Listing (what an id lookup needs)."""
+    return values[0], values[1], values[5], values[6]
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -19,8 +19,8 @@ from .config import load_config
 from .errors import Problem, display_path
 from .fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
 from .files import DEFAULT_LIMIT, read_source, source_files
-from .listing import Listing, lookup_fields
-from .loadcache import IncidentCache
+from .listing import Listing
+from .loadcache import IncidentCache, lookup_fields
 from .model import (
     COMPONENT_STATUSES,
     INCIDENT,

@@ -185,7 +185,8 @@ def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
 
     from statusgen import loadcache
     from statusgen.cadence import next_update_due
-    from statusgen.listing import encode, listing_of, lookup_fields
+    from statusgen.listing import listing_of
+    from statusgen.loadcache import encode_listing, lookup_fields
     from statusgen.loader import load_listings
 
     monkeypatch.setattr(loadcache, "RACY_NS", 0)
@@ -207,4 +208,4 @@ def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
             assert listing.next_update_due == next_update_due(incident, repo.config)
             assert listing.duration(later) == incident.duration(later)
             assert listing.postmortem_path == incident.postmortem_path
-            assert lookup_fields(encode(listing)) == (incident.id, incident.title, incident.stage, incident.is_active)
+            assert lookup_fields(encode_listing(listing)) == (incident.id, incident.title, incident.stage, incident.is_active)
