@@ -64,13 +64,9 @@ def load_listings(root: Path, *, now: datetime, config: Config | None = None) ->
     postmortems, problems, cache, files = _cached_files(config)
     items = []
     for path, shown, info, entry in files:
-        if entry is None:
-            data = _read(path, shown, config, problems)
-            if data is None:
-                continue
-            result = read_incident(path, data, config, shown, cache.runbooks)
-            entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
-        items.append((path, shown, *cache.listing(entry, path)))
+        entry = _indexed(cache, config, path, shown, info, entry, problems)
+        if entry is not None:
+            items.append((path, shown, *cache.listing(entry, path)))
     cache.save()
     listings = _checked(items, postmortems, config, now, problems)
     listings.sort(key=lambda i: (i.started_at, i.id), reverse=True)
@@ -138,16 +134,22 @@ def incident_summaries(config: Config) -> list[tuple[Path, tuple[str, str, str, 
     _, _, cache, files = _cached_files(config)
     found = []
     for path, shown, info, entry in files:
-        if entry is None:
-            data = _read(path, shown, config, [])
-            if data is None:
-                found.append((path, None))
-                continue
-            result = read_incident(path, data, config, shown, cache.runbooks)
-            entry = cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
-        found.append((path, lookup_fields(entry[1]) if entry[1] is not None else None))
+        entry = _indexed(cache, config, path, shown, info, entry, [])
+        found.append((path, lookup_fields(entry[1]) if entry is not None and entry[1] is not None else None))
     cache.save()
     return found
+
+
+def _indexed(cache: IncidentCache, config: Config, path: Path, shown: str, info, entry, problems) -> list | None:
+    """A file's index entry: the one the cache holds for its metadata, else the file read,
+    parsed and indexed now; None (with the reason in ``problems``) when it may not be read."""
+    if entry is not None:
+        return entry
+    data = _read(path, shown, config, problems)
+    if data is None:
+        return None
+    result = read_incident(path, data, config, shown, cache.runbooks)
+    return cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
 
 
 def _read(path: Path, shown: str, config: Config, problems: list[Problem]) -> bytes | None:
