@@ -14,9 +14,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from statusgen.model import Component, Config, Incident, Repository, Update
+from statusgen.core.model import Component, Config, Incident, Repository, Update
 from statusgen.public.api import all_endpoints
-from statusgen.public.projection import project
+from statusgen.views.public import project
 
 NOW = datetime(2026, 11, 22, 16, tzinfo=timezone.utc)
 COMPONENTS = tuple(Component(f"c{n}", f"Component {n}", n) for n in range(1, 9))

@@ -1,3 +1,3 @@
-from .cli import main
+from statusgen.cli import main
 
 main()

@@ -4,7 +4,7 @@ directory beside the target, put in place only when the build succeeded.
 The old site stays untouched when validation or the build fails. A first build (or one over a
 site holding anything but plain files and folders) swaps the new tree in whole. A rebuild over
 an earlier build is incremental: pages whose inputs did not change are not rendered again
-(statusgen/rendercache.py, records in .statusgen-cache/), and the site is brought up to date
+(statusgen/cache/pages.py, records in .statusgen-cache/), and the site is brought up to date
 file by file: a changed file is moved in by rename, an unchanged one is left as it is (same
 inode and mtime), a file the site no longer has is removed. Every file is whole at every
 moment; while those renames run (milliseconds) a reader may see some pages new and some old. "now" is a parameter, and
@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import parallel
-from .config import CONFIG_FILE, load_config
-from .errors import Problem, StatusgenError, ValidationError
-from .loader import load_repository
-from .rendercache import RenderCache
+from statusgen.cache.pages import RenderCache
+from statusgen.core.errors import Problem, StatusgenError, ValidationError
+from statusgen.render import fork as parallel
+from statusgen.sources.config import CONFIG_FILE, load_config
+from statusgen.sources.incidents import load_repository
 
 SITES = ("public", "internal")
 # Written into every site statusgen builds: a later build replaces only a directory holding it.
@@ -181,7 +181,7 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
         # mkdocs logs a plugin's error and raises a bare Abort: show the plugin's own message.
         raise StatusgenError(f"building the {site} site failed: {getattr(plugin, 'failure', None) or exc}") from None
     except jinja2.TemplateError as exc:  # a team's override that names a missing template, say
-        from .theme_errors import describe
+        from statusgen.render.theme_errors import describe
 
         shutil.rmtree(temp, ignore_errors=True)
         custom_dir = cfg.theme.custom_dir if cfg is not None else None

@@ -18,7 +18,7 @@ Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)``
     Called from ``on_page_context`` for every page; add the template variables for that page.
 ``post_build(mkdocs_config) -> None``
     Called from ``on_post_build`` (after the search plugin's); write the pages the site renders
-    itself (statusgen/direct.py: one per incident) and non-page outputs (feeds, JSON, ics, svg)
+    itself (statusgen/render/direct.py: one per incident) and non-page outputs (feeds, JSON, ics, svg)
     into ``mkdocs_config["site_dir"]``.
 ``env(env: jinja2.Environment) -> Environment`` (optional)
     Called from ``on_env``; add Jinja filters.
@@ -36,7 +36,7 @@ Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)``
 repository is loaded and validated once). Under a plain ``mkdocs build``/``serve`` the plugin
 loads the repository itself, with now from ``STATUSGEN_NOW`` (ISO) or ``SOURCE_DATE_EPOCH``,
 and refuses to build when the loader reports errors. Under ``statusgen serve``
-(``STATUSGEN_SERVE=1``) each rebuild starts from what the last one left (statusgen/serving.py).
+(``STATUSGEN_SERVE=1``) each rebuild starts from what the last one left (statusgen/render/serve.py).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def autoescape_for(name: str | None) -> bool:
 
 
 class PluginConfig(base.Config):
-    """The plugin's options. They are declared loosely here: statusgen.config.load_config
+    """The plugin's options. They are declared loosely here: statusgen.sources.config.load_config
     validates them (with file:line) for every statusgen command."""
 
     enabled = c.Type(bool, default=True)
@@ -93,9 +93,9 @@ class PluginConfig(base.Config):
     max_file_kb = c.Type(int, default=1024)
     """Size limit of one incident, runbook or postmortem file, in KB."""
     update_cadence = c.Type(dict, default={})
-    """Minutes between updates per severity (statusgen.cadence)."""
+    """Minutes between updates per severity (statusgen.core.cadence)."""
     alertmanager = c.Type(dict, default={})
-    """How `statusgen new --from-alert` maps alerts (statusgen.alertmanager)."""
+    """How `statusgen new --from-alert` maps alerts (statusgen.authoring.alerts)."""
     downtime_weights = c.Type(dict, default={})
     """Share of a minute counted as down per status, for uptime and error budgets alike."""
     maintenance_auto_complete = c.Type(bool, default=True)
@@ -121,8 +121,8 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     own_hosts: frozenset = frozenset()
     failure: str | None = None  # why the build failed, for `statusgen build` to print
     previous = None  # the site's previous build, set by `statusgen build` (see build._commit)
-    render_cache = None  # what its pages were rendered from (statusgen/rendercache.py)
-    serve_state = None  # under `statusgen serve`: what the last rebuild left (statusgen/serving.py)
+    render_cache = None  # what its pages were rendered from (statusgen/cache/pages.py)
+    serve_state = None  # under `statusgen serve`: what the last rebuild left (statusgen/render/serve.py)
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -139,13 +139,13 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
             repo, now = self._load(root, now)
         _check_site_dir(root, repo.config, config.site_dir, site)
         if site == "internal":
-            from .internal.site import InternalSite as Site  # lazily: only the internal build needs it
+            from statusgen.internal.site import InternalSite as Site  # lazily: only the internal build needs it
         else:
-            from .public.site import PublicSite as Site
+            from statusgen.public.site import PublicSite as Site
         self.builder = Site(repo, now, config)
         self.serve_state = None
         if os.environ.get("STATUSGEN_SERVE") == "1" and self.render_cache is None:
-            from .serving import state_for
+            from statusgen.render.serve import state_for
 
             self.serve_state = state_for(config.site_dir, site)
             self.serve_state.start()
@@ -237,7 +237,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
 
     def _loads(self, html: str, where: str) -> list[str]:
         """The third-party loads in a page statusgen renders itself (see thirdparty.py)."""
-        from .thirdparty import external_loads
+        from statusgen.sources.thirdparty import external_loads
 
         return list(external_loads(html, self.own_hosts))
 
@@ -249,9 +249,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
 
     def _load(self, root: Path, now: datetime | None):
         """Load and validate the repository for a plain mkdocs run."""
-        from .errors import StatusgenError
-        from .loader import load_repository
-        from .timeutil import now_from
+        from statusgen.core.errors import StatusgenError
+        from statusgen.core.times import now_from
+        from statusgen.sources.incidents import load_repository
 
         try:
             now = now or now_from(os.environ.get("STATUSGEN_NOW"))
@@ -304,8 +304,8 @@ def _check_site_dir(root: Path, statusgen_config, site_dir: str, site: str) -> N
     sources (plain `mkdocs build` with `site_dir: incidents` would delete every incident).
     Whether the directory is mkdocs' own (serve's temporary one, a site/ from before) is
     mkdocs' business: `statusgen build` checks that itself, with its marker."""
-    from .build import check_targets
-    from .errors import StatusgenError
+    from statusgen.build import check_targets
+    from statusgen.core.errors import StatusgenError
 
     try:
         shown = os.path.relpath(site_dir, root) if Path(site_dir).is_relative_to(root) else site_dir
@@ -320,7 +320,7 @@ def _escape_site_text(config) -> None:
     copyright line sanitized (it may hold a link on purpose, never a script)."""
     from markupsafe import Markup, escape
 
-    from .markup import sanitize_html
+    from statusgen.render.markup import sanitize_html
 
     for key in ("site_name", "site_description", "site_author"):
         if config.get(key) and not isinstance(config[key], Markup):

@@ -6,8 +6,8 @@ import pytest
 from conftest import NOW, copy_example
 
 import statusgen.build as build
-from statusgen import parallel
-from statusgen.errors import StatusgenError
+from statusgen.core.errors import StatusgenError
+from statusgen.render import fork as parallel
 
 
 @pytest.mark.parametrize(

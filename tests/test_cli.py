@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import NOW, race_updates, write_repo
 
 from statusgen.cli import main
-from statusgen.config import load_config
-from statusgen.loader import load_repository
+from statusgen.sources.config import load_config
+from statusgen.sources.incidents import load_repository
 
 
 def run(root: Path, *args: str, now: str = "2026-11-22T16:00:00Z"):
@@ -369,7 +369,7 @@ def test_concurrent_updates_are_not_lost(tmp_path):
 
 def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     """The write goes to a temporary file first: failing before the rename keeps the old bytes."""
-    from statusgen import edit
+    from statusgen.authoring import writer as edit
 
     root = write_repo(tmp_path, {})
     ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")

@@ -6,9 +6,9 @@ import re
 
 from conftest import NOW, copy_example
 
-import statusgen.direct as direct
+import statusgen.render.direct as direct
 from statusgen.build import build_sites
-from statusgen.loader import load_repository
+from statusgen.sources.incidents import load_repository
 
 
 def tree(directory):
@@ -41,7 +41,7 @@ def test_two_processes_write_the_same_pages_as_one(tmp_path, monkeypatch):
 
 def test_a_page_the_child_renders_is_checked_like_the_others(tmp_path, monkeypatch):
     """The third-party guard sees every page, also those the forked child renders."""
-    from statusgen.errors import StatusgenError
+    from statusgen.core.errors import StatusgenError
     from statusgen.plugin import THEME_DIR
 
     root = copy_example(tmp_path / "repo")

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import SMALL_CONFIG, write_repo
 
-from statusgen import views
 from statusgen.cli import main
-from statusgen.errors import ValidationError
-from statusgen.internal import metrics
-from statusgen.loader import load_repository
+from statusgen.core.errors import ValidationError
 from statusgen.public.api import Api
-from statusgen.public.projection import project
+from statusgen.sources.incidents import load_repository
+from statusgen.views import metrics
+from statusgen.views import status as views
+from statusgen.views.public import project
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import NOW, ROOT, copy_example
 
-from statusgen import direct
 from statusgen.build import MARKER, build_sites
-from statusgen.errors import StatusgenError, ValidationError
-from statusgen.loadcache import CACHE_DIR
+from statusgen.cache.parsed import CACHE_DIR
+from statusgen.core.errors import StatusgenError, ValidationError
+from statusgen.render import direct
 
 OPEN = "2026-11-22-webhook-delays"  # an open incident of the example repository
 
@@ -85,7 +85,7 @@ def test_after_one_update_only_changed_pages_are_rewritten_and_the_result_is_a_f
 def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_path, monkeypatch):
     """A build an hour later (the real clock, not --now) rewrites the pages that say how long
     an open incident has lasted, not the thousands of resolved ones, on either site."""
-    from statusgen.loader import load_repository
+    from statusgen.sources.incidents import load_repository
 
     out = tmp_path / "out"
     build_sites(repo, NOW, out=out)
@@ -215,7 +215,7 @@ def test_records_not_signed_with_this_users_key_are_not_trusted(repo, tmp_path):
     """Forged records could make a build keep a page someone changed: they are ignored."""
     import json
 
-    from statusgen import rendercache
+    from statusgen.cache import pages as rendercache
 
     out = tmp_path / "out"
     build_sites(repo, NOW, out=out, sites=["public"])
@@ -311,7 +311,7 @@ def test_serve_rebuilds_render_only_what_changed(repo, tmp_path, monkeypatch):
 
 def test_recorded_reads_are_checked_again_one_by_one():
     """What a page read of a shared object is what decides whether it is still valid."""
-    from statusgen import rendercache
+    from statusgen.cache import pages as rendercache
 
     class Site:
         def __init__(self, names, urls):

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statusgen.cli import adopt as adopt_commands
 from statusgen.cli import main
+from statusgen.cli import setup as adopt_commands
 
 NOW = "2026-11-28T05:00:00Z"
 EXPECTED_FILES = [

@@ -8,12 +8,12 @@ from datetime import timezone
 import pytest
 from conftest import NOW, ROOT, SMALL_CONFIG, write_repo
 
-from statusgen.errors import ValidationError
-from statusgen.internal import metrics
-from statusgen.internal.alert_rules import load_alert_rules, read_alert_rules, rules_by_alert
-from statusgen.internal.postmortems import item_status, load_postmortems
-from statusgen.internal.runbooks import alert_pages, first_items, load_runbooks, section
-from statusgen.loader import load_repository
+from statusgen.core.errors import ValidationError
+from statusgen.sources.alert_rules import load_alert_rules, read_alert_rules, rules_by_alert
+from statusgen.sources.incidents import load_repository
+from statusgen.sources.postmortems import item_status, load_postmortems
+from statusgen.sources.runbooks import alert_pages, first_items, load_runbooks, section
+from statusgen.views import metrics
 
 INCIDENT = """\
 id: 2026-11-20-api-errors

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from test_internal_data import NOW, make_repo
 
-from statusgen.internal import metrics as m
-from statusgen.internal.postmortems import load_postmortems
-from statusgen.loader import load_repository
-from statusgen.model import Component
+from statusgen.core.model import Component
+from statusgen.sources.incidents import load_repository
+from statusgen.sources.postmortems import load_postmortems
+from statusgen.views import metrics as m
 
 MIN = timedelta(minutes=1)
 HOUR = timedelta(hours=1)

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from test_internal_data import NOW, make_repo
 
 from statusgen.cli import main
-from statusgen.internal.postmortems import load_postmortems, open_action_items, read_postmortem, scaffold
-from statusgen.loader import load_repository
-from statusgen.yamlnodes import FileCheck
+from statusgen.sources.checker import FileCheck
+from statusgen.sources.incidents import load_repository
+from statusgen.sources.postmortems import load_postmortems, open_action_items, read_postmortem, scaffold
 
 NOW_ARG = ["--now", "2026-11-22T16:00:00Z"]
 
@@ -188,8 +188,8 @@ def test_cli_runbook_new_scaffolds_a_valid_runbook(root):
     args = ["-C", str(root), *NOW_ARG, "runbook", "new", "web-down", "--service", "web", "--alert", "WebDown"]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
-    from statusgen.config import load_config
-    from statusgen.internal.runbooks import load_runbooks
+    from statusgen.sources.config import load_config
+    from statusgen.sources.runbooks import load_runbooks
 
     runbooks, problems = load_runbooks(load_config(root))
     assert [p for p in problems if "web-down" in p.path] == []

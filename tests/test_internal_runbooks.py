@@ -6,9 +6,9 @@ import pytest
 from conftest import NOW as EXAMPLE_NOW
 from test_internal_data import NOW, RULES, make_repo
 
-from statusgen.config import load_config
-from statusgen.internal.alert_rules import read_alert_rules
-from statusgen.internal.runbooks import check_runbooks, load_runbooks
+from statusgen.sources.alert_rules import read_alert_rules
+from statusgen.sources.config import load_config
+from statusgen.sources.runbooks import check_runbooks, load_runbooks
 
 
 def messages(problems):

@@ -230,8 +230,8 @@ def example_site(tmp_path_factory):
 
 
 def test_example_content_builds_the_whole_internal_site(example_site):
-    from statusgen.config import load_config
-    from statusgen.internal.runbooks import load_runbooks
+    from statusgen.sources.config import load_config
+    from statusgen.sources.runbooks import load_runbooks
 
     root, built = example_site
     site = built / "internal"

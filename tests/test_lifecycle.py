@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statusgen.lifecycle import ALLOWED, BACKWARD, REFUSED, REOPEN, move, transition_error
+from statusgen.core.lifecycle import ALLOWED, BACKWARD, REFUSED, REOPEN, move, transition_error
 
 INC, MNT = "incident", "maintenance"
 

@@ -6,8 +6,8 @@ import json
 
 from conftest import NOW, copy_example
 
-from statusgen.loadcache import CACHE_DIR
-from statusgen.loader import load_repository
+from statusgen.cache.parsed import CACHE_DIR
+from statusgen.sources.incidents import load_repository
 
 BAD = """\
 id: 2026-11-23-broken
@@ -75,7 +75,7 @@ def test_the_cache_key_is_the_same_in_every_process(tmp_path):
 
     root = copy_example(tmp_path / "repo")
     script = (
-        "from statusgen.config import load_config; from statusgen.loadcache import _generation; "
+        "from statusgen.sources.config import load_config; from statusgen.cache.parsed import _generation; "
         f"print(_generation(load_config(__import__('pathlib').Path({str(root)!r})), set()))"
     )
     keys = {
@@ -94,8 +94,8 @@ def test_the_cache_keeps_every_field_a_file_can_set():
     """The cache stores incidents as fixed lists: a field added to the model must be added there."""
     from dataclasses import fields
 
-    from statusgen.loadcache import _INCIDENT_TIMES, INCIDENT_FIELDS, UPDATE_FIELDS
-    from statusgen.model import Incident, Update
+    from statusgen.cache.parsed import _INCIDENT_TIMES, INCIDENT_FIELDS, UPDATE_FIELDS
+    from statusgen.core.model import Incident, Update
 
     not_from_files = {"path", "postmortem_path"}  # set by the loader from where the file is
     incident = {f.name for f in fields(Incident)} - not_from_files
@@ -105,7 +105,8 @@ def test_the_cache_keeps_every_field_a_file_can_set():
 
 def test_a_warm_load_reads_no_incident_file_and_an_edit_is_seen(tmp_path, monkeypatch):
     """Unchanged files are known by their metadata (as git's index does): not even opened."""
-    from statusgen import loadcache, loader
+    from statusgen.cache import parsed as loadcache
+    from statusgen.sources import incidents as loader
 
     root = copy_example(tmp_path / "repo")
     monkeypatch.setattr(loadcache, "RACY_NS", 0)  # the files were written just now; trust them at once
@@ -125,7 +126,7 @@ def test_a_warm_load_reads_no_incident_file_and_an_edit_is_seen(tmp_path, monkey
 
 def test_a_file_changed_just_before_the_cache_was_written_is_read_again(tmp_path, monkeypatch):
     """Metadata cannot tell apart two writes within the clock's tick: such files are re-read."""
-    from statusgen import loader
+    from statusgen.sources import incidents as loader
 
     root = copy_example(tmp_path / "repo")
     load(root)  # the example's files were all written within RACY_NS of this
@@ -137,8 +138,8 @@ def test_a_file_changed_just_before_the_cache_was_written_is_read_again(tmp_path
 
 
 def test_a_lookup_uses_the_small_index_and_leaves_the_parsed_incidents_alone(tmp_path):
-    from statusgen.config import load_config
-    from statusgen.lookup import find_incident
+    from statusgen.sources.config import load_config
+    from statusgen.sources.lookup import find_incident
 
     root = copy_example(tmp_path / "repo")
     load(root)
@@ -152,8 +153,8 @@ def test_a_lookup_uses_the_small_index_and_leaves_the_parsed_incidents_alone(tmp
 
 def test_an_index_not_signed_with_this_users_key_is_ignored(tmp_path, monkeypatch):
     """A forged index could say a broken file is fine: `validate` reads only the index."""
-    from statusgen import loadcache
-    from statusgen.loader import load_listings
+    from statusgen.cache import parsed as loadcache
+    from statusgen.sources.incidents import load_listings
 
     monkeypatch.setattr(loadcache, "RACY_NS", 0)  # the index alone answers for unchanged files
     root = copy_example(tmp_path / "repo")
@@ -183,11 +184,11 @@ def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
     problems (a broken file, a duplicate id, an overdue postmortem) and derived values."""
     from datetime import timedelta
 
-    from statusgen import loadcache
-    from statusgen.cadence import next_update_due
-    from statusgen.listing import listing_of
-    from statusgen.loadcache import encode_listing, lookup_fields
-    from statusgen.loader import load_listings
+    from statusgen.cache import parsed as loadcache
+    from statusgen.cache.parsed import encode_listing, lookup_fields
+    from statusgen.core.cadence import next_update_due
+    from statusgen.core.listing import listing_of
+    from statusgen.sources.incidents import load_listings
 
     monkeypatch.setattr(loadcache, "RACY_NS", 0)
     root = copy_example(tmp_path / "repo")

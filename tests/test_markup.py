@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statusgen import markup
+from statusgen.render import markup
 
 PLAIN = [
     "We are investigating elevated error rates on the API.",

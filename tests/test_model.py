@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from statusgen.model import Incident, Update
+from statusgen.core.model import Incident, Update
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import INCIDENT, SMALL_CONFIG, write_repo
 
+from statusgen.authoring.notify import Pending, slack_payload, webhook_payload
 from statusgen.cli import main
-from statusgen.config import load_config
-from statusgen.model import Incident, Update
-from statusgen.notify import Pending, slack_payload, webhook_payload
+from statusgen.core.model import Incident, Update
+from statusgen.sources.config import load_config
 
 NOTIFY_CONFIG = SMALL_CONFIG.replace(
     "      company: Acme\n",

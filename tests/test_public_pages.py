@@ -12,9 +12,9 @@ import pytest
 from conftest import INCIDENT, NOW, write_repo
 
 from statusgen.build import build_sites
-from statusgen.internal.postmortems import public_summaries
-from statusgen.loader import load_repository
-from statusgen.public.projection import project
+from statusgen.sources.incidents import load_repository
+from statusgen.sources.postmortems import public_summaries
+from statusgen.views.public import project
 
 POSTMORTEM = """\
 ---

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from conftest import INCIDENT, NOW, ROOT, SMALL_CONFIG, write_repo
 
 from statusgen.build import build_sites
-from statusgen.errors import ValidationError
+from statusgen.core.errors import ValidationError
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "statuspage-v2.json").read_text())
 
@@ -483,7 +483,7 @@ def test_internal_fields_never_reach_the_public_site(small_site):
 def test_projection_has_no_internal_fields():
     from dataclasses import fields
 
-    from statusgen.public import projection
+    from statusgen.views import public as projection
 
     internal = {"internal_note", "commander", "roles", "runbooks", "template", "drill", "postmortem_path", "path"}
     for cls in (projection.PublicIncident, projection.PublicUpdate, projection.PublicStatus):
@@ -542,8 +542,8 @@ def test_site_commands_import_no_mkdocs():
 
 
 def test_plugin_accepts_every_statusgen_option():
-    from statusgen.config import OPTIONS
     from statusgen.plugin import PluginConfig
+    from statusgen.sources.config import OPTIONS
 
     declared = {name for name, _ in PluginConfig._schema}
     assert set(OPTIONS) <= declared

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import race_updates, write_repo
 
 from statusgen.cli import main
-from statusgen.config import load_config
-from statusgen.loader import read_incident
+from statusgen.sources.config import load_config
+from statusgen.sources.incidents import read_incident
 
 NOW = "2026-11-22T16:00:00Z"
 
@@ -410,7 +410,7 @@ def test_the_edit_lock_works_without_fcntl(tmp_path):
 def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
     from filelock import FileLock
 
-    from statusgen import edit
+    from statusgen.authoring import writer as edit
 
     root = write_repo(tmp_path, {})
     ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x")

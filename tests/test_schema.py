@@ -13,11 +13,12 @@ from click.testing import CliRunner
 from conftest import ROOT, SMALL_CONFIG, write_repo
 from jsonschema import Draft202012Validator
 
-from statusgen import fields, scaffolding
+from statusgen.authoring import init as scaffolding
 from statusgen.cli import main
-from statusgen.config import load_config
-from statusgen.loader import read_incident
-from statusgen.schema import incident_schema
+from statusgen.core import fields
+from statusgen.sources.config import load_config
+from statusgen.sources.incidents import read_incident
+from statusgen.sources.schema import incident_schema
 
 
 class _Loader(yaml.SafeLoader):

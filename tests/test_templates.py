@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_repo
 
+from statusgen.authoring.messages import PLACEHOLDERS, load_templates, placeholder_values, render
 from statusgen.cli import main
-from statusgen.config import load_config
-from statusgen.model import STAGES
-from statusgen.templates import PLACEHOLDERS, load_templates, placeholder_values, render
+from statusgen.core.model import STAGES
+from statusgen.sources.config import load_config
 
 AT = datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc)
 SCENARIOS = [

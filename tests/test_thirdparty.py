@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from conftest import INCIDENT, SMALL_CONFIG, write_repo
 
 from statusgen.cli import main
-from statusgen.thirdparty import external_loads
+from statusgen.sources.thirdparty import external_loads
 
 NOW = "2026-11-22T16:00:00Z"
 FILES = {"incidents/2026/2026-11-20-api-errors.yaml": INCIDENT}

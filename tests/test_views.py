@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from statusgen import views
-from statusgen.model import Component, Incident, Update
+from statusgen.core.model import Component, Incident, Update
+from statusgen.views import status as views
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)

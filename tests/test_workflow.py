@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import yaml
 from conftest import ROOT
 
-from statusgen import scaffolding
+from statusgen.authoring import init as scaffolding
 
 REPO_WORKFLOW = ROOT / ".github" / "workflows" / "status.yml"
 SCAFFOLD_WORKFLOW = scaffolding.SCAFFOLD_DIR / "dot-github" / "workflows" / "status.yml"

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import click
 
-from . import adopt, incidents, internal, site, templates, validate
+from statusgen.cli import incidents, internal, setup, site, templates, validate
 
 
 class CheckedGroup(click.Group):
     """The top-level group: before any command runs, every argument passes the text rule
-    (statusgen.text), so a control character typed or pasted into -t, -m or --note is refused
+    (statusgen.core.text), so a control character typed or pasted into -t, -m or --note is refused
     with the option named, instead of surfacing later as a line of a rewritten file."""
 
     def parse_args(self, ctx, args):
-        from ..text import text_problem
+        from statusgen.core.text import text_problem
 
         for index, arg in enumerate(args):
             problem = text_problem(arg)
@@ -54,7 +54,7 @@ def main(ctx, directory, now_text):
       statusgen update latency --stage identified
       statusgen resolve latency --commit
     """
-    from ..config import CONFIG_FILE
+    from statusgen.sources.config import CONFIG_FILE
 
     ctx.ensure_object(dict)
     ctx.obj["directory"] = directory or Path.cwd()
@@ -67,6 +67,6 @@ def main(ctx, directory, now_text):
             break
 
 
-for _module in (incidents, validate, templates, site, internal, adopt):
+for _module in (incidents, validate, templates, site, internal, setup):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -16,7 +16,7 @@ def repo_root() -> Path:
     """The status repository this run works on (found once, then remembered)."""
     obj = click.get_current_context().find_root().ensure_object(dict)
     if "root" not in obj:
-        from ..config import find_root
+        from statusgen.sources.config import find_root
 
         obj["root"] = find_root(Path(obj.get("directory") or Path.cwd()))
     return obj["root"]
@@ -24,7 +24,7 @@ def repo_root() -> Path:
 
 def current_now(text: str | None = None) -> datetime:
     """``text`` (a command's own --now), else the global --now, else SOURCE_DATE_EPOCH, else the clock."""
-    from ..timeutil import TimeError, now_from
+    from statusgen.core.times import TimeError, now_from
 
     obj = click.get_current_context().find_root().obj or {}
     try:
@@ -35,7 +35,7 @@ def current_now(text: str | None = None) -> datetime:
 
 def get_config(ctx=None):
     """The repository's configuration, loaded once per run."""
-    from ..config import load_config
+    from statusgen.sources.config import load_config
 
     obj = click.get_current_context().find_root().ensure_object(dict)
     if "config" not in obj:
@@ -45,7 +45,7 @@ def get_config(ctx=None):
 
 def parse_when(ctx, text, name="--at"):
     """A time option's value, or now."""
-    from ..timeutil import TimeError, parse_time
+    from statusgen.core.times import TimeError, parse_time
 
     if not text:
         return current_now()
@@ -56,16 +56,16 @@ def parse_when(ctx, text, name="--at"):
 
 
 def load_listings():
-    """What ``list``, ``due`` and ``validate`` need of every incident (statusgen/listing.py),
+    """What ``list``, ``due`` and ``validate`` need of every incident (statusgen/core/listing.py),
     with the problems found reading them: no incident is decoded when files are unchanged."""
-    from ..loader import load_listings as load
+    from statusgen.sources.incidents import load_listings as load
 
     return load(repo_root(), now=current_now(), config=get_config())
 
 
 def shown(path: Path) -> str:
     """``path`` as the user should see it (relative to the repository)."""
-    from ..errors import display_path
+    from statusgen.core.errors import display_path
 
     return display_path(path, repo_root())
 

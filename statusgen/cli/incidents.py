@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, get_config, load_listings, parse_when, pick, repo_root, shown
+from statusgen.cli.context import current_now, get_config, load_listings, parse_when, pick, repo_root, shown
 
 STATUS_ALIASES = {
     "ok": "operational",
@@ -22,7 +22,7 @@ STATUS_ALIASES = {
 
 def _components(values, default=None) -> dict[str, str]:
     """``-c ID=STATUS`` values as {id: status}; statuses case-insensitive, aliases allowed."""
-    from ..model import COMPONENT_STATUSES
+    from statusgen.core.model import COMPONENT_STATUSES
 
     result = {}
     for value in values:
@@ -46,14 +46,14 @@ def _severity(config, value):
 
 def _stage(kind, value):
     """``value`` as a stage of ``kind`` (case-insensitive), with the valid list on a typo."""
-    from ..model import STAGES
+    from statusgen.core.model import STAGES
 
     return pick(value, STAGES[kind], "--stage")
 
 
 def _check_components(config, components):
-    from ..errors import StatusgenError
-    from ..yamlnodes import suggest
+    from statusgen.core.errors import StatusgenError
+    from statusgen.sources.checker import suggest
 
     known = [c.id for c in config.components]
     for cid in components:
@@ -64,7 +64,7 @@ def _check_components(config, components):
 def _message(config, *, text, template_name, stage, kind, values, follow_up=False):
     """The update's message: given with -m, or from a template (the incident's, or the default);
     ``follow_up`` when the update repeats the stage the incident is in."""
-    from ..templates import DEFAULT_TEMPLATE, find, load_templates, render
+    from statusgen.authoring.messages import DEFAULT_TEMPLATE, find, load_templates, render
 
     if text:
         return text
@@ -76,7 +76,7 @@ def _message(config, *, text, template_name, stage, kind, values, follow_up=Fals
 def _commit(root: Path, path: Path, message: str) -> None:
     import subprocess
 
-    from ..errors import StatusgenError
+    from statusgen.core.errors import StatusgenError
 
     for args in (["add", "--", str(path)], ["commit", "-q", "-m", message, "--", str(path)]):
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
@@ -91,7 +91,7 @@ def _commit(root: Path, path: Path, message: str) -> None:
 def _values(config, incident_like, at, promise):
     from datetime import timedelta
 
-    from ..templates import placeholder_values
+    from statusgen.authoring.messages import placeholder_values
 
     window = None
     if incident_like.get("scheduled"):
@@ -184,12 +184,12 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
       statusgen new --maintenance -t "Database upgrade" -c payouts -c reporting \\
           --start 2026-12-03T02:00:00Z --end 2026-12-03T03:30:00Z
     """
-    from ..cadence import next_promise
-    from ..edit import new_incident
-    from ..errors import StatusgenError
-    from ..model import INCIDENT, MAINTENANCE
-    from ..templates import DEFAULT_TEMPLATE, find, load_templates
-    from ..timeutil import human, iso
+    from statusgen.authoring.messages import DEFAULT_TEMPLATE, find, load_templates
+    from statusgen.authoring.writer import new_incident
+    from statusgen.core.cadence import next_promise
+    from statusgen.core.errors import StatusgenError
+    from statusgen.core.model import INCIDENT, MAINTENANCE
+    from statusgen.core.times import human, iso
 
     config = get_config(ctx)
     kind = MAINTENANCE if maintenance else INCIDENT
@@ -226,7 +226,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     severity = _severity(config, severity)
     parsed = _components(components, default="under_maintenance" if maintenance else None)
     _check_components(config, parsed)
-    from ..lookup import Candidate, candidates
+    from statusgen.sources.lookup import Candidate, candidates
 
     known = candidates(config)  # read once: for similar titles now, the short name after writing
     if kind == INCIDENT and not force:
@@ -282,12 +282,12 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
 
 
 def _from_alert(config, path):
-    """The declaration an Alertmanager payload makes (library: statusgen.alertmanager)."""
-    from ..alertmanager import declaration, read_payload
+    """The declaration an Alertmanager payload makes (library: statusgen.authoring.alerts)."""
+    from statusgen.authoring.alerts import declaration, read_payload
 
     payload = read_payload(path, str(path))
     try:
-        from ..internal.runbooks import load_runbooks
+        from statusgen.sources.runbooks import load_runbooks
 
         runbooks, _ = load_runbooks(config)
     except ImportError:
@@ -305,7 +305,7 @@ def _interactive() -> bool:
 def _ask_missing(config, kind, *, title, severity, components, template, template_named):
     """Title, severity and components, asked for on a terminal when missing; a usage error
     naming every missing one otherwise. A template's title counts only when it was named."""
-    from ..model import INCIDENT
+    from statusgen.core.model import INCIDENT
 
     severities = [s.id for s in config.severities]
     missing = []
@@ -335,7 +335,7 @@ def _ask_missing(config, kind, *, title, severity, components, template, templat
             err=True,
         )
     if not components:
-        from ..model import COMPONENT_STATUSES
+        from statusgen.core.model import COMPONENT_STATUSES
 
         click.echo(f"  components: {', '.join(c.id for c in config.components)}", err=True)
         click.echo(f"  statuses:   {', '.join(COMPONENT_STATUSES)} (or {', '.join(STATUS_ALIASES)})", err=True)
@@ -357,8 +357,8 @@ def _refuse_similar(known, title):
     (--force declares anyway)."""
     import difflib
 
-    from ..errors import StatusgenError
-    from ..lookup import DATE_PREFIX
+    from statusgen.core.errors import StatusgenError
+    from statusgen.sources.lookup import DATE_PREFIX
 
     wanted = " ".join(title.lower().split())
     for other in known:
@@ -376,8 +376,8 @@ def _refuse_similar(known, title):
 def _short_reference(known, path):
     """The shortest name the next command can use for the incident at ``path`` (among the
     incidents ``known``): the id without its date when that finds it, else the full id."""
-    from ..errors import StatusgenError
-    from ..lookup import DATE_PREFIX, resolve
+    from statusgen.core.errors import StatusgenError
+    from statusgen.sources.lookup import DATE_PREFIX, resolve
 
     tail = DATE_PREFIX.sub("", path.stem)
     try:
@@ -391,18 +391,18 @@ def _short_reference(known, path):
 def _post(ctx, incident_ref, *, stage, message, template_name, components=(), severity=None, note="",
           at_text=None, next_minutes=None, backward=False, reopened=False, milestones=None, commit=False):  # fmt: skip
     """Shared body of update, resolve and reopen."""
-    from ..cadence import next_promise
-    from ..edit import add_update
-    from ..loader import read_incident
-    from ..lookup import find_incident
-    from ..timeutil import human
+    from statusgen.authoring.writer import add_update
+    from statusgen.core.cadence import next_promise
+    from statusgen.core.times import human
+    from statusgen.sources.incidents import read_incident
+    from statusgen.sources.lookup import find_incident
 
     config = get_config(ctx)
     path = find_incident(config, incident_ref)
     at = parse_when(ctx, at_text)
     current, problems = read_incident(path, path.read_bytes(), config, shown(path))
     if current is None:
-        from ..errors import ValidationError
+        from statusgen.core.errors import ValidationError
 
         raise ValidationError([p for p in problems if p.is_error])
     if isinstance(stage, dict):  # resolve and reopen: the stage depends on the kind
@@ -413,7 +413,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
     parsed = _components(components, default="under_maintenance" if current.is_maintenance else None)
     _check_components(config, parsed)
     window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
-    from ..model import FINAL_STAGES, STATUS_RANK
+    from statusgen.core.model import FINAL_STAGES, STATUS_RANK
 
     now_statuses = dict(current.current_components())
     if stage in FINAL_STAGES:  # resolving returns every component to operational unless told otherwise
@@ -462,7 +462,7 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
                 err=True,
             )
     if reopened:
-        from ..edit import reopen_summary
+        from statusgen.authoring.writer import reopen_summary
 
         click.echo(reopen_summary(incident, named=bool(parsed)))
     if commit:
@@ -586,7 +586,7 @@ def list_(ctx, active, as_json):
       statusgen list --active
       statusgen list --json
     """
-    from ..timeutil import duration, iso
+    from statusgen.core.times import duration, iso
 
     listings, problems = load_listings()
     now = current_now()
@@ -650,11 +650,11 @@ def show(ctx, incident):
     Example:
       statusgen show checkout-errors
     """
-    from ..cadence import next_update_due, overdue_by
-    from ..errors import ValidationError
-    from ..loader import read_incident
-    from ..lookup import find_incident
-    from ..timeutil import duration, human_long
+    from statusgen.core.cadence import next_update_due, overdue_by
+    from statusgen.core.errors import ValidationError
+    from statusgen.core.times import duration, human_long
+    from statusgen.sources.incidents import read_incident
+    from statusgen.sources.lookup import find_incident
 
     config = get_config(ctx)
     path = find_incident(config, incident)
@@ -743,7 +743,7 @@ def due(ctx, within_minutes):
     """
     from datetime import timedelta
 
-    from ..timeutil import duration, human
+    from statusgen.core.times import duration, human
 
     listings, _ = load_listings()
     now = current_now()

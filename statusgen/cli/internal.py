@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, repo_root
+from statusgen.cli.context import current_now, repo_root
 
 
 def _repo(now):
     """The repository; files with errors are left out and reported on stderr."""
-    from ..loader import load_repository
+    from statusgen.sources.incidents import load_repository
 
     repo, problems = load_repository(repo_root(), now=now)
     errors = [p for p in problems if p.is_error]
@@ -24,7 +24,7 @@ def _repo(now):
 
 
 def _shown(path: Path) -> str:
-    from ..errors import display_path
+    from statusgen.core.errors import display_path
 
     return display_path(path, repo_root())
 
@@ -42,10 +42,10 @@ def postmortem(incident_id, to_stdout):
     Example:
       statusgen postmortem webhook-backlog
     """
-    from ..config import load_config
-    from ..errors import StatusgenError
-    from ..internal.postmortems import postmortem_path, scaffold
-    from ..lookup import find_incident
+    from statusgen.core.errors import StatusgenError
+    from statusgen.sources.config import load_config
+    from statusgen.sources.lookup import find_incident
+    from statusgen.sources.postmortems import postmortem_path, scaffold
 
     now = current_now()
     path = find_incident(load_config(repo_root()), incident_id)
@@ -88,9 +88,9 @@ def runbook_new(name, service, owner, alerts):
     Example:
       statusgen runbook new ledger-db-connections --service database --alert LedgerDBConnectionsHigh
     """
-    from ..config import load_config
-    from ..errors import StatusgenError
-    from ..internal.runbooks import ALERT_NAME, NAME, RESERVED_DIRS, load_runbooks, scaffold
+    from statusgen.core.errors import StatusgenError
+    from statusgen.sources.config import load_config
+    from statusgen.sources.runbooks import ALERT_NAME, NAME, RESERVED_DIRS, load_runbooks, scaffold
 
     if not NAME.match(name):
         raise click.BadParameter(f"'{name}' must be lowercase letters, digits, '-' or '_'", param_hint="NAME")
@@ -135,8 +135,8 @@ def metrics(as_json, now_text):
     """
     import json
 
-    from ..internal import metrics as m
-    from ..internal.postmortems import load_postmortems
+    from statusgen.sources.postmortems import load_postmortems
+    from statusgen.views import metrics as m
 
     now = current_now(now_text)
     repo = _repo(now)
@@ -150,10 +150,10 @@ def metrics(as_json, now_text):
 
 def format_metrics(result, config) -> str:
     """The metrics as plain-text tables for a terminal."""
-    from ..internal import metrics as m
-    from ..internal.site import _duration
-    from ..timeutil import human_long
-    from ..views import weights_sentence
+    from statusgen.core.times import human_long
+    from statusgen.internal.site import _duration
+    from statusgen.views import metrics as m
+    from statusgen.views.status import weights_sentence
 
     def stat(s):
         return "-" if s.mean is None else f"{_duration(s.mean)} ({s.counted}/{s.total})"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, repo_root
+from statusgen.cli.context import current_now, repo_root
 
 SITE_CHOICES = ("public", "internal", "all")
 
@@ -33,7 +33,7 @@ def build(now_text, site, strict, out):
       statusgen build --now 2026-11-22T16:00:00Z
       statusgen build --site public --strict
     """
-    from ..build import SITES, build_sites
+    from statusgen.build import SITES, build_sites
 
     root = repo_root()
     now = current_now(now_text)
@@ -61,15 +61,15 @@ def serve(now_text, site, dev_addr):
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from ..config import CONFIG_FILE, load_config
-    from ..timeutil import iso
+    from statusgen.core.times import iso
+    from statusgen.sources.config import CONFIG_FILE, load_config
 
     root = repo_root()
     config = load_config(root)
     if now_text or (click.get_current_context().find_root().obj or {}).get("now_text"):
         os.environ["STATUSGEN_NOW"] = iso(current_now(now_text))
     os.environ["STATUSGEN_SITE"] = site  # read by the plugin on every rebuild
-    os.environ["STATUSGEN_SERVE"] = "1"  # a rebuild renders only what changed (statusgen/serving.py)
+    os.environ["STATUSGEN_SERVE"] = "1"  # a rebuild renders only what changed (statusgen/render/serve.py)
     watch = [str(config.incidents_path)]
     if (root / "overrides").is_dir():
         watch.append(str(root / "overrides"))

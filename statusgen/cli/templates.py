@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .context import get_config
+from statusgen.cli.context import get_config
 
 
 @click.group(invoke_without_command=True, short_help="List the message templates.")
@@ -19,7 +19,7 @@ def templates(ctx):
     """
     if ctx.invoked_subcommand:
         return
-    from ..templates import load_templates
+    from statusgen.authoring.messages import load_templates
 
     found, problems = load_templates(get_config(ctx))
     for problem in problems:
@@ -40,7 +40,7 @@ def templates_show(ctx, name):
     Example:
       statusgen templates show full-outage
     """
-    from ..templates import FOLLOW_UP, PLACEHOLDERS, find, load_templates
+    from statusgen.authoring.messages import FOLLOW_UP, PLACEHOLDERS, find, load_templates
 
     found, _ = load_templates(get_config(ctx))
     template = find(found, name)

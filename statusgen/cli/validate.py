@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .context import current_now, get_config, load_listings
+from statusgen.cli.context import current_now, get_config, load_listings
 
 
 @click.command(short_help="Check incidents, templates and runbooks.")
@@ -28,7 +28,7 @@ def validate(ctx, strict, alert_rules, more_rules):
       statusgen validate --strict
       statusgen validate --alert-rules prometheus/rules/*.yml
     """
-    from ..templates import load_templates
+    from statusgen.authoring.messages import load_templates
 
     if more_rules and not alert_rules:
         raise click.UsageError(f"unexpected {more_rules[0]}; to check Prometheus rule files, use --alert-rules FILE...")
@@ -67,7 +67,7 @@ def _rule_files(paths) -> list[Path]:
 def _internal_problems(config, now, alert_rules):
     """Runbook checks (review dates, alert rules), when the internal site's module is present."""
     try:
-        from ..internal.runbooks import check_runbooks
+        from statusgen.sources.runbooks import check_runbooks
     except ImportError:
         if alert_rules:
             raise click.UsageError("--alert-rules needs the internal site module (statusgen.internal)") from None

@@ -5,7 +5,7 @@ name; a team's ``overrides/`` can replace any of them), and this module only bui
 page shows. Documents (runbooks, postmortems) and the index pages go through mkdocs, so
 material's search indexes them and their Markdown bodies are converted there and then
 sanitized (``content``). The thousands of incident pages are rendered directly
-(statusgen/direct.py) and reach search as compact entries written from the data
+(statusgen/render/direct.py) and reach search as compact entries written from the data
 (``post_build``). Lists that grow with history are split into pages or years.
 """
 
@@ -22,18 +22,26 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ..cadence import overdue_by
-from ..direct import DirectPages, NavFragments
-from ..markup import render_markdown, sanitize_html
-from ..model import Incident, Repository
-from ..timeutil import duration
-from ..timeutil import human_long as _human_long
-from . import metrics as m
-from .alert_rules import load_alert_rules
-from .charts import month_label, severity_chart
-from .frontmatter import python_markdown_lists
-from .postmortems import load_postmortems, open_action_items
-from .runbooks import FIRST_STEP_SECTIONS, alert_pages, alert_slug, load_runbooks, section, stale_problems, used_by
+from statusgen.core.cadence import overdue_by
+from statusgen.core.model import Incident, Repository
+from statusgen.core.times import duration
+from statusgen.core.times import human_long as _human_long
+from statusgen.internal.charts import month_label, severity_chart
+from statusgen.render.direct import DirectPages, NavFragments
+from statusgen.render.markup import render_markdown, sanitize_html
+from statusgen.sources.alert_rules import load_alert_rules
+from statusgen.sources.frontmatter import python_markdown_lists
+from statusgen.sources.postmortems import load_postmortems, open_action_items
+from statusgen.sources.runbooks import (
+    FIRST_STEP_SECTIONS,
+    alert_pages,
+    alert_slug,
+    load_runbooks,
+    section,
+    stale_problems,
+    used_by,
+)
+from statusgen.views import metrics as m
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
 # The same instants are printed on several pages; formatting one costs more than looking it up.
@@ -629,7 +637,7 @@ def _as_of(repo: Repository, now: datetime) -> Repository:
 
 
 def _postmortem_overdue(incident, config, now) -> bool:
-    from ..lifecycle import postmortem_overdue
+    from statusgen.core.lifecycle import postmortem_overdue
 
     return postmortem_overdue(incident, config, now)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..timeutil import UTC
-from .projection import PublicIncident, PublicStatus
+from statusgen.core.times import UTC
+from statusgen.views.public import PublicIncident, PublicStatus
 
 LIMIT = 50
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .. import views
-from .projection import PublicStatus
+from statusgen.views import status as views
+from statusgen.views.public import PublicStatus
 
 # shields.io colour names and the hex we draw them with
 STATUS_COLOR = {

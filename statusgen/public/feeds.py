@@ -11,9 +11,9 @@ import heapq
 from collections.abc import Iterable
 from html import escape
 
-from ..markup import render_prose
-from ..timeutil import human_long
-from .projection import PublicIncident, PublicStatus
+from statusgen.core.times import human_long
+from statusgen.render.markup import render_prose
+from statusgen.views.public import PublicIncident, PublicStatus
 
 
 def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:

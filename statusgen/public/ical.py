@@ -11,8 +11,8 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from ..timeutil import UTC
-from .projection import PublicIncident, PublicStatus
+from statusgen.core.times import UTC
+from statusgen.views.public import PublicIncident, PublicStatus
 
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 

@@ -16,12 +16,12 @@ from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
 
-from .. import views
-from ..direct import DirectPages
-from ..markup import render_prose
-from ..model import Repository
-from ..timeutil import duration, human_long, iso
-from .projection import STAGE_LABEL, PublicIncident, PublicStatus, project
+from statusgen.core.model import Repository
+from statusgen.core.times import duration, human_long, iso
+from statusgen.render.direct import DirectPages
+from statusgen.render.markup import render_prose
+from statusgen.views import status as views
+from statusgen.views.public import STAGE_LABEL, PublicIncident, PublicStatus, project
 
 TEMPLATES = {
     "home": "status/index.html",
@@ -45,14 +45,14 @@ class PublicSite:
 
     def __init__(self, repo: Repository, now: datetime, mkdocs_config=None):
         # Project at once and keep only the projection: nothing below can reach the model.
-        from ..internal.postmortems import public_summaries
+        from statusgen.sources.postmortems import public_summaries
 
         self.status: PublicStatus = project(repo, now, summaries=public_summaries(repo))
         self.pages: dict[str, tuple[str, object]] = {}  # src_uri -> (kind, payload)
         self.incident_uris: dict[str, str] = {}  # incident id -> src_uri
         self.urls: dict[str, str] = {}  # src_uri -> site-relative URL
         self._env = None
-        self.direct = None  # incident pages, rendered by statusgen (statusgen/direct.py)
+        self.direct = None  # incident pages, rendered by statusgen (statusgen/render/direct.py)
         if mkdocs_config is not None:
             _without_search(mkdocs_config)
 
@@ -153,7 +153,7 @@ class PublicSite:
 
     def post_build(self, mkdocs_config) -> None:
         """Write feeds, the API, the calendar and the badges into site_dir."""
-        from . import api, badges, feeds, ical
+        from statusgen.public import api, badges, feeds, ical
 
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:

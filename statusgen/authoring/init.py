@@ -1,0 +1,201 @@
+"""``statusgen init``: write a ready status repository from the files in ``statusgen/authoring/scaffold/``.
+
+The scaffold files ship as package data. Those that name the company, the components or a
+date carry ``@@NAME@@`` markers, filled here; every value that lands in YAML is written as a
+JSON string (valid YAML), so no name can break the file. Nothing is written until every file
+is rendered and no target exists, and each file is created exclusively: ``init`` never
+replaces a file, even one that appears while it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from statusgen.core.errors import StatusgenError
+from statusgen.core.times import human, iso
+from statusgen.sources.config import ID_PATTERN
+
+SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
+SCHEMA_FILE = "incident.schema.json"
+# Entries of a directory that do not make it "non-empty" (a fresh `git init` or clone).
+IGNORED_ENTRIES = {".git"}
+MARKER = re.compile(r"@@([A-Z0-9_]+)@@")
+DEFAULT_COMPONENTS = (("api", "API"), ("web", "Website"))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What ``init`` asks: the company, the public address and the components (id, name)."""
+
+    company: str
+    site_url: str
+    components: tuple[tuple[str, str], ...]
+
+
+def parse_component(text: str) -> tuple[str, str]:
+    """``api=Public API`` -> ``("api", "Public API")``; raise StatusgenError for a bad one."""
+    cid, sep, name = text.partition("=")
+    cid, name = cid.strip(), name.strip()
+    if not sep or not name:
+        raise StatusgenError(f"component '{text}': expected ID=Name, like api=Public API")
+    if not ID_PATTERN.match(cid):
+        raise StatusgenError(
+            f"component id '{cid}' must be lowercase letters, digits, '-' or '_' (it is used in URLs), like api"
+        )
+    _one_line(name, f"component '{cid}' name")
+    return cid, name
+
+
+def check_answers(answers: Answers) -> None:
+    """Raise StatusgenError naming everything wrong with ``answers``."""
+    _one_line(answers.company, "company name")
+    url = urlsplit(answers.site_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise StatusgenError(f"site URL '{answers.site_url}': expected an address like https://status.example.com/")
+    if not answers.components:
+        raise StatusgenError("no components; give at least one, like --component api=API")
+    ids = [cid for cid, _ in answers.components]
+    twice = sorted({cid for cid in ids if ids.count(cid) > 1})
+    if twice:
+        raise StatusgenError(f"component id {', '.join(repr(c) for c in twice)} is given twice; ids must be unique")
+
+
+def plan(answers: Answers, now: datetime) -> dict[str, str]:
+    """Every file ``init`` writes: relative path -> text."""
+    check_answers(answers)
+    values = _values(answers, now)
+    files: dict[str, str] = {SCHEMA_FILE: _schema_text(answers)}
+    for source in sorted(SCAFFOLD_DIR.rglob("*")):
+        if not source.is_file() or "__pycache__" in source.parts:
+            continue
+        rel = source.relative_to(SCAFFOLD_DIR).as_posix()
+        files[_target(rel, values)] = fill(source.read_text(encoding="utf-8"), values, rel)
+    return dict(sorted(files.items()))
+
+
+def fill(text: str, values: dict[str, str], name: str = "") -> str:
+    """Replace every ``@@KEY@@``; a marker without a value is a bug in the scaffold."""
+
+    def value(match):
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"scaffold file {name}: no value for @@{key}@@")
+        return values[key]
+
+    return MARKER.sub(value, text)
+
+
+def conflicts(directory: Path, files: dict[str, str]) -> list[str]:
+    """The files of ``files`` that already exist in ``directory``."""
+    return [rel for rel in files if (directory / rel).exists() or (directory / rel).is_symlink()]
+
+
+def is_empty(directory: Path) -> bool:
+    return not directory.exists() or not [p for p in directory.iterdir() if p.name not in IGNORED_ENTRIES]
+
+
+def write(directory: Path, files: dict[str, str]) -> list[str]:
+    """Create every file (exclusively: an existing file is never replaced); return the paths."""
+    written = []
+    for rel, text in files.items():
+        path = directory / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        written.append(rel)
+    return written
+
+
+def requirement() -> str:
+    """The pinned requirement a new repository installs: this very release of statusgen."""
+    try:
+        return f"statusgen=={version('statusgen')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
+        return "statusgen"
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _schema_text(answers: Answers) -> str:
+    """incident.schema.json for the config init writes (what `statusgen schema` prints there)."""
+    from statusgen.core.model import Component, Config, Group
+    from statusgen.sources.schema import incident_schema
+
+    config = Config(
+        root=Path("."),
+        site_name=f"{answers.company} Status",
+        site_url=answers.site_url,
+        components=tuple(
+            Component(cid, name, position, "services", "", 99.9)
+            for position, (cid, name) in enumerate(answers.components, 1)
+        ),
+        groups=(Group("services", "Services", 1),),
+    )
+    return json.dumps(incident_schema(config), indent=2, ensure_ascii=False) + "\n"
+
+
+def _one_line(text: str, what: str) -> None:
+    if not text.strip():
+        raise StatusgenError(f"{what} is empty")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise StatusgenError(f"{what} must be one line of text without control characters")
+
+
+def _target(rel: str, values: dict[str, str]) -> str:
+    """Where a scaffold file goes: ``dot-x`` -> ``.x``, and the example files get their names."""
+    rel = "/".join("." + part[4:] if part.startswith("dot-") else part for part in rel.split("/"))
+    if rel == "incidents/example.yaml":
+        return f"incidents/{values['YEAR']}/{values['INCIDENT_ID']}.yaml"
+    if rel == "runbooks/example.md":
+        return f"runbooks/{values['COMPONENT']}/{values['RUNBOOK']}.md"
+    return rel
+
+
+def _values(answers: Answers, now: datetime) -> dict[str, str]:
+    first_id, first_name = answers.components[0]
+    start = (now - timedelta(days=2)).replace(hour=10, minute=5, second=0, microsecond=0)
+    times = [start + timedelta(minutes=m) for m in (0, 4, 8, 30, 55, 85)]
+    host = urlsplit(answers.site_url).hostname or "example.com"
+    site_name = f"{answers.company} Status"
+    components = []
+    for cid, name in answers.components:
+        components += [
+            f"        - id: {cid}",
+            f"          name: {json.dumps(name, ensure_ascii=False)}",
+            "          group: services",
+            "          slo: 99.9",
+        ]
+    values = {
+        "COMPANY": answers.company,
+        "COMPANY_YAML": json.dumps(answers.company, ensure_ascii=False),
+        "SITE_NAME": site_name,
+        "SITE_NAME_YAML": json.dumps(site_name, ensure_ascii=False),
+        "DESCRIPTION_YAML": json.dumps(
+            f"Live status, incidents and scheduled maintenance for {answers.company}.", ensure_ascii=False
+        ),
+        "SITE_URL": answers.site_url,
+        "SITE_URL_YAML": json.dumps(answers.site_url),
+        "DOMAIN": host.removeprefix("status."),
+        "COMPONENTS": "\n".join(components),
+        "COMPONENT": first_id,
+        "COMPONENT_NAME": first_name,
+        "COMPONENT_NAME_YAML": json.dumps(f"{first_name} is down", ensure_ascii=False),
+        "ALERT": "".join(part.capitalize() for part in re.split(r"[-_]", first_id)) + "Down",
+        "RUNBOOK": f"{first_id}-down",
+        "YEAR": f"{start:%Y}",
+        "INCIDENT_ID": f"{start:%Y-%m-%d}-example-slow-responses",
+        "TODAY": f"{now:%Y-%m-%d}",
+        "REQUIREMENT": requirement(),
+        "SCHEMA_FILE": SCHEMA_FILE,
+    }
+    for index, at in enumerate(times):
+        values[f"T{index}"] = iso(at)
+        values[f"HUMAN_T{index}"] = human(at)
+    return values

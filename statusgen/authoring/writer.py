@@ -1,0 +1,350 @@
+"""Rewrite incident files that people also edit by hand.
+
+Every change is a round trip through ruamel.yaml, so comments, key order and formatting
+elsewhere in the file survive. The new text is checked by the loader before it is written,
+the write is atomic (temporary file, then rename) and a lock serialises concurrent commands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from statusgen.core import lifecycle
+from statusgen.core.errors import StatusgenError, ValidationError, display_path
+from statusgen.core.model import FINAL_STAGES, MAINTENANCE, STAGES, STATUS_RANK, Config, Incident
+from statusgen.core.text import slugify
+from statusgen.core.times import iso
+from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, read_incident
+
+LOCK_NAME = ".statusgen.lock"
+LOCK_TIMEOUT = 30.0  # seconds to wait for another command's edit
+MILESTONES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at")
+
+
+class UtcTime(str):
+    """A time written as a plain YAML timestamp: ``2026-11-22T14:20:00Z``."""
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.representer.add_representer(
+        UtcTime, lambda rep, value: rep.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
+    )
+    return yaml
+
+
+def _time(value: datetime) -> UtcTime:
+    return UtcTime(iso(value))
+
+
+def _block(text: str):
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    return LiteralScalarString(text.strip() + "\n")
+
+
+def _indent_style(text: str) -> tuple[int, int]:
+    """(sequence indent, dash offset) that the file already uses for lists of mappings."""
+    match = re.search(r"^( *)[\w-]+:[ \t]*\n( *)- ", text, re.MULTILINE)
+    if not match:
+        return 4, 2
+    offset = len(match.group(2)) - len(match.group(1))
+    return offset + 2, offset
+
+
+def dump(doc, like: str = "") -> str:
+    """YAML text for ``doc``, indenting lists the way ``like`` (the old text) does."""
+    yaml = _yaml()
+    sequence, offset = _indent_style(like)
+    yaml.indent(mapping=2, sequence=sequence, offset=offset)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def locked(config: Config):
+    """Hold the repository's edit lock, so two commands never interleave a read and a write.
+
+    filelock picks the operating system's lock (fcntl on Unix, msvcrt on Windows, a lock file
+    where neither exists), so this works wherever Python runs."""
+    from filelock import FileLock, Timeout
+
+    directory = config.incidents_path
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / LOCK_NAME
+    try:
+        with FileLock(str(path), timeout=LOCK_TIMEOUT):
+            yield
+    except Timeout:
+        raise StatusgenError(
+            f"{display_path(path, config.root)}: another statusgen command has held the edit lock for "
+            f"{LOCK_TIMEOUT:g} s; nothing was changed. Try again when it has finished"
+        ) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+
+
+def new_incident(
+    config: Config,
+    *,
+    title: str,
+    kind: str,
+    severity: str | None,
+    components: dict[str, str],
+    message: str,
+    at: datetime,
+    slug: str | None = None,
+    stage: str | None = None,
+    impact_start: datetime | None = None,
+    scheduled: tuple[datetime, datetime] | None = None,
+    milestones: dict[str, datetime] | None = None,
+    commander: str = "",
+    template: str = "",
+    note: str = "",
+    next_update: datetime | None = None,
+    runbooks: tuple[str, ...] = (),
+) -> Path:
+    """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path.
+
+    The slug comes from ``slug`` (what the responder typed: a title or a template's name),
+    else from ``title``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    start = scheduled[0] if scheduled else (impact_start or at)
+    stage = stage or STAGES[kind][0]
+    with locked(config):
+        directory = config.incidents_path / f"{start:%Y}"
+        base = f"{start:%Y-%m-%d}-{slugify(slug or title)}"
+        incident_id, number = base, 1
+        while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
+            number += 1
+            incident_id = f"{base}-{number}"
+        path = directory / f"{incident_id}.yaml"
+
+        doc = CommentedMap()
+        doc["id"] = incident_id
+        doc["title"] = title
+        doc["kind"] = kind
+        if severity:
+            doc["severity"] = severity
+        if template:
+            doc["template"] = template
+        doc["components"] = CommentedMap(components)
+        if kind == MAINTENANCE:
+            doc["scheduled_for"] = _time(scheduled[0])
+            doc["scheduled_until"] = _time(scheduled[1])
+        else:
+            doc["impact_start"] = _time(impact_start or at)
+        for name in MILESTONES[1:]:
+            if milestones and milestones.get(name):
+                doc[name] = _time(milestones[name])
+        if commander:
+            doc["commander"] = commander
+        if runbooks:
+            from ruamel.yaml.comments import CommentedSeq as Seq
+
+            doc["runbooks"] = Seq(runbooks)
+            doc["runbooks"].fa.set_flow_style()
+        update = _update(at, stage, message, components, severity, note, next_update=next_update)
+        doc["updates"] = CommentedSeq([update])
+        doc.yaml_set_start_comment(
+            f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
+            "Edit freely; `statusgen validate` checks it."
+        )
+        text = dump(doc)
+        schema_file = config.root / "incident.schema.json"
+        if schema_file.is_file():  # written by `statusgen init`: editors check the file as it is typed
+            from statusgen.sources.schema import modeline
+
+            text = modeline(os.path.relpath(schema_file, path.parent).replace(os.sep, "/")) + "\n" + text
+        _check(config, path, text)
+        write_atomic(path, text)
+    return path
+
+
+def add_update(
+    config: Config,
+    path: Path,
+    *,
+    stage: str,
+    message: str,
+    at: datetime,
+    components: dict[str, str] | None = None,
+    severity: str | None = None,
+    note: str = "",
+    backward: bool = False,
+    reopened: bool = False,
+    milestones: dict[str, datetime] | None = None,
+    next_update: datetime | None = None,
+) -> Incident:
+    """Append one update to the incident at ``path``; return the incident as written."""
+    with locked(config):
+        old_text = _read_text(config, path)
+        incident = _current(config, path, old_text)
+        error = lifecycle.transition_error(incident.kind, incident.stage, stage, backward=backward, reopened=reopened)
+        if error:
+            raise StatusgenError(f"{display_path(path, config.root)}: {error}")
+        if at < incident.updated_at:
+            raise StatusgenError(
+                f"{display_path(path, config.root)}: --at {iso(at)} is before the last update ({iso(incident.updated_at)}); "
+                "updates are append-only"
+            )
+        doc = _yaml().load(old_text)
+        components = dict(components or {})
+        if reopened and not components:
+            components = restored_statuses(config, path, incident)
+        if stage in FINAL_STAGES:
+            # A resolved incident leaves every affected component operational.
+            components = {cid: "operational" for cid in incident.current_components()} | components
+        _raise_components(doc, components)
+        if severity and severity != incident.severity:
+            doc["severity"] = severity
+        _set_milestones(doc, milestones or {})
+        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened, next_update))
+        text = dump(doc, old_text)
+        new = _check(config, path, text)
+        write_atomic(path, text)
+    return new
+
+
+def restored_statuses(config: Config, path: Path, incident: Incident) -> dict[str, str]:
+    """What a reopening that names no components sets: the statuses at the resolution.
+
+    Written out on the reopening update, so the file says what the incident affects again.
+    Raises StatusgenError when the resolution left nothing to restore but the incident names
+    components: then the caller must say which are affected (``-c ID=STATUS``).
+    """
+    restored = incident.statuses_when_resolved()
+    if not restored and incident.components:
+        raise StatusgenError(
+            f"{display_path(path, config.root)}: every component was already operational when the "
+            f"{incident.kind} was {incident.stage}, so there is no status to restore; "
+            "name the affected components with -c ID=STATUS"
+        )
+    return restored
+
+
+def reopen_summary(incident: Incident, *, named: bool) -> str:
+    """One line saying which statuses a reopening set, and whether they were restored or given."""
+    changes = incident.updates[-1].components
+    shown = ", ".join(f"{cid}={status}" for cid, status in changes.items()) or "no components"
+    if named:
+        return f"reopened with the statuses given: {shown}"
+    return f"reopened with the statuses it had when {incident.updates[-2].stage}: {shown} (pass -c ID=STATUS to set others)"
+
+
+def _update(at, stage, message, components, severity, note, backward=False, reopened=False, next_update=None):
+    from ruamel.yaml.comments import CommentedMap
+
+    update = CommentedMap()
+    update["at"] = _time(at)
+    update["stage"] = stage
+    if severity:
+        update["severity"] = severity
+    if backward:
+        update["backward"] = True
+    if reopened:
+        update["reopened"] = True
+    update["message"] = _block(message)
+    if note:
+        update["internal_note"] = _block(note) if "\n" in note.strip() else note
+    if components:
+        update["components"] = CommentedMap(components)
+    if next_update:
+        update["next_update"] = _time(next_update)
+    return update
+
+
+def _raise_components(doc, components: dict[str, str]) -> None:
+    """Keep the top-level map as each component's worst status while the incident is open."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if "components" not in doc or doc["components"] is None:
+        doc["components"] = CommentedMap()
+    top = doc["components"]
+    for cid, status in components.items():
+        if status == "operational":
+            continue
+        if cid not in top or STATUS_RANK.get(status, 0) > STATUS_RANK.get(str(top[cid]), 0):
+            top[cid] = status
+
+
+def _set_milestones(doc, milestones: dict[str, datetime]) -> None:
+    keys = list(doc.keys())
+    for name in MILESTONES:
+        if name not in milestones:
+            continue
+        value = _time(milestones[name])
+        if name in doc:
+            doc[name] = value
+            continue
+        earlier = [k for k in MILESTONES[: MILESTONES.index(name)] if k in keys]
+        position = keys.index(earlier[-1]) + 1 if earlier else keys.index("updates")
+        doc.insert(position, name, value)
+        keys = list(doc.keys())
+
+
+def _read_text(config: Config, path: Path) -> str:
+    """The text of an incident file, read under the loader's rules (no links out of the
+    repository, no special files, the size limit)."""
+    from statusgen.sources.files import OversizeError, read_limited, refusal
+    from statusgen.sources.incidents import file_limit
+
+    shown = display_path(path, config.root)
+    problem = refusal(path, config.root)
+    if problem:
+        raise StatusgenError(f"{shown}: {problem}")
+    try:
+        return read_limited(path, file_limit(config)).decode("utf-8-sig")
+    except OversizeError as exc:
+        raise StatusgenError(f"{shown}: {exc}") from None
+    except UnicodeDecodeError:
+        raise StatusgenError(f"{shown}: not valid UTF-8; run `statusgen validate` for details") from None
+
+
+def _current(config: Config, path: Path, text: str) -> Incident:
+    incident, problems = read_incident(path, text.encode(), config, display_path(path, config.root))
+    if incident is None:
+        raise ValidationError([p for p in problems if p.is_error], note="Fix these first; nothing was changed.")
+    return incident
+
+
+def _check(config: Config, path: Path, text: str) -> Incident:
+    """The incident ``text`` describes, or ValidationError: nothing is written then."""
+    shown = display_path(path, config.root)
+    incident, problems = read_incident(path, text.encode(), config, shown)
+    errors = [p for p in problems if p.is_error]
+    if incident is None or errors:
+        raise ValidationError(errors, note="The change would make the file invalid, so nothing was written.")
+    return incident

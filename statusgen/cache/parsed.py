@@ -1,0 +1,402 @@
+"""A cache of parsed incident files, so ``validate``, ``list`` and ``build`` skip YAML at scale.
+
+Parsing and checking an incident file depends only on its bytes, its path, the config and the
+names of the runbooks (and on statusgen's own code). The cache keeps, per file, the hash of
+its bytes and what ``loader.read_incident`` returned for them (the incident and every problem,
+with its line numbers), so a file whose bytes are unchanged is not parsed again and reports
+exactly what it reported before. Anything else (config, runbook names, statusgen's code)
+changes the whole cache's key.
+
+It lives in ``.statusgen-cache/`` under the repository, which ignores itself in git; deleting
+it is always safe. It is JSON (never pickle) and signed with a key kept outside the
+repository (``~/.cache/statusgen/key``), so a cache committed by someone else is ignored rather
+than trusted: it could otherwise make a bad file look valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import datetime
+from pathlib import Path
+
+from statusgen.core.errors import Problem
+from statusgen.core.listing import Listing, listing_of
+from statusgen.core.model import Config, Incident, Update, frozen_map
+
+CACHE_DIR = ".statusgen-cache"
+FORMAT = 3
+RACY_NS = 2_000_000_000  # a file changed this close to the index being written is read again
+_CODE = (
+    "sources/incidents.py",
+    "core/lifecycle.py",
+    "core/model.py",
+    "sources/checker.py",
+    "core/times.py",
+    "sources/config.py",
+    "core/errors.py",
+    "cache/parsed.py",
+    "core/text.py",
+    "core/fields.py",
+    "core/listing.py",
+    "core/cadence.py",
+)
+
+
+class SignedFile:
+    """One JSON file of ``.statusgen-cache/``, signed with this user's key and valid only
+    for ``key`` (what its contents depend on besides the files they came from)."""
+
+    def __init__(self, path: Path, key: str):
+        self.path = path
+        self.key = key
+        self.secret = _secret()
+
+    def read(self) -> dict:
+        if self.secret is None:
+            return {}
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return {}
+        mac, _, body = text.partition("\n")
+        expected = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(mac, expected):
+            return {}
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
+            return {}
+        return data
+
+    def write(self, data: dict) -> None:
+        if self.secret is None:
+            return
+        body = json.dumps({"format": FORMAT, "key": self.key, **data}, separators=(",", ":"))
+        mac = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
+        write_cache_file(self.path, mac + "\n" + body)
+
+
+class StatCache:
+    """Values worked out from single files, kept by each file's metadata (mtime, ctime, size,
+    inode), so an unchanged file is not even read, as git does with its index. A file changed
+    within ``RACY_NS`` of the cache being written is read again: a quick second write could
+    leave its metadata alone."""
+
+    def __init__(self, path: Path, key: str):
+        self.file = SignedFile(path, key)
+        data = self.file.read()
+        self.saved_at = data.get("saved", 0)
+        self.old: dict[str, list] = data.get("files") or {}
+        self.new: dict[str, list] = {}
+        self.changed = False
+
+    def get(self, shown: str, info: os.stat_result | None):
+        """The value kept for a file whose metadata is unchanged; None when it must be read."""
+        entry = self.old.get(shown)
+        if entry is None or info is None or entry[0] != signature(info):
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= self.saved_at - RACY_NS:
+            self.changed = True  # settle it: the next cache is written after this change
+            return None
+        self.new[shown] = entry
+        return entry[1]
+
+    def put(self, shown: str, info: os.stat_result | None, value) -> None:
+        """Keep ``value`` for a file read in this run (``info``: its metadata from before the read)."""
+        if info is None:
+            return
+        entry = [signature(info), value]
+        if self.old.get(shown) != entry:
+            self.changed = True
+        self.new[shown] = entry
+
+    def save(self) -> None:
+        """Write it when anything changed (files added, edited or removed); never fails a command."""
+        if self.changed or self.new.keys() != self.old.keys():
+            self.file.write({"saved": time.time_ns(), "files": self.new})
+
+
+class IncidentCache:
+    """Parsed incident files, in two signed files under ``.statusgen-cache/``:
+
+    - ``index.json`` (small, a StatCache): per file, the hash of its bytes, its Listing
+      (statusgen/core/listing.py: what ``list``, ``due``, ``validate`` and lookups need) and its
+      problems, kept by the file's metadata;
+    - ``incidents.json`` (large): per file, its hash and the parsed incident and problems.
+      Read only when whole incidents are needed (``load``), not for id lookups.
+    """
+
+    def __init__(self, root: Path, config: Config, runbooks: set[str] | None):
+        self.dir = Path(root) / CACHE_DIR
+        self.config = config
+        self.runbooks = runbooks
+        self.key = _generation(config, runbooks)
+        self.index = StatCache(self.dir / "index.json", self.key)
+        self.full = SignedFile(self.dir / "incidents.json", self.key)
+        self._full_old: dict[str, list] | None = None
+        self.full_new: dict[str, list] = {}
+        self.full_changed = False
+
+    def known(self, shown: str, info: os.stat_result | None) -> list | None:
+        """``[digest, listing, problems]`` of a file whose metadata says it is unchanged; else None."""
+        return self.index.get(shown, info)
+
+    def remember(self, shown: str, info: os.stat_result | None, digest: str, result) -> list:
+        """Index a file read in this run; returns its ``[digest, listing, problems]``."""
+        incident, problems = result
+        entry = [
+            digest,
+            encode_listing(listing_of(incident, self.config)) if incident is not None else None,
+            [[p.path, p.line, p.message, p.level] for p in problems],
+        ]
+        self.index.put(shown, info, entry)
+        return entry
+
+    @staticmethod
+    def listing(entry: list, path: Path) -> tuple[Listing | None, list[Problem]]:
+        """The Listing (None for a file with errors) and the problems of an index entry."""
+        return (decode_listing(entry[1], path) if entry[1] is not None else None), [Problem(*p) for p in entry[2]]
+
+    def get(self, shown: str, digest: str, path: Path):
+        """``(incident or None, problems)`` as read before from bytes with ``digest``; None on a miss."""
+        if self._full_old is None:
+            self._full_old = self.full.read().get("files") or {}
+        entry = self._full_old.get(shown)
+        if entry is None or entry[0] != digest:
+            self.full_changed = True
+            return None
+        self.full_new[shown] = entry
+        try:
+            return _incident(entry[1], path) if entry[1] is not None else None, [Problem(*p) for p in entry[2]]
+        except (KeyError, TypeError, ValueError):  # an entry from an older shape: read the file again
+            self.full_changed = True
+            return None
+
+    def put(self, shown: str, digest: str, result) -> None:
+        incident, problems = result
+        self.full_new[shown] = [
+            digest,
+            _encode(incident) if incident is not None else None,
+            [[p.path, p.line, p.message, p.level] for p in problems],
+        ]
+        self.full_changed = True
+
+    def save(self) -> None:
+        """Write what changed. The large file is written only when this run read it (a lookup
+        leaves it alone; the next full load finds the files it changed by their hash)."""
+        if self._full_old is not None and (self.full_changed or self.full_new.keys() != self._full_old.keys()):
+            self.full.write({"files": self.full_new})
+        self.index.save()
+
+
+def signature(info: os.stat_result) -> list[int]:
+    """What changes when a file's bytes do: its times, size and inode (a replaced file gets a new one)."""
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino]
+
+
+def write_cache_file(path: Path, text: str) -> None:
+    """Write one file of ``.statusgen-cache/`` atomically (the folder ignores itself in git).
+    Never fails a command: in a read-only checkout there is simply no cache."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# statusgen's cache: safe to delete\n*\n")
+        fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def _secret() -> bytes | None:
+    """This user's key for signing caches (made on first use); None when it cannot be kept."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "statusgen" / "key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(key + "\n")
+        return bytes.fromhex(key)
+    except FileExistsError:
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+    except OSError:
+        return None
+
+
+def _generation(config: Config, runbooks: set[str] | None) -> str:
+    """What every cached result depends on besides the file itself."""
+    return code_key(_CODE, _canonical(config), repr(sorted(runbooks) if runbooks is not None else None))
+
+
+def code_key(names, *extra: str) -> str:
+    """A cache key from statusgen's own files ``names`` (relative to the package) and ``extra``."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent.parent  # the statusgen package
+    for name in names:
+        digest.update((here / name).read_bytes())
+    for text in extra:
+        digest.update(b"\0" + text.encode())
+    return digest.hexdigest()
+
+
+def _canonical(value) -> str:
+    """A stable text of ``value``: sets sorted (their order changes with each process's hash seed)."""
+    if is_dataclass(value):
+        return f"{type(value).__name__}({', '.join(f'{f.name}={_canonical(getattr(value, f.name))}' for f in fields(value))})"
+    if isinstance(value, Mapping):
+        return (
+            "{"
+            + ", ".join(
+                f"{_canonical(k)}: {_canonical(v)}" for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))
+            )
+            + "}"
+        )
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_canonical(v) for v in value) + "]"
+    return repr(value)
+
+
+# -- JSON shape of an incident: fixed field lists, decoded without per-field lookups ------------------
+
+# The fields each list holds, in order; tests/test_loadcache.py checks they are every field a
+# file can set, so a field added to the model cannot be dropped by the cache unnoticed.
+INCIDENT_FIELDS = (
+    "id", "title", "kind", "severity", "components", "times", "commander", "roles", "runbooks", "template",
+    "drill", "updates",
+)  # fmt: skip
+UPDATE_FIELDS = (
+    "at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened", "next_update", "line",
+)  # fmt: skip
+_INCIDENT_TIMES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until")
+
+
+def _encode(incident: Incident) -> list:
+    times = [_iso(getattr(incident, name)) for name in _INCIDENT_TIMES]
+    updates = [
+        [
+            _iso(u.at),
+            u.stage,
+            u.message,
+            u.internal_note,
+            dict(u.components),
+            u.severity,
+            u.backward,
+            u.reopened,
+            _iso(u.next_update),
+            u.line,
+        ]
+        for u in incident.updates
+    ]
+    return [
+        incident.id, incident.title, incident.kind, incident.severity, dict(incident.components), times,
+        incident.commander, dict(incident.roles), list(incident.runbooks), incident.template, incident.drill, updates,
+    ]  # fmt: skip
+
+
+def _incident(values: list, path: Path) -> Incident:
+    """An Incident from its cached list. Filled in directly rather than through the frozen
+    dataclasses' ``__init__`` (one ``object.__setattr__`` per field, the bulk of a warm load
+    at 10,000 incidents); tests/test_loadcache.py checks the result equals a parsed one."""
+    ident, title, kind, severity, components, times, commander, roles, runbooks, template, drill, updates = values
+    impact_start, detected_at, acknowledged_at, mitigated_at, scheduled_for, scheduled_until = (
+        _time(value) for value in times
+    )
+    return _filled(
+        Incident,
+        id=ident,
+        title=title,
+        kind=kind,
+        updates=tuple(
+            _filled(
+                Update,
+                at=_time(at),
+                stage=stage,
+                message=message,
+                internal_note=note,
+                components=frozen_map(parts),
+                severity=sev,
+                backward=backward,
+                reopened=reopened,
+                next_update=_time(promised),
+                line=line,
+                automatic=False,
+            )  # fmt: skip
+            for at, stage, message, note, parts, sev, backward, reopened, promised, line in updates
+        ),
+        severity=severity,
+        components=frozen_map(components),
+        impact_start=impact_start,
+        detected_at=detected_at,
+        acknowledged_at=acknowledged_at,
+        mitigated_at=mitigated_at,
+        scheduled_for=scheduled_for,
+        scheduled_until=scheduled_until,
+        commander=commander,
+        roles=frozen_map(roles),
+        runbooks=tuple(runbooks),
+        template=template,
+        drill=drill,
+        path=path,
+        postmortem_path=None,
+    )
+
+
+def _filled(cls, **values):
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
+
+
+# -- JSON shape of a Listing (statusgen/core/listing.py), as the index keeps it ----------------------------
+
+
+def encode_listing(item: Listing) -> list:
+    return [
+        item.id, item.title, item.kind, item.severity, item.drill, item.stage, item.is_active,
+        item.is_resolved, _iso(item.started_at), _iso(item.resolved_at), _iso(item.next_update_due),
+        dict(item.components),
+    ]  # fmt: skip
+
+
+def decode_listing(values: list, path: Path) -> Listing:
+    ident, title, kind, severity, drill, stage, active, resolved, started, ended, due, components = values
+    return Listing(
+        ident, title, kind, severity, drill, stage, active, resolved, _time(started), _time(ended), _time(due),
+        frozen_map(components), path,
+    )  # fmt: skip
+
+
+def lookup_fields(values: list) -> tuple[str, str, str, bool]:
+    """``(id, title, stage, active)`` straight from an encoded Listing (what an id lookup needs)."""
+    return values[0], values[1], values[5], values[6]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None

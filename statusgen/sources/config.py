@@ -1,0 +1,412 @@
+"""Read the statusgen settings from the ``statusgen`` plugin entry of mkdocs.yml.
+
+This runs without importing mkdocs, so the CLI starts fast; the mkdocs plugin uses it too.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from statusgen.core.errors import StatusgenError, ValidationError, display_path
+from statusgen.core.model import (
+    DEFAULT_SEVERITIES,
+    DEFAULT_WEIGHTS,
+    WEIGHTED_STATUSES,
+    Component,
+    Config,
+    Group,
+    Severity,
+    frozen_map,
+)
+from statusgen.core.times import UTC, TimeError, parse_date, parse_time
+from statusgen.sources import thirdparty
+from statusgen.sources.checker import FileCheck, suggest
+
+CONFIG_FILE = "mkdocs.yml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+IMPACTS = ("critical", "major", "minor", "none")
+
+# Plugin options and their defaults. Options the site builders read stay in Config.extra.
+PATH_OPTIONS = {
+    "incidents_dir": "incidents",
+    "runbooks_dir": "runbooks",
+    "templates_dir": "templates",
+    "public_dir": "site/public",
+    "internal_dir": "site/internal",
+}
+TEXT_OPTIONS = {"company": "", "support_url": ""}
+SITE_OPTIONS = {
+    "enabled": True,  # the mkdocs plugin's switch
+    "site": "public",  # which site a plain `mkdocs build` renders: public | internal
+    "uptime_days": 90,
+    "history_page_size": 50,
+    "feed_size": 50,
+    "runbook_review_days": 90,
+    "error_budget_days": 30,
+    "max_file_kb": 1024,  # size limit of one incident, runbook or postmortem file
+    # a scheduled maintenance whose window passes with no update is completed at its end;
+    # false keeps it in progress until someone completes it
+    "maintenance_auto_complete": True,
+}
+# Names of environment variables holding webhook URLs for `statusgen notify` (never the URLs).
+NOTIFY_OPTIONS = {"notify_webhook_env": "", "notify_slack_env": ""}
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+OPTIONS = (
+    *PATH_OPTIONS,
+    *TEXT_OPTIONS,
+    *SITE_OPTIONS,
+    *NOTIFY_OPTIONS,
+    "groups",
+    "components",
+    "severities",
+    "postmortem_severities",
+    "postmortem_due_hours",
+    "update_cadence",
+    "alertmanager",
+    "downtime_weights",
+    "created",
+    "alert_rules",
+)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding mkdocs.yml."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_FILE).is_file():
+            return directory
+    raise StatusgenError(
+        f"{start}: no {CONFIG_FILE} here or above; run statusgen inside a status repository or pass -C DIR"
+    )
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/mkdocs.yml``; raise ValidationError listing every problem in it."""
+    path = root / CONFIG_FILE
+    check = FileCheck(path, display_path(path, root))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StatusgenError(f"{check.shown}: cannot be read: {exc.strerror}") from None
+    config = _read(check, root, check.parse(data))
+    if check.failed:
+        raise ValidationError(check.problems)
+    return config
+
+
+def _read(check: FileCheck, root: Path, node) -> Config | None:
+    if node is None:
+        return None
+    top = check.mapping(node, CONFIG_FILE)
+    if top is None:
+        return None
+    thirdparty.config_problems(check, top, root)
+    site_name = _scalar(top, "site_name") or "Status"
+    site_url = _scalar(top, "site_url") or ""
+    options_node = _plugin_options(check, top)
+    if options_node is None:
+        check.error(node, "no 'statusgen' entry under plugins; expected plugins: [statusgen: {components: ...}]")
+        return None
+    options = check.mapping(options_node, "the statusgen plugin options") if isinstance(options_node, yaml.Node) else {}
+    if options is None:
+        return None
+    check.known_keys(options, OPTIONS, "the statusgen plugin options")
+    values = {}
+    for name in (*PATH_OPTIONS, *TEXT_OPTIONS):
+        if name in options:
+            values[name] = check.text(options[name][1], name, allow_empty=True)
+    for name in ("incidents_dir", "runbooks_dir", "templates_dir"):
+        value = values.get(name)
+        if value and (Path(value).is_absolute() or ".." in Path(value).parts):
+            check.error(options[name][1], f"{name} '{value}' leaves the repository; expected a folder inside it")
+    # URLs printed into links and feeds: only web (and mail) schemes, never javascript: or data:.
+    if values.get("support_url") and not values["support_url"].lower().startswith(("https://", "http://", "mailto:")):
+        check.error(options["support_url"][1], "support_url must start with https://, http:// or mailto:")
+    if site_url and not site_url.lower().startswith(("https://", "http://")):
+        check.error(
+            top["site_url"][1], "site_url must start with https:// or http://, like https://status.example.com/"
+        )
+    extra = dict(SITE_OPTIONS)
+    for name, default in SITE_OPTIONS.items():
+        if name not in options:
+            continue
+        value_node = options[name][1]
+        if isinstance(default, bool):
+            extra[name] = check.boolean(value_node, name)
+        elif isinstance(default, int):
+            number = check.number(value_node, name)
+            if number is not None and (number < 1 or number != int(number)):
+                check.error(value_node, f"{name} must be a whole number above 0, not {number:g}")
+            extra[name] = int(number) if number else default
+        else:
+            extra[name] = check.choice(value_node, name, ("public", "internal"))
+    for name in NOTIFY_OPTIONS:
+        if name in options:
+            env_name = check.text(options[name][1], name)
+            if env_name is not None and not ENV_NAME.match(env_name):
+                check.error(
+                    options[name][1],
+                    f"{name} is the NAME of an environment variable holding the URL, like STATUS_WEBHOOK_URL; "
+                    "never put the URL itself in mkdocs.yml",
+                )
+            elif env_name:
+                extra[name] = env_name
+    groups = _groups(check, options.get("groups"))
+    components = _components(check, options.get("components"), groups)
+    severities = _severities(check, options.get("severities"))
+    if "postmortem_severities" in options:
+        chosen = check.text_list(options["postmortem_severities"][1], "postmortem_severities") or []
+        known = [s.id for s in severities]
+        for name in chosen:
+            if name not in known:
+                check.error(
+                    options["postmortem_severities"][1],
+                    f"postmortem_severities names '{name}'; expected one of: {', '.join(known)}",
+                )
+        values["postmortem_severities"] = frozenset(chosen)
+    if "postmortem_due_hours" in options:
+        hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
+        values["postmortem_due_hours"] = int(hours or 48)
+    if "alertmanager" in options:
+        values["alertmanager"] = frozen_map(_alertmanager(check, options["alertmanager"][1], components, severities))
+    if "update_cadence" in options:
+        values["update_cadence"] = frozen_map(_cadence(check, options["update_cadence"][1], [s.id for s in severities]))
+    if "downtime_weights" in options:
+        values["downtime_weights"] = _weights(check, options["downtime_weights"][1])
+    if "created" in options:
+        values["created"] = _created(check, options["created"][1])
+    if "alert_rules" in options:
+        extra["alert_rules"] = _alert_rules(check, options["alert_rules"][1])
+    values = {k: v for k, v in values.items() if v is not None}
+    return Config(
+        root=root,
+        site_name=site_name,
+        site_url=site_url,
+        components=components,
+        groups=groups,
+        severities=severities,
+        extra=extra,
+        **values,
+    )
+
+
+def _scalar(top: dict, key: str) -> str | None:
+    if key in top and isinstance(top[key][1], yaml.ScalarNode):
+        return top[key][1].value
+    return None
+
+
+def _plugin_options(check: FileCheck, top: dict):
+    """The node of the statusgen plugin's options (an empty dict when it has none)."""
+    if "plugins" not in top:
+        return None
+    plugins = top["plugins"][1]
+    if isinstance(plugins, yaml.MappingNode):
+        entries = [(k, v) for k, v in plugins.value]
+    elif isinstance(plugins, yaml.SequenceNode):
+        entries = []
+        for item in plugins.value:
+            if isinstance(item, yaml.ScalarNode):
+                entries.append((item, None))
+            elif isinstance(item, yaml.MappingNode):
+                entries.extend(item.value)
+    else:
+        return None
+    for key, value in entries:
+        if isinstance(key, yaml.ScalarNode) and key.value == "statusgen":
+            if value is None or value.tag == "tag:yaml.org,2002:null":
+                return {}
+            return value
+    return None
+
+
+def _groups(check: FileCheck, entry) -> tuple[Group, ...]:
+    if entry is None:
+        return ()
+    groups = []
+    for position, node in enumerate(check.sequence(entry[1], "groups") or [], 1):
+        fields = check.mapping(node, "a group")
+        if fields is None:
+            continue
+        check.known_keys(fields, ("id", "name"), "a group")
+        group_id = _id(check, fields, node, "group")
+        name = check.text(fields["name"][1], "group name") if "name" in fields else group_id
+        if group_id:
+            if any(g.id == group_id for g in groups):
+                check.error(node, f"group id '{group_id}' is used twice; ids must be unique")
+            groups.append(Group(group_id, name or group_id, position))
+    return tuple(groups)
+
+
+def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
+    if entry is None:
+        check.error(1, "the statusgen plugin options have no 'components'; expected a list of {id, name, group}")
+        return ()
+    group_ids = [g.id for g in groups]
+    components = []
+    for position, node in enumerate(check.sequence(entry[1], "components") or [], 1):
+        fields = check.mapping(node, "a component")
+        if fields is None:
+            continue
+        check.known_keys(fields, ("id", "name", "group", "description", "slo", "created"), "a component")
+        component_id = _id(check, fields, node, "component")
+        if not component_id:
+            continue
+        if any(c.id == component_id for c in components):
+            check.error(node, f"component id '{component_id}' is used twice; ids must be unique")
+        name = check.text(fields["name"][1], "component name") if "name" in fields else component_id
+        group = None
+        if "group" in fields:
+            group = check.choice(fields["group"][1], "group", group_ids) if group_ids else None
+            if not group_ids:
+                check.error(fields["group"][1], "component names a group but no groups are defined")
+        description = (
+            check.text(fields["description"][1], "description", allow_empty=True) if "description" in fields else ""
+        )
+        slo = None
+        if "slo" in fields:
+            slo = check.number(fields["slo"][1], "slo")
+            if slo is not None and not 0 < slo < 100:
+                check.error(fields["slo"][1], f"slo {slo:g} is out of range; expected a percentage like 99.9")
+                slo = None
+        created = _created(check, fields["created"][1]) if "created" in fields else None
+        components.append(
+            Component(component_id, name or component_id, position, group, description or "", slo, created)
+        )
+    return tuple(components)
+
+
+def _weights(check: FileCheck, node):
+    """``downtime_weights: {major_outage: 1, partial_outage: 0.3, degraded_performance: 0}``."""
+    fields = check.mapping(node, "downtime_weights")
+    if fields is None:
+        return None
+    check.known_keys(fields, WEIGHTED_STATUSES, "downtime_weights")
+    weights = dict(DEFAULT_WEIGHTS)
+    for status, (_, value_node) in fields.items():
+        if status not in WEIGHTED_STATUSES:
+            continue
+        number = check.number(value_node, f"the weight of {status}")
+        if number is None:
+            continue
+        if not 0 <= number <= 1:
+            check.error(value_node, f"the weight of {status} is {number:g}; expected a share between 0 and 1")
+            continue
+        weights[status] = Decimal(value_node.value.replace("_", ""))
+    return weights
+
+
+def _alert_rules(check: FileCheck, node) -> tuple[str, ...]:
+    """``alert_rules: [prometheus/rules/*.yml]``: Prometheus rule files, globs inside the repository."""
+    patterns = check.text_list(node, "alert_rules") or []
+    kept = []
+    for pattern in patterns:
+        if pattern.startswith(("/", "~")) or ".." in Path(pattern).parts:
+            check.error(
+                node,
+                f"alert_rules: '{pattern}' leaves the repository; expected a path inside it, like prometheus/*.yml",
+            )
+        else:
+            kept.append(pattern)
+    return tuple(kept)
+
+
+def _created(check: FileCheck, node) -> datetime | None:
+    """A ``created`` date (midnight UTC) or time."""
+    text = check.text(node, "created")
+    if text is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return datetime.combine(parse_date(text), time(), UTC)
+        return parse_time(text)
+    except TimeError as exc:
+        check.error(node, f"created: {exc}")
+        return None
+
+
+def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
+    if entry is None:
+        return DEFAULT_SEVERITIES
+    severities = []
+    for rank, node in enumerate(check.sequence(entry[1], "severities") or [], 1):
+        fields = check.mapping(node, "a severity")
+        if fields is None:
+            continue
+        check.known_keys(fields, ("id", "name", "impact", "description"), "a severity")
+        if "id" not in fields:
+            check.error(node, "a severity has no 'id'; expected something like SEV1")
+            continue
+        severity_id = check.text(fields["id"][1], "severity id")
+        name = check.text(fields["name"][1], "severity name") if "name" in fields else severity_id
+        impact = check.choice(fields["impact"][1], "impact", IMPACTS) if "impact" in fields else "minor"
+        description = (
+            check.text(fields["description"][1], "description", allow_empty=True) if "description" in fields else ""
+        )
+        if severity_id:
+            severities.append(Severity(severity_id, name or severity_id, rank, impact or "minor", description or ""))
+    return tuple(severities) or DEFAULT_SEVERITIES
+
+
+def _alertmanager(check: FileCheck, node, components, severities) -> dict:
+    """``alertmanager``: how `statusgen new --from-alert` maps alert labels (statusgen.authoring.alerts)."""
+    from statusgen.core.model import COMPONENT_STATUSES
+
+    fields = check.mapping(node, "alertmanager") or {}
+    check.known_keys(fields, ("component_labels", "components", "severities", "statuses"), "alertmanager")
+    result = {}
+    if "component_labels" in fields:
+        result["component_labels"] = tuple(check.text_list(fields["component_labels"][1], "component_labels") or ())
+    for key, what, choices in (
+        ("components", "component", [c.id for c in components]),
+        ("severities", "severity", [s.id for s in severities]),
+        ("statuses", "component status", list(COMPONENT_STATUSES)),
+    ):
+        if key not in fields:
+            continue
+        mapped = {}
+        for label, (_, value_node) in (check.mapping(fields[key][1], f"alertmanager {key}") or {}).items():
+            value = check.text(value_node, f"alertmanager {key} of '{label}'")
+            if value is not None and value not in choices:
+                check.error(
+                    value_node,
+                    f"alertmanager {key} maps '{label}' to '{value}'{suggest(value, choices)}, which is not a {what}; "
+                    f"expected one of: {', '.join(choices)}",
+                )
+                continue
+            mapped[label] = value
+        result[key] = mapped
+    return result
+
+
+def _cadence(check: FileCheck, node, severity_ids) -> dict[str, int]:
+    """``update_cadence``: minutes between updates per severity, e.g. {SEV1: 30, SEV2: 60}."""
+    result = {}
+    for name, (key_node, value_node) in (check.mapping(node, "update_cadence") or {}).items():
+        if name not in severity_ids:
+            check.error(key_node, f"update_cadence names '{name}'; expected one of: {', '.join(severity_ids)}")
+            continue
+        minutes = check.number(value_node, f"update_cadence of {name}")
+        if minutes is None:
+            continue
+        if minutes != int(minutes) or not 5 <= minutes <= 24 * 60:
+            check.error(value_node, f"update_cadence of {name} is {minutes:g}; expected whole minutes from 5 to 1440")
+            continue
+        result[name] = int(minutes)
+    return result
+
+
+def _id(check: FileCheck, fields: dict, node, what: str) -> str | None:
+    if "id" not in fields:
+        check.error(node, f"a {what} has no 'id'; expected a short lowercase id like 'api'")
+        return None
+    value = check.text(fields["id"][1], f"{what} id")
+    if value is not None and not ID_PATTERN.match(value):
+        check.error(fields["id"][1], f"{what} id '{value}' must be lowercase letters, digits, '-' or '_'")
+        return None
+    return value

@@ -1,0 +1,90 @@
+"""Split a markdown file into YAML front matter and body, keeping file line numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from statusgen.sources.checker import FileCheck
+
+FENCE = "---"
+
+
+def read(check: FileCheck, data: bytes):
+    """``(root node or None, body, body_line)`` of a markdown file with front matter.
+
+    The YAML is parsed with ``check`` so problems carry the line in the markdown file;
+    a missing front matter block is recorded as a problem.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        check.parse(data)  # records the UTF-8 problem with its line
+        return None, "", 1
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FENCE:
+        check.error(1, "no front matter; expected the file to start with a '---' line, the YAML fields, then '---'")
+        return None, text, 1
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if end is None:
+        check.error(1, "front matter is not closed; expected a '---' line after the YAML fields")
+        return None, "", 1
+    # A blank first line keeps YAML line numbers equal to the file's.
+    yaml_text = "\n" + "".join(lines[1:end])
+    root = check.parse(yaml_text.encode()) if yaml_text.strip() else None
+    if root is None and not check.failed:
+        check.error(1, "front matter is empty; expected YAML fields between the '---' lines")
+    return root, "".join(lines[end + 1 :]), end + 2
+
+
+def render(fields_yaml: str, body: str) -> str:
+    """A markdown file from front matter text and a body."""
+    return f"{FENCE}\n{fields_yaml.rstrip()}\n{FENCE}\n\n{body.lstrip()}"
+
+
+def shown_path(path: Path, root: Path) -> str:
+    from statusgen.core.errors import display_path
+
+    return display_path(path, root)
+
+
+_MARKER = re.compile(r"^(\d{1,9}[.)]|[-*+])( +)(?=\S)")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def python_markdown_lists(body: str) -> str:
+    """Re-indent CommonMark-style nested list content for Python-Markdown.
+
+    CommonMark nests content under the column where an item's text starts (3 spaces after
+    ``1. ``); Python-Markdown wants 4 spaces per level. Runbooks written for GitHub would
+    otherwise lose their nested steps and code blocks.
+    """
+    out = []
+    stack: list[tuple[int, int]] = []  # (content indent in the source, content indent wanted)
+    fence = None  # (marker, source indent, wanted indent) while inside a fenced block
+    for line in body.splitlines():
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if not stripped:
+            out.append(line)
+            continue
+        if fence is not None:
+            marker, src, dst = fence
+            out.append(" " * (dst + max(indent - src, 0)) + stripped if indent >= src else line)
+            closing = stripped.rstrip()
+            if len(closing) >= len(marker) and set(closing) == {marker[0]}:
+                fence = None
+            continue
+        while stack and indent < stack[-1][0]:
+            stack.pop()
+        wanted = stack[-1][1] + indent - stack[-1][0] if stack else indent
+        match = _FENCE.match(stripped)
+        if match:
+            fence = (match.group(1), indent, wanted)
+        else:
+            item = _MARKER.match(stripped)
+            if item:
+                stack.append((indent + item.end(), wanted + 4))
+                stripped = item.group(1) + " " * max(1, min(len(item.group(2)), 3)) + stripped[item.end() :]
+        out.append(" " * wanted + stripped)
+    return "\n".join(out) + ("\n" if body.endswith("\n") else "")

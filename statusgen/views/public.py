@@ -1,0 +1,327 @@
+"""The public projection: everything customers may see, and nothing else.
+
+``project(repo, now)`` copies the published fields of the model into new frozen dataclasses.
+Internal fields (internal notes, commander, roles, runbooks, template, drill, postmortems,
+file paths) have no attribute here at all, so a public renderer cannot leak them: it never
+receives the model. Drills are not published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from statusgen.core.cadence import next_update_due
+from statusgen.core.model import OPERATIONAL, Repository
+from statusgen.core.times import UTC, duration
+from statusgen.views import status as views
+
+# Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
+# counterpart is verifying.
+MONITORING_STAGES = ("monitoring", "verifying")
+# created_at of a component with no `created` date, here or for the whole site: fixed, so the
+# API never changes it from one build to the next.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+STAGE_LABEL = {
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+    "scheduled": "Scheduled",
+    "in_progress": "In progress",
+    "verifying": "Verifying",
+    "completed": "Completed",
+}
+
+
+@dataclass(frozen=True)
+class PublicComponent:
+    id: str
+    name: str
+    position: int
+    group: str | None
+    description: str
+    status: str  # now
+    created_at: datetime  # the component's `created` option, else the site's, else EPOCH
+    updated_at: datetime  # when its status last changed (created_at if it never did)
+
+    @property
+    def status_label(self) -> str:
+        return views.STATUS_LABEL[self.status]
+
+
+@dataclass(frozen=True)
+class PublicGroup:
+    id: str
+    name: str
+    position: int
+    components: tuple[PublicComponent, ...]
+
+    @property
+    def status(self) -> str:
+        return max((c.status for c in self.components), key=views.STATUS_RANK.__getitem__, default=OPERATIONAL)
+
+
+@dataclass(frozen=True)
+class PublicUpdate:
+    id: str  # <incident id>-<n>, n counting from 1: stable, updates are append-only
+    number: int
+    at: datetime
+    stage: str
+    message: str
+    components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) changed here
+    automatic: bool = False  # added by statusgen when a maintenance window began or ended
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABEL.get(self.stage, self.stage.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class PublicIncident:
+    id: str
+    title: str
+    kind: str  # incident | maintenance
+    impact: str  # Statuspage impact: none | minor | major | critical | maintenance
+    severity: str | None  # id, e.g. SEV2
+    severity_name: str | None  # e.g. Major
+    components: tuple[tuple[str, str], ...]  # (component id, status while active), config order
+    current: tuple[tuple[str, str], ...]  # (component id, status now)
+    updates: tuple[PublicUpdate, ...]  # oldest first
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime
+    resolved_at: datetime | None
+    monitoring_at: datetime | None
+    scheduled_for: datetime | None
+    scheduled_until: datetime | None
+    # The build's "now", for an open incident's duration so far and lateness. None once it is
+    # resolved: nothing on a resolved incident's page depends on when the site was built, so an
+    # incremental build keeps its page (with "now" in the view, every page changed every build).
+    now: datetime | None
+    is_active: bool  # taken from the model, which alone defines the lifecycle
+    is_resolved: bool
+    update_late_since: datetime | None = None  # active, and the promised next update is past
+
+    @property
+    def update_late_text(self) -> str:
+        """How late the promised update is, e.g. ``17 min``."""
+        return duration(self.now - self.update_late_since) if self.update_late_since else ""
+    postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == "maintenance"
+
+    @property
+    def stage(self) -> str:
+        return self.updates[-1].stage
+
+    @property
+    def stage_label(self) -> str:
+        return self.updates[-1].stage_label
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.is_maintenance and self.stage == "scheduled"
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.is_upcoming:
+            return None
+        return max((self.resolved_at or self.now) - self.started_at, timedelta(0))
+
+    @property
+    def duration_text(self) -> str:
+        if self.duration is None:
+            return "not started"
+        text = duration(self.duration)
+        return text if self.resolved_at else f"{text} so far"
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        return tuple(cid for cid, _ in self.components)
+
+    @property
+    def updates_newest_first(self) -> tuple[PublicUpdate, ...]:
+        return tuple(reversed(self.updates))
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """The whole public site's data at one ``now``."""
+
+    now: datetime
+    site_name: str
+    site_url: str  # ends with "/" or is empty
+    company: str
+    support_url: str
+    page_id: str
+    components: tuple[PublicComponent, ...]
+    groups: tuple[PublicGroup, ...]
+    ungrouped: tuple[PublicComponent, ...]
+    incidents: tuple[PublicIncident, ...]  # newest first by start
+    overall: views.OverallStatus
+    uptime: Mapping[str, views.Uptime]
+    uptime_days: int
+    uptime_since: datetime  # 00:00 UTC on the first day of the uptime window
+    uptime_weights: str  # the weight table in words: "major outage counts as down, ..."
+    history_page_size: int
+    feed_size: int
+
+    def component(self, component_id: str) -> PublicComponent | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    @property
+    def component_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.components}
+
+    @property
+    def active_incidents(self) -> tuple[PublicIncident, ...]:
+        return tuple(i for i in self.incidents if i.is_active and not i.is_maintenance)
+
+    @property
+    def active_maintenance(self) -> tuple[PublicIncident, ...]:
+        return tuple(i for i in self.incidents if i.is_active and i.is_maintenance)
+
+    @property
+    def upcoming_maintenance(self) -> tuple[PublicIncident, ...]:
+        """Scheduled maintenance, soonest first."""
+        upcoming = [i for i in self.incidents if i.is_upcoming]
+        return tuple(sorted(upcoming, key=lambda i: (i.scheduled_for or i.started_at, i.id)))
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for a site path like ``incidents/x/`` (relative when no site_url)."""
+        return f"{self.site_url}{path.lstrip('/')}" if self.site_url else "/" + path.lstrip("/")
+
+
+def project(
+    repo: Repository, now: datetime, extra: Mapping | None = None, summaries: Mapping[str, str] | None = None
+) -> PublicStatus:
+    """The public projection of ``repo`` at ``now``: the only thing public renderers get.
+
+    ``summaries`` maps incident ids to the public summaries of their postmortems (see
+    ``statusgen.sources.postmortems.public_summaries``): the only postmortem text published.
+    """
+    summaries = summaries or {}
+    config = repo.config
+    extra = dict(config.extra) if extra is None else dict(extra)
+    auto_complete = bool(extra.get("maintenance_auto_complete", True))
+    # Maintenance nobody updated in time moves on by its schedule, here, once, so the page, the
+    # API, the feeds and the calendar all tell the same story.
+    published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
+    statuses = views.component_statuses(config.components, published)
+    changed = views.component_changed_at(published, now)
+    components = []
+    for c in sorted(config.components, key=lambda c: c.position):
+        created = c.created or config.created or EPOCH
+        updated = max(changed.get(c.id, created), created)
+        components.append(
+            PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id], created, updated)
+        )
+    components = tuple(components)
+    groups = tuple(
+        PublicGroup(g.id, g.name, g.position, tuple(c for c in components if c.group == g.id))
+        for g in sorted(config.groups, key=lambda g: g.position)
+    )
+    order = {c.id: c.position for c in config.components}
+    severity_impact = {s.id: s.impact for s in config.severities}
+    severity_name = {s.id: s.name for s in config.severities}
+    incidents = tuple(
+        _incident(i, now, order, severity_impact, severity_name, summaries.get(i.id, ""), config) for i in published
+    )
+    active = [i for i in incidents if i.is_active]
+    overall = views.overall_status(
+        statuses,
+        (i.impact for i in active if not i.is_maintenance),
+        maintenance=any(i.is_maintenance for i in active),
+    )
+    days = int(extra.get("uptime_days", 90))
+    site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
+    return PublicStatus(
+        now=now,
+        site_name=config.site_name,
+        site_url=site_url,
+        company=config.company,
+        support_url=config.support_url,
+        page_id=_page_id(site_url, config.site_name),
+        components=components,
+        groups=groups,
+        ungrouped=tuple(c for c in components if c.group is None),
+        incidents=incidents,
+        overall=overall,
+        uptime=views.uptime(config.components, published, now, days, config.downtime_weights),
+        uptime_days=days,
+        uptime_since=datetime.combine(views.window_days(now, days)[0], time(), UTC),
+        uptime_weights=views.weights_sentence(config.downtime_weights),
+        history_page_size=int(extra.get("history_page_size", 50)),
+        feed_size=int(extra.get("feed_size", 50)),
+    )
+
+
+def _incident(incident, now, order, severity_impact, severity_name, summary="", config=None) -> PublicIncident:
+    updates = []
+    for number, (update, changes) in enumerate(zip(incident.updates, incident.status_changes()), 1):
+        changes = tuple(sorted(changes, key=lambda c: order.get(c[0], 0)))
+        updates.append(
+            PublicUpdate(
+                f"{incident.id}-{number}",
+                number,
+                update.at,
+                update.stage,
+                update.message.strip(),
+                changes,
+                update.automatic,
+            )
+        )
+    monitoring_at = _monitoring_at(incident)
+    return PublicIncident(
+        id=incident.id,
+        title=incident.title,
+        kind=incident.kind,
+        impact=views.incident_impact(incident, severity_impact),
+        severity=incident.severity,
+        severity_name=severity_name.get(incident.severity) if incident.severity else None,
+        components=tuple(sorted(incident.components.items(), key=lambda c: order.get(c[0], 0))),
+        current=tuple(sorted(incident.current_components().items(), key=lambda c: order.get(c[0], 0))),
+        updates=tuple(updates),
+        created_at=incident.created_at,
+        updated_at=incident.updated_at,
+        started_at=incident.started_at,
+        resolved_at=incident.resolved_at,
+        monitoring_at=monitoring_at,
+        scheduled_for=incident.scheduled_for,
+        scheduled_until=incident.scheduled_until,
+        now=None if incident.is_resolved else now,
+        is_active=incident.is_active,
+        is_resolved=incident.is_resolved,
+        postmortem_summary=summary if incident.is_resolved else "",
+        update_late_since=_late_since(incident, config, now),
+    )
+
+
+def _late_since(incident, config, now) -> datetime | None:
+    """When the next update an active incident promised fell due, if that is past."""
+    if config is None or not incident.is_active:
+        return None
+    due = next_update_due(incident, config)
+    return due if due is not None and due < now else None
+
+
+def _monitoring_at(incident) -> datetime | None:
+    """When the incident last entered monitoring (a maintenance: verifying), or None."""
+    entered, previous = None, None
+    for update in incident.updates:
+        if update.stage in MONITORING_STAGES and previous not in MONITORING_STAGES:
+            entered = update.at
+        previous = update.stage
+    return entered
+
+
+def _page_id(site_url: str, site_name: str) -> str:
+    host = urlsplit(site_url).hostname if site_url else ""
+    base = host or site_name
+    return "".join(ch if ch.isalnum() else "-" for ch in base.lower()).strip("-") or "status"
