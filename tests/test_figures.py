@@ -13,10 +13,10 @@ from conftest import SMALL_CONFIG, write_repo
 
 from statusgen.cli import main
 from statusgen.core.errors import ValidationError
+from statusgen.core.status import weights_sentence
 from statusgen.public.api import Api
 from statusgen.sources.incidents import load_repository
 from statusgen.views import metrics
-from statusgen.views import status as views
 from statusgen.views.public import project
 
 UTC = timezone.utc
@@ -232,4 +232,4 @@ def test_the_home_page_says_what_its_figure_means(tmp_path):
         "to now that a component was up (90 days, one bar per UTC day): major outage counts as down, partial outage as 30% "
         "down, degraded performance and maintenance as up." in html
     )
-    assert views.weights_sentence() in metrics.budget_explanation()
+    assert weights_sentence() in metrics.budget_explanation()

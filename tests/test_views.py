@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from statusgen.core.model import Component, Incident, Update
+from statusgen.core.status import weights_sentence
 from statusgen.views import status as views
 
 UTC = timezone.utc
@@ -186,10 +187,10 @@ def test_weights_come_from_the_table_given():
     label = bars["web"].days[-1].label
     assert label.startswith("22 Nov 2026: major outage 30 min (counted as down), degraded performance 30 min (counted")
     assert "degraded performance 30 min (counted as 25% down)" in label
-    assert views.weights_sentence(weights) == (
+    assert weights_sentence(weights) == (
         "major outage counts as down, partial outage as 50% down, degraded performance as 25% down, maintenance as up"
     )
-    assert views.weights_sentence() == (
+    assert weights_sentence() == (
         "major outage counts as down, partial outage as 30% down, degraded performance and maintenance as up"
     )
 

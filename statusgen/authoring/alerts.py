@@ -31,7 +31,8 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen.core.errors import Problem, ValidationError
-from statusgen.core.model import COMPONENT_STATUSES, STATUS_RANK, Config
+from statusgen.core.model import Config
+from statusgen.core.status import COMPONENT_STATUSES, STATUS_RANK
 from statusgen.sources.checker import suggest
 
 DEFAULT_COMPONENT_LABELS = ("component", "service")

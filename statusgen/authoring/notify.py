@@ -26,20 +26,14 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen.core.errors import StatusgenError
-from statusgen.core.model import FINAL_STAGES, OPERATIONAL, Config, Incident, Update
+from statusgen.core.model import FINAL_STAGES, Config, Incident, Update
+from statusgen.core.status import OPERATIONAL, status_label
 from statusgen.core.times import human_long, iso
 from statusgen.sources.incidents import POSTMORTEM_SUFFIX, read_incident
 
 NOTES_REF = "refs/notes/statusgen-notify"
 TARGETS = {"webhook": "notify_webhook_env", "slack": "notify_slack_env"}
 NULL_REV = "0" * 40
-STATUS_LABEL = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-}
 
 
 @dataclass(frozen=True)
@@ -170,7 +164,7 @@ def slack_payload(item: Pending, config: Config) -> dict:
     next_at = next_update_at(item)
     stage = update.stage.replace("_", " ").capitalize()
     affected = ", ".join(
-        f"{_name(config, cid)}: {STATUS_LABEL.get(status, status)}" for cid, status in components_at(item).items()
+        f"{_name(config, cid)}: {status_label(status)}" for cid, status in components_at(item).items()
     )
     fields = [
         ("Stage", stage),

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from statusgen.core import lifecycle
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
-from statusgen.core.model import FINAL_STAGES, MAINTENANCE, STAGES, STATUS_RANK, Config, Incident
+from statusgen.core.model import FINAL_STAGES, MAINTENANCE, STAGES, Config, Incident
+from statusgen.core.status import STATUS_RANK
 from statusgen.core.text import slugify
 from statusgen.core.times import iso
 from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, read_incident

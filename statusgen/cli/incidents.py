@@ -22,7 +22,7 @@ STATUS_ALIASES = {
 
 def _components(values, default=None) -> dict[str, str]:
     """``-c ID=STATUS`` values as {id: status}; statuses case-insensitive, aliases allowed."""
-    from statusgen.core.model import COMPONENT_STATUSES
+    from statusgen.core.status import COMPONENT_STATUSES
 
     result = {}
     for value in values:
@@ -335,7 +335,7 @@ def _ask_missing(config, kind, *, title, severity, components, template, templat
             err=True,
         )
     if not components:
-        from statusgen.core.model import COMPONENT_STATUSES
+        from statusgen.core.status import COMPONENT_STATUSES
 
         click.echo(f"  components: {', '.join(c.id for c in config.components)}", err=True)
         click.echo(f"  statuses:   {', '.join(COMPONENT_STATUSES)} (or {', '.join(STATUS_ALIASES)})", err=True)
@@ -413,7 +413,8 @@ def _post(ctx, incident_ref, *, stage, message, template_name, components=(), se
     parsed = _components(components, default="under_maintenance" if current.is_maintenance else None)
     _check_components(config, parsed)
     window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
-    from statusgen.core.model import FINAL_STAGES, STATUS_RANK
+    from statusgen.core.model import FINAL_STAGES
+    from statusgen.core.status import STATUS_RANK
 
     now_statuses = dict(current.current_components())
     if stage in FINAL_STAGES:  # resolving returns every component to operational unless told otherwise

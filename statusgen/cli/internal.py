@@ -150,10 +150,10 @@ def metrics(as_json, now_text):
 
 def format_metrics(result, config) -> str:
     """The metrics as plain-text tables for a terminal."""
+    from statusgen.core.status import weights_sentence
     from statusgen.core.times import human_long
     from statusgen.internal.site import _duration
     from statusgen.views import metrics as m
-    from statusgen.views.status import weights_sentence
 
     def stat(s):
         return "-" if s.mean is None else f"{_duration(s.mean)} ({s.counted}/{s.total})"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from statusgen.core.model import FINAL_STAGES, INCIDENT, OPERATIONAL, STAGES, Config, Incident
+from statusgen.core.model import FINAL_STAGES, INCIDENT, STAGES, Config, Incident
+from statusgen.core.status import OPERATIONAL
 from statusgen.core.times import iso as _iso
 
 # What moving from one stage to another needs.

@@ -13,14 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-# Component statuses, from best to worst. The names are Statuspage's.
-OPERATIONAL = "operational"
-UNDER_MAINTENANCE = "under_maintenance"
-DEGRADED = "degraded_performance"
-PARTIAL_OUTAGE = "partial_outage"
-MAJOR_OUTAGE = "major_outage"
-COMPONENT_STATUSES = (OPERATIONAL, UNDER_MAINTENANCE, DEGRADED, PARTIAL_OUTAGE, MAJOR_OUTAGE)
-STATUS_RANK = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}
+from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL
 
 INCIDENT = "incident"
 MAINTENANCE = "maintenance"
@@ -36,27 +29,6 @@ EMPTY: Mapping = MappingProxyType({})
 # The messages of the updates statusgen adds when nobody updated a maintenance in time.
 MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
 MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
-
-# Share of a minute counted as down, for public uptime and internal error budgets alike. The
-# default is Statuspage's: a major outage is down, a partial outage 30% down, degraded
-# performance and maintenance are up. Teams may set the three outage weights in mkdocs.yml
-# (`downtime_weights`); maintenance and operational are always 0.
-WEIGHTED_STATUSES = (MAJOR_OUTAGE, PARTIAL_OUTAGE, DEGRADED)
-DEFAULT_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
-    {
-        OPERATIONAL: Decimal(0),
-        UNDER_MAINTENANCE: Decimal(0),
-        DEGRADED: Decimal(0),
-        PARTIAL_OUTAGE: Decimal("0.3"),
-        MAJOR_OUTAGE: Decimal(1),
-    }
-)
-
-
-def worst_status(statuses) -> str:
-    """The worst of some component statuses; operational when there are none."""
-    return max(statuses, key=STATUS_RANK.__getitem__, default=OPERATIONAL)
-
 
 def frozen_map(values: Mapping | None) -> Mapping:
     return MappingProxyType(dict(values)) if values else EMPTY

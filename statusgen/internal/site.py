@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from statusgen.core.cadence import overdue_by
 from statusgen.core.model import Incident, Repository
+from statusgen.core.status import status_label
 from statusgen.core.times import duration
 from statusgen.core.times import human_long as _human_long
 from statusgen.internal.charts import month_label, severity_chart
@@ -50,13 +51,6 @@ human_long = lru_cache(maxsize=1 << 17)(_human_long)
 CSS_URI = "assets/statusgen-internal.css"
 ALERTS_JSON = "runbooks/alerts.json"
 METRICS_JSON = "metrics.json"
-STATUS_NAMES = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-}
 LEVEL_TEXT = {"ok": "OK", "50%": "50% used", "80%": "80% used", "exhausted": "Exhausted"}
 PAGE_SIZE = 500  # rows per page of the incident list and the action items
 RUNBOOK_RECENT = 20  # incidents listed on a runbook's own page; the rest on its incidents pages
@@ -434,7 +428,7 @@ class InternalSite:
             facts.append((label, human_long(value) if value else "not recorded"))
         facts.append(("Duration", duration(incident.duration(self.now)) + ("" if incident.resolved_at else " so far")))
         windows = [
-            (self.names.get(cid, cid), STATUS_NAMES.get(status, status), human_long(start), human_long(end),
+            (self.names.get(cid, cid), status_label(status), human_long(start), human_long(end),
              duration(end - start))
             for cid, status, start, end in incident.status_windows(self.now)
         ]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from statusgen.views import status as views
+from statusgen.core.status import STATUS_LABEL
 from statusgen.views.public import PublicStatus
 
 # shields.io colour names and the hex we draw them with
@@ -63,7 +63,7 @@ def all_badges(status: PublicStatus) -> dict[str, str]:
     files["badges/status.svg"] = svg("status", message, color)
     files["badges/status.json"] = endpoint("status", message, color)
     for component in status.components:
-        message = views.STATUS_LABEL[component.status].lower()
+        message = STATUS_LABEL[component.status].lower()
         color = STATUS_COLOR[component.status]
         files[f"badges/{component.id}.svg"] = svg(component.name, message, color)
         files[f"badges/{component.id}.json"] = endpoint(component.name, message, color)

@@ -17,10 +17,10 @@ from itertools import groupby
 from pathlib import Path
 
 from statusgen.core.model import Repository
+from statusgen.core.status import status_label
 from statusgen.core.times import duration, human_long, iso
 from statusgen.render.direct import DirectPages
 from statusgen.render.markup import render_prose
-from statusgen.views import status as views
 from statusgen.views.public import STAGE_LABEL, PublicIncident, PublicStatus, project
 
 TEMPLATES = {
@@ -114,7 +114,7 @@ class PublicSite:
         env.filters["utc"] = lru_cache(maxsize=1 << 16)(human_long)  # the same instants on many pages
         env.filters["iso"] = iso
         env.filters["duration"] = duration
-        env.filters["status_label"] = lambda s: views.STATUS_LABEL.get(s, s)
+        env.filters["status_label"] = lambda s: status_label(s)
         env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
         env.filters["pct"] = lambda v: f"{v:.1f}"
         env.filters["prose"] = render_prose  # sanitized Markup: people's hard-wrapped Markdown, never |safe

@@ -13,16 +13,8 @@ from pathlib import Path
 import yaml
 
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
-from statusgen.core.model import (
-    DEFAULT_SEVERITIES,
-    DEFAULT_WEIGHTS,
-    WEIGHTED_STATUSES,
-    Component,
-    Config,
-    Group,
-    Severity,
-    frozen_map,
-)
+from statusgen.core.model import DEFAULT_SEVERITIES, Component, Config, Group, Severity, frozen_map
+from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
 from statusgen.core.times import UTC, TimeError, parse_date, parse_time
 from statusgen.sources import thirdparty
 from statusgen.sources.checker import FileCheck, suggest
@@ -355,7 +347,7 @@ def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
 
 def _alertmanager(check: FileCheck, node, components, severities) -> dict:
     """``alertmanager``: how `statusgen new --from-alert` maps alert labels (statusgen.authoring.alerts)."""
-    from statusgen.core.model import COMPONENT_STATUSES
+    from statusgen.core.status import COMPONENT_STATUSES
 
     fields = check.mapping(node, "alertmanager") or {}
     check.known_keys(fields, ("component_labels", "components", "severities", "statuses"), "alertmanager")

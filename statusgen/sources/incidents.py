@@ -19,19 +19,8 @@ from statusgen.core import lifecycle
 from statusgen.core.errors import Problem, display_path
 from statusgen.core.fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
 from statusgen.core.listing import Listing
-from statusgen.core.model import (
-    COMPONENT_STATUSES,
-    INCIDENT,
-    KINDS,
-    MAINTENANCE,
-    STAGES,
-    UNDER_MAINTENANCE,
-    Config,
-    Incident,
-    Repository,
-    Update,
-    frozen_map,
-)
+from statusgen.core.model import INCIDENT, KINDS, MAINTENANCE, STAGES, Config, Incident, Repository, Update, frozen_map
+from statusgen.core.status import COMPONENT_STATUSES, UNDER_MAINTENANCE
 from statusgen.core.times import TimeError, iso, parse_time
 from statusgen.sources.checker import FileCheck, line_of, suggest
 from statusgen.sources.config import load_config

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from statusgen.core.errors import Problem, display_path
 from statusgen.core.model import Config, Incident, Repository
+from statusgen.core.status import weights_sentence
 from statusgen.core.times import TimeError, duration, human_long, parse_date
 from statusgen.sources import frontmatter
 from statusgen.sources.checker import FileCheck, line_of
 from statusgen.sources.files import read_source
 from statusgen.sources.incidents import file_limit
-from statusgen.views import status as views
 
 POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items", "public_summary")
 STATUSES = ("draft", "in_review", "published")
@@ -351,7 +351,7 @@ def scaffold(incident: Incident, config: Config, now: datetime) -> str:
     if budget_rows:
         body += [
             f"Error budget consumed per component, against the {days}-day budget of its SLO "
-            f"(weighted: {views.weights_sentence(config.downtime_weights)}):",
+            f"(weighted: {weights_sentence(config.downtime_weights)}):",
             "",
             "| Component | SLO | Weighted downtime | Budget | Consumed |",
             "|---|---|---|---|---|",

@@ -10,7 +10,8 @@ the clock (stages only move forward, times never go backwards, ids match the fil
 from __future__ import annotations
 
 from statusgen.core.fields import INCIDENT_FIELDS, MAINTENANCE_ONLY, REQUIRED_BY_KIND, UPDATE_FIELDS
-from statusgen.core.model import COMPONENT_STATUSES, DEFAULT_SEVERITIES, INCIDENT, KINDS, MAINTENANCE, STAGES, Config
+from statusgen.core.model import DEFAULT_SEVERITIES, INCIDENT, KINDS, MAINTENANCE, STAGES, Config
+from statusgen.core.status import COMPONENT_STATUSES
 from statusgen.sources.incidents import ID_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

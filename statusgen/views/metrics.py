@@ -22,14 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from statusgen.core.model import (
-    DEFAULT_WEIGHTS,
-    OPERATIONAL,
-    STATUS_RANK,
-    Component,
-    Incident,
-    Repository,
-)
+from statusgen.core.model import Component, Incident, Repository
+from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL, STATUS_RANK, weights_sentence
 from statusgen.core.times import UTC
 from statusgen.views import status as views
 
@@ -169,7 +163,7 @@ def incidents_per_month(repo: Repository, now: datetime, months: int = 12) -> li
 def budget_explanation(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
     """One line on what a budget's availability means, for the metrics page."""
     return (
-        f"Availability here weighs each minute the way the public uptime does: {views.weights_sentence(weights)}. "
+        f"Availability here weighs each minute the way the public uptime does: {weights_sentence(weights)}. "
         "Scheduled maintenance and drills are left out; where incidents overlap, each instant counts once, "
         "at the worst status."
     )

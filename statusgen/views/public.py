@@ -14,7 +14,8 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from statusgen.core.cadence import next_update_due
-from statusgen.core.model import OPERATIONAL, Repository
+from statusgen.core.model import Repository
+from statusgen.core.status import OPERATIONAL, STATUS_LABEL, weights_sentence
 from statusgen.core.times import UTC, duration
 from statusgen.views import status as views
 
@@ -50,7 +51,7 @@ class PublicComponent:
 
     @property
     def status_label(self) -> str:
-        return views.STATUS_LABEL[self.status]
+        return STATUS_LABEL[self.status]
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def project(
         uptime=views.uptime(config.components, published, now, days, config.downtime_weights),
         uptime_days=days,
         uptime_since=datetime.combine(views.window_days(now, days)[0], time(), UTC),
-        uptime_weights=views.weights_sentence(config.downtime_weights),
+        uptime_weights=weights_sentence(config.downtime_weights),
         history_page_size=int(extra.get("history_page_size", 50)),
         feed_size=int(extra.get("feed_size", 50)),
     )

@@ -12,48 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from statusgen.core.model import (
+from statusgen.core.model import Component, Incident
+from statusgen.core.status import (
     DEFAULT_WEIGHTS,
-    DEGRADED,
-    MAJOR_OUTAGE,
+    INDICATOR_RANK,
+    INDICATOR_TEXT,
+    MAINTENANCE_INDICATOR,
+    MAINTENANCE_TEXT,
     OPERATIONAL,
-    PARTIAL_OUTAGE,
+    STATUS_INDICATOR,
+    STATUS_LABEL,
     STATUS_RANK,
     UNDER_MAINTENANCE,
-    WEIGHTED_STATUSES,
-    Component,
-    Incident,
+    weight_phrase,
     worst_status,
 )
 from statusgen.core.times import UTC, duration
 
-# Statuspage's page indicators, best to worst, with the words it uses for them.
-INDICATORS = ("none", "minor", "major", "critical")
-INDICATOR_RANK = {name: rank for rank, name in enumerate(INDICATORS)}
-INDICATOR_TEXT = {
-    "none": "All Systems Operational",
-    "minor": "Minor Service Outage",
-    "major": "Partial System Outage",
-    "critical": "Major System Outage",
-}
-MAINTENANCE_TEXT = "Service Under Maintenance"
-# Statuspage's indicator while maintenance is under way and nothing worse is happening.
-MAINTENANCE_INDICATOR = "maintenance"
-# The component status that puts the page at each indicator.
-STATUS_INDICATOR = {
-    OPERATIONAL: "none",
-    UNDER_MAINTENANCE: "none",
-    DEGRADED: "minor",
-    PARTIAL_OUTAGE: "major",
-    MAJOR_OUTAGE: "critical",
-}
-STATUS_LABEL = {
-    OPERATIONAL: "Operational",
-    UNDER_MAINTENANCE: "Under maintenance",
-    DEGRADED: "Degraded performance",
-    PARTIAL_OUTAGE: "Partial outage",
-    MAJOR_OUTAGE: "Major outage",
-}
 MICROSECOND = timedelta(microseconds=1)
 THOUSANDTH = Decimal("0.001")
 
@@ -69,28 +44,6 @@ def percent_text(value: Decimal) -> str:
     """``99.982%``: three decimals, truncated, so 99.9996 never shows as 100%."""
     value = Decimal(value).quantize(THOUSANDTH, rounding=ROUND_DOWN)
     return "100%" if value == 100 else f"{value}%"
-
-
-def weight_phrase(weight: Decimal) -> str:
-    if weight == 0:
-        return "as up"
-    if weight == 1:
-        return "as down"
-    return f"as {(Decimal(weight) * 100).normalize():f}% down"
-
-
-def weights_sentence(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
-    """``major outage counts as down, partial outage as 30% down, degraded performance and
-    maintenance as up``: the weight table in words, for the pages that show a figure."""
-    groups: dict[str, list[str]] = {}
-    for status in (*WEIGHTED_STATUSES, UNDER_MAINTENANCE):
-        label = "maintenance" if status == UNDER_MAINTENANCE else STATUS_LABEL[status].lower()
-        groups.setdefault(weight_phrase(weights.get(status, Decimal(0))), []).append(label)
-    parts = []
-    for index, (phrase, labels) in enumerate(groups.items()):
-        verb = ("count " if len(labels) > 1 else "counts ") if index == 0 else ""
-        parts.append(f"{' and '.join(labels)} {verb}{phrase}")
-    return ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""The one status vocabulary: component statuses from best to worst (Statuspage's names),
+their labels, ranks and page indicators, the worst-status roll-up, and the downtime weights
+that public uptime and internal error budgets share. Every site, the CLI and notify use these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+
+# Component statuses, from best to worst. The names are Statuspage's.
+OPERATIONAL = "operational"
+UNDER_MAINTENANCE = "under_maintenance"
+DEGRADED = "degraded_performance"
+PARTIAL_OUTAGE = "partial_outage"
+MAJOR_OUTAGE = "major_outage"
+COMPONENT_STATUSES = (OPERATIONAL, UNDER_MAINTENANCE, DEGRADED, PARTIAL_OUTAGE, MAJOR_OUTAGE)
+STATUS_RANK = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}
+
+# Share of a minute counted as down, for public uptime and internal error budgets alike. The
+# default is Statuspage's: a major outage is down, a partial outage 30% down, degraded
+# performance and maintenance are up. Teams may set the three outage weights in mkdocs.yml
+# (`downtime_weights`); maintenance and operational are always 0.
+WEIGHTED_STATUSES = (MAJOR_OUTAGE, PARTIAL_OUTAGE, DEGRADED)
+DEFAULT_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
+    {
+        OPERATIONAL: Decimal(0),
+        UNDER_MAINTENANCE: Decimal(0),
+        DEGRADED: Decimal(0),
+        PARTIAL_OUTAGE: Decimal("0.3"),
+        MAJOR_OUTAGE: Decimal(1),
+    }
+)
+
+
+def worst_status(statuses) -> str:
+    """The worst of some component statuses; operational when there are none."""
+    return max(statuses, key=STATUS_RANK.__getitem__, default=OPERATIONAL)
+
+# Statuspage's page indicators, best to worst, with the words it uses for them.
+INDICATORS = ("none", "minor", "major", "critical")
+INDICATOR_RANK = {name: rank for rank, name in enumerate(INDICATORS)}
+INDICATOR_TEXT = {
+    "none": "All Systems Operational",
+    "minor": "Minor Service Outage",
+    "major": "Partial System Outage",
+    "critical": "Major System Outage",
+}
+MAINTENANCE_TEXT = "Service Under Maintenance"
+# Statuspage's indicator while maintenance is under way and nothing worse is happening.
+MAINTENANCE_INDICATOR = "maintenance"
+# The component status that puts the page at each indicator.
+STATUS_INDICATOR = {
+    OPERATIONAL: "none",
+    UNDER_MAINTENANCE: "none",
+    DEGRADED: "minor",
+    PARTIAL_OUTAGE: "major",
+    MAJOR_OUTAGE: "critical",
+}
+STATUS_LABEL = {
+    OPERATIONAL: "Operational",
+    UNDER_MAINTENANCE: "Under maintenance",
+    DEGRADED: "Degraded performance",
+    PARTIAL_OUTAGE: "Partial outage",
+    MAJOR_OUTAGE: "Major outage",
+}
+
+
+def weight_phrase(weight: Decimal) -> str:
+    if weight == 0:
+        return "as up"
+    if weight == 1:
+        return "as down"
+    return f"as {(Decimal(weight) * 100).normalize():f}% down"
+
+
+def weights_sentence(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
+    """``major outage counts as down, partial outage as 30% down, degraded performance and
+    maintenance as up``: the weight table in words, for the pages that show a figure."""
+    groups: dict[str, list[str]] = {}
+    for status in (*WEIGHTED_STATUSES, UNDER_MAINTENANCE):
+        label = "maintenance" if status == UNDER_MAINTENANCE else STATUS_LABEL[status].lower()
+        groups.setdefault(weight_phrase(weights.get(status, Decimal(0))), []).append(label)
+    parts = []
+    for index, (phrase, labels) in enumerate(groups.items()):
+        verb = ("count " if len(labels) > 1 else "counts ") if index == 0 else ""
+        parts.append(f"{' and '.join(labels)} {verb}{phrase}")
+    return ", ".join(parts)
+
+
+def rolled_up(worst: Mapping[str, str], statuses: Mapping[str, str]) -> dict[str, str]:
+    """``worst`` (component id -> its worst status so far) raised by ``statuses``: a component
+    keeps the worse of the two; an operational status adds nothing."""
+    result = dict(worst)
+    for cid, status in statuses.items():
+        if status == OPERATIONAL:
+            continue
+        if STATUS_RANK.get(status, 0) > STATUS_RANK.get(result.get(cid, OPERATIONAL), 0):
+            result[cid] = status
+    return result
+
+
+def status_label(status: str) -> str:
+    """``Partial outage`` for ``partial_outage``; an unknown status as it is."""
+    return STATUS_LABEL.get(status, status)
