@@ -9,7 +9,7 @@ the public home page's weight, a rebuild after one `statusgen update`, `update`,
 `validate` and `list` (wall and CPU time: on a shared machine CPU time is the steadier
 figure; the targets are wall time); and, in the same run, a plain `mkdocs build` (mkdocs-material, search
 plugin) of N one-paragraph pages, with the ratio. Nothing here asserts: it prints figures
-against the targets of issue 11.
+against the project's performance targets (each figure printed beside its target).
 """
 
 from __future__ import annotations

@@ -22,14 +22,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from statusgen.cache.pages import RenderCache
 from statusgen.core.errors import Problem, StatusgenError, ValidationError
-from statusgen.render import fork as parallel
+from statusgen.core.model import SITES
+from statusgen.render import fork
+from statusgen.render.context import BuildContext
 from statusgen.sources.config import CONFIG_FILE, load_config
-from statusgen.sources.incidents import load_repository
+from statusgen.sources.repository import load_repository
 
-SITES = ("public", "internal")
 # Written into every site statusgen builds: a later build replaces only a directory holding it.
 MARKER = ".statusgen-site"
 MARKER_TEXT = "This directory was built by `statusgen build`, which replaces it on the next build.\n"
@@ -81,9 +83,9 @@ def build_sites(
     outputs = {site: target for site, (target, _) in targets.items()}
     # Two sites, two CPUs: the first is built in a forked child while this process builds the rest.
     beside = None
-    if len(sites) > 1 and parallel.available():
+    if len(sites) > 1 and fork.available():
         first, sites = sites[0], sites[1:]
-        beside = parallel.Beside(lambda: _build_one(root, repo, now, first, outputs[first].resolve(), strict))
+        beside = fork.Beside(lambda: _build_one(root, repo, now, first, outputs[first].resolve(), strict))
     try:
         for site in sites:
             _build_one(root, repo, now, site, outputs[site].resolve(), strict)
@@ -156,23 +158,22 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
     target.parent.mkdir(parents=True, exist_ok=True)
     previous = _previous_files(target)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    cache = RenderCache(root, site, target)
+    context = BuildContext(
+        repo=repo, now=now, site=site, previous=target if previous is not None else None, records=cache
+    )
     cfg = plugin = None
     try:
         with _docs_dir(root) as docs_dir, _source_date(now):
             cfg = load_mkdocs_config(
                 config_file=str(root / CONFIG_FILE), site_dir=str(temp), docs_dir=str(docs_dir), strict=strict
             )
-            plugin = cfg.plugins.get("statusgen")
-            if plugin is None:
-                raise StatusgenError(f"{CONFIG_FILE}: the statusgen plugin is not enabled")
-            plugin.repo, plugin.now, plugin.site = repo, now, site
-            plugin.previous = target if previous is not None else None
-            plugin.render_cache = cache = RenderCache(root, site, target)
+            plugin = _statusgen_plugin(cfg)
+            plugin.use(context)
             build(cfg)
         (temp / MARKER).write_text(MARKER_TEXT)
-        direct = getattr(plugin.builder, "direct", None)
         if previous is not None:
-            _commit(temp, target, previous, kept=set(direct.paths()) if direct is not None else set())
+            _commit(temp, target, previous, kept=set(plugin.page_files))
         else:
             _swap(temp, target)
         cache.save()  # only now: the records describe the site as it now stands
@@ -189,6 +190,14 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _statusgen_plugin(cfg):
+    """The statusgen plugin of a loaded mkdocs config; an error when mkdocs.yml does not enable it."""
+    plugin = cfg.plugins.get("statusgen")
+    if plugin is None:
+        raise StatusgenError(f"{CONFIG_FILE}: the statusgen plugin is not enabled")
+    return plugin
 
 
 def _previous_files(target: Path) -> set[str] | None:
@@ -301,3 +310,80 @@ def _source_date(now: datetime):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str) -> None:
+    """Serve ``site`` with live reload: build it into a temporary folder, rebuild when an
+    incident, the config, docs/ or overrides/ change. ``now`` pins the clock (else each rebuild
+    reads it). A rebuild renders only the pages whose inputs changed (statusgen/render/serve.py)."""
+    from mkdocs.livereload import LiveReloadServer, _serve_url
+
+    from statusgen.render.serve import ServeSession
+
+    root = Path(root).resolve()
+    config = load_config(root)
+    session = ServeSession(site)
+    site_dir = Path(tempfile.mkdtemp(prefix="statusgen-serve-site-"))
+    empty_docs = Path(tempfile.mkdtemp(prefix="statusgen-docs-"))
+    docs_dir = root / "docs" if (root / "docs").is_dir() else empty_docs
+    first = _served_config(root, site_dir, docs_dir, dev_addr)
+    first.plugins.on_startup(command="serve", dirty=False)
+    host, port = first.dev_addr
+    mount_path = urlsplit(first.site_url or "/").path
+    serve_url = _serve_url(host, port, mount_path)
+
+    def builder(config=None) -> None:
+        rebuild_served(root, session, site_dir, docs_dir, now, serve_url=serve_url, dev_addr=dev_addr)
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
+    try:
+        builder()
+        for watched in (root / CONFIG_FILE, config.incidents_path, root / config.runbooks_dir, root / "docs", root / "overrides"):
+            if watched.exists():
+                server.watch(str(watched))
+        server = first.plugins.on_serve(server, config=first, builder=builder)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+    finally:
+        first.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(empty_docs, ignore_errors=True)
+
+
+def rebuild_served(
+    root: Path, session, site_dir: Path, docs_dir: Path, now: datetime | None, *, serve_url=None, dev_addr=None
+) -> None:
+    """One rebuild of a served site into ``site_dir``, starting from what ``session`` (a
+    ServeSession) kept of the last one; it keeps this one's pages when the build succeeds."""
+    import logging
+
+    from mkdocs.commands.build import build
+
+    from statusgen.core.times import now_from
+
+    now = now or now_from(None)
+    repo, problems = load_repository(root, now=now)
+    if any(p.is_error for p in problems):
+        raise ValidationError(problems)
+    for problem in problems:
+        logging.getLogger("mkdocs.plugins.statusgen").warning(str(problem))
+    cfg = _served_config(root, site_dir, docs_dir, dev_addr)
+    if serve_url is not None:
+        cfg.site_url = serve_url
+    plugin = _statusgen_plugin(cfg)
+    plugin.use(session.context(repo, now))
+    build(cfg, serve_url=serve_url)
+    session.keep(site_dir, plugin.page_files)
+
+
+def _served_config(root: Path, site_dir: Path, docs_dir: Path, dev_addr=None):
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    options = {"dev_addr": dev_addr} if dev_addr else {}
+    return load_mkdocs_config(
+        config_file=str(root / CONFIG_FILE), site_dir=str(site_dir), docs_dir=str(docs_dir), **options
+    )

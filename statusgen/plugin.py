@@ -1,47 +1,21 @@
-"""The ``statusgen`` mkdocs plugin: a thin layer that hands the build to a site object.
+"""The ``statusgen`` mkdocs plugin: mkdocs events only, each handed to the site being built.
 
-Interface contract between this plugin and the two sites
---------------------------------------------------------
-The plugin renders one of two sites, chosen by the ``site`` option (``public`` by default;
-``statusgen build`` sets it per build, ``statusgen serve --site`` through ``STATUSGEN_SITE``):
+Which site, which repository and which "now" come in one BuildContext
+(statusgen/render/context.py). ``statusgen build`` and ``statusgen serve`` load and check the
+repository once and hand the plugin that context with ``use()`` before mkdocs runs. Under a
+plain ``mkdocs build``/``mkdocs serve`` the plugin makes it itself: the ``site`` option, "now"
+from ``STATUSGEN_NOW`` (ISO) or ``SOURCE_DATE_EPOCH``, and a repository it loads, refusing to
+build when the loader reports errors.
 
-- ``statusgen.public.site.PublicSite``  (public status page)
-- ``statusgen.internal.site.InternalSite`` (runbooks, postmortems, metrics; imported lazily,
-  only when ``site == "internal"``)
-
-Both are constructed as ``Site(repo: Repository, now: datetime, mkdocs_config)`` and provide:
-
-``files(files: Files, mkdocs_config) -> Files``
-    Called from ``on_files``. Add pages with ``File.generated(...)`` (front matter may set
-    ``template:``) and drop docs_dir pages the site does not want.
-``page_context(context: dict, page: Page, mkdocs_config) -> dict``
-    Called from ``on_page_context`` for every page; add the template variables for that page.
-``post_build(mkdocs_config) -> None``
-    Called from ``on_post_build`` (after the search plugin's); write the pages the site renders
-    itself (statusgen/render/direct.py: one per incident) and non-page outputs (feeds, JSON, ics, svg)
-    into ``mkdocs_config["site_dir"]``.
-``env(env: jinja2.Environment) -> Environment`` (optional)
-    Called from ``on_env``; add Jinja filters.
-``nav_built(nav)`` and ``content(html, page) -> str`` (optional)
-    Called from ``on_nav`` (the navigation, for pages the site renders itself) and
-    ``on_page_content`` (a document's HTML as mkdocs converted it: the internal site sanitizes
-    it there, before search indexes it or a page embeds it).
-``pre_template(template, name, mkdocs_config) -> Template`` and
-``template_context(context, name, mkdocs_config) -> dict`` (optional)
-    Called for theme templates that are not pages (404.html, sitemap.xml), to replace or
-    feed them.
-
-``repo`` and ``now`` come from the caller when ``statusgen build`` runs mkdocs (it sets
-``plugin.repo``, ``plugin.now`` and ``plugin.site`` on the instance before ``build()``, so the
-repository is loaded and validated once). Under a plain ``mkdocs build``/``serve`` the plugin
-loads the repository itself, with now from ``STATUSGEN_NOW`` (ISO) or ``SOURCE_DATE_EPOCH``,
-and refuses to build when the loader reports errors. Under ``statusgen serve``
-(``STATUSGEN_SERVE=1``) each rebuild starts from what the last one left (statusgen/render/serve.py).
+The site is ``statusgen.public.site.PublicSite`` or ``statusgen.internal.site.InternalSite``
+(imported lazily), made as ``Site(context, mkdocs_config)``; the methods it provides are the
+``Site`` protocol of statusgen/render/context.py.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,9 +25,12 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from statusgen.core.model import SITES
+from statusgen.render.context import BuildContext, Site
+from statusgen.sources.config import OPTIONS, Option
+
 log = get_plugin_logger(__name__)
 
-SITES = ("public", "internal")
 THEME_DIR = Path(__file__).parent / "theme"
 # Templates statusgen owns. They are compiled with autoescape on, so a field printed raw is a
 # deliberate ``|safe`` (or Markup) in review; material's own templates keep their settings.
@@ -65,64 +42,42 @@ def autoescape_for(name: str | None) -> bool:
     return bool(name) and name.replace("\\", "/").startswith(ESCAPED_PREFIXES)
 
 
-class PluginConfig(base.Config):
-    """The plugin's options. They are declared loosely here: statusgen.sources.config.load_config
-    validates them (with file:line) for every statusgen command."""
-
-    enabled = c.Type(bool, default=True)
-    """Switch the plugin off."""
-    site = c.Choice(SITES, default="public")
-    """Which site a plain `mkdocs build` renders."""
-    incidents_dir = c.Type(str, default="incidents")
-    runbooks_dir = c.Type(str, default="runbooks")
-    templates_dir = c.Type(str, default="templates")
-    public_dir = c.Type(str, default="site/public")
-    internal_dir = c.Type(str, default="site/internal")
-    company = c.Type(str, default="")
-    support_url = c.Type(str, default="")
-    uptime_days = c.Type(int, default=90)
-    history_page_size = c.Type(int, default=50)
-    feed_size = c.Type(int, default=50)
-    runbook_review_days = c.Type(int, default=90)
-    error_budget_days = c.Type(int, default=30)
-    groups = c.Type(list, default=[])
-    components = c.Type(list, default=[])
-    severities = c.Type(list, default=[])
-    postmortem_severities = c.Type(list, default=[])
-    postmortem_due_hours = c.Type(int, default=48)
-    max_file_kb = c.Type(int, default=1024)
-    """Size limit of one incident, runbook or postmortem file, in KB."""
-    update_cadence = c.Type(dict, default={})
-    """Minutes between updates per severity (statusgen.core.cadence)."""
-    alertmanager = c.Type(dict, default={})
-    """How `statusgen new --from-alert` maps alerts (statusgen.authoring.alerts)."""
-    downtime_weights = c.Type(dict, default={})
-    """Share of a minute counted as down per status, for uptime and error budgets alike."""
-    maintenance_auto_complete = c.Type(bool, default=True)
-    """Complete a scheduled maintenance at the end of its window when nobody updated it."""
-    alert_rules = c.Type(list, default=[])
-    """Prometheus rule files (globs in the repository) whose alerts the alert pages describe."""
-    created = c.Optional(c.Type((str, date, datetime)))
-    """When the page and its components were created (the API's created_at)."""
-    notify_webhook_env = c.Type(str, default="")
-    notify_slack_env = c.Type(str, default="")
+def _declared(option: Option):
+    """The option as mkdocs checks it: loosely, by type (statusgen.sources.config.load_config
+    validates every value with file:line for every statusgen command)."""
+    if option.name == "site":
+        return c.Choice(SITES, default=option.default)
+    if option.yaml_type == (str, date, datetime):
+        return c.Optional(c.Type(option.yaml_type))
+    default = option.default
+    if not isinstance(default, option.yaml_type):  # a tuple or a frozen map in Config: an empty one here
+        default = option.yaml_type()
+    return c.Type(option.yaml_type, default=default)
 
 
-class StatusgenPlugin(BasePlugin[PluginConfig]):
+# The plugin's options, made from statusgen.sources.config.OPTIONS (declared there once).
+PluginConfig = type(
+    "PluginConfig",
+    (base.Config,),
+    {"__doc__": "The statusgen plugin's options.", **{option.name: _declared(option) for option in OPTIONS}},
+)
+
+
+class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
     """Renders the public or the internal statusgen site through mkdocs-material."""
 
-    # Set by `statusgen build` before mkdocs runs; loaded by on_config otherwise.
-    repo = None
-    now: datetime | None = None
-    site: str | None = None
-    builder = None
-    building: str | None = None  # which site this build renders: public or internal
-    external: list = []  # (page, what) for every third-party load found in a public page
-    own_hosts: frozenset = frozenset()
-    failure: str | None = None  # why the build failed, for `statusgen build` to print
-    previous = None  # the site's previous build, set by `statusgen build` (see build._commit)
-    render_cache = None  # what its pages were rendered from (statusgen/cache/pages.py)
-    serve_state = None  # under `statusgen serve`: what the last rebuild left (statusgen/render/serve.py)
+    def __init__(self):
+        self._given: BuildContext | None = None  # from `statusgen build` or `statusgen serve`
+        self.site: Site | None = None  # the site this build renders (None: the plugin is off)
+        self.building: str | None = None  # its name: public or internal
+        self.external: list[tuple[str, str]] = []  # (page, what) for every third-party load found
+        self.own_hosts: frozenset[str] = frozenset()
+        self.failure: str | None = None  # why the build failed, for `statusgen build` to print
+        self.page_files: list[str] = []  # after a build: the files of the pages the site rendered itself
+
+    def use(self, context: BuildContext) -> None:
+        """Build with ``context`` (set before mkdocs runs: the repository is loaded once)."""
+        self._given = context
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -130,46 +85,34 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         _add_packaged_theme(config)
         # Theme fonts come from Google Fonts unless `font: false`: never on a statusgen site.
         config.theme["font"] = False
-        site = self.site or os.environ.get("STATUSGEN_SITE") or self.config.site
-        if site not in SITES:
-            raise PluginError(f"statusgen: site '{site}' is not one of: {', '.join(SITES)}")
-        repo, now = self.repo, self.now
         root = Path(config.config_file_path).parent.resolve()
-        if repo is None:
-            repo, now = self._load(root, now)
-        _check_site_dir(root, repo.config, config.site_dir, site)
-        if site == "internal":
-            from statusgen.internal.site import InternalSite as Site  # lazily: only the internal build needs it
+        context = self._given or self._plain_mkdocs_context(root)
+        _check_site_dir(root, context.repo.config, config.site_dir, context.site)
+        self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
+        if context.site == "internal":
+            from statusgen.internal.site import InternalSite as SiteClass  # lazily: only the internal build needs it
         else:
-            from statusgen.public.site import PublicSite as Site
-        self.builder = Site(repo, now, config)
-        self.serve_state = None
-        if os.environ.get("STATUSGEN_SERVE") == "1" and self.render_cache is None:
-            from statusgen.render.serve import state_for
-
-            self.serve_state = state_for(config.site_dir, site)
-            self.serve_state.start()
+            from statusgen.public.site import PublicSite as SiteClass
+            # The pages statusgen renders itself pass the same third-party guard as mkdocs' pages.
+            context = replace(context, page_check=self._loads)
+        self.site = SiteClass(context, config)
         _escape_site_text(config)
-        self.building = site
+        self.building = context.site
         self.external = []
         self.failure = None
-        self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
+        self.page_files = []
         return config
 
     def on_files(self, files, *, config):
-        if self.builder is None:
-            return files
-        return self.builder.files(files, config)
+        return files if self.site is None else self.site.files(files, config)
 
     def on_nav(self, nav, *, config, files):
-        if self.builder is not None and hasattr(self.builder, "nav_built"):
-            self.builder.nav_built(nav)
+        if self.site is not None:
+            self.site.nav_built(nav)
         return nav
 
     def on_page_content(self, html, *, page, config, files):
-        if self.builder is not None and hasattr(self.builder, "content"):
-            html = self.builder.content(html, page)
-        return html
+        return html if self.site is None else self.site.content(html, page)
 
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
@@ -178,27 +121,26 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
         # Templates do not change during a build (serve makes a new environment for each one):
         # don't stat every template file again for each of thousands of pages.
         env.auto_reload = False
-        if self.builder is not None:
-            _escape_titles(files)
-        if self.builder is not None and hasattr(self.builder, "env"):
-            env = self.builder.env(env) or env
-        return env
+        if self.site is None:
+            return env
+        _escape_titles(files)
+        return self.site.env(env) or env
 
     def on_pre_template(self, template, *, template_name, config):
-        if self.builder is not None and hasattr(self.builder, "pre_template"):
-            template = self.builder.pre_template(template, template_name, config) or template
-        return template
+        if self.site is None:
+            return template
+        return self.site.pre_template(template, template_name, config) or template
 
     def on_template_context(self, context, *, template_name, config):
-        if self.builder is not None and hasattr(self.builder, "template_context"):
-            context = self.builder.template_context(context, template_name, config) or context
-        return context
+        if self.site is None:
+            return context
+        return self.site.template_context(context, template_name, config) or context
 
     def on_page_context(self, context, *, page, config, nav):
-        if self.builder is None:
+        if self.site is None:
             return context
         _escape_meta_title(page)
-        return self.builder.page_context(context, page, config)
+        return self.site.page_context(context, page, config)
 
     def on_post_page(self, output, *, page, config):
         self._guard(output, page.file.dest_uri)
@@ -211,18 +153,9 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
     # Late: the internal site adds its incidents to the index the search plugin has just written.
     @event_priority(-50)
     def on_post_build(self, *, config):
-        if self.builder is None:
+        if self.site is None:
             return
-        # The builder writes the pages statusgen renders itself; they pass the same guard.
-        self.builder.page_check = self._loads if self.building == "public" else None
-        direct = getattr(self.builder, "direct", None)
-        serving = self.serve_state
-        if direct is not None and serving is not None:
-            direct.previous, direct.cache, direct.link_kept = serving.pages, serving.records, True
-        elif direct is not None:
-            direct.previous, direct.cache = self.previous, self.render_cache
-        self.builder.post_build(config)
-        self.external.extend(getattr(self.builder, "page_problems", ()))
+        self.external.extend(self.site.post_build(config))
         if self.external:
             shown = "\n".join(f"{where}: {what}" for where, what in self.external[:20])
             more = len(self.external) - 20
@@ -232,29 +165,28 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
                 + (f"\n... and {more} more" if more > 0 else "")
             )
             raise PluginError(f"statusgen: {self.failure}")
-        if direct is not None and serving is not None:
-            serving.keep(Path(config.site_dir), direct.paths())
+        self.page_files = self.site.page_files()
 
     def _loads(self, html: str, where: str) -> list[str]:
-        """The third-party loads in a page statusgen renders itself (see thirdparty.py)."""
+        """The third-party loads in a page (see statusgen/sources/thirdparty.py)."""
         from statusgen.sources.thirdparty import external_loads
 
         return list(external_loads(html, self.own_hosts))
 
     def _guard(self, html: str, where: str) -> None:
-        """Remember every third-party load in a public page (see thirdparty.py)."""
-        if self.builder is None or self.building != "public":
+        """Remember every third-party load in a public page."""
+        if self.site is None or self.building != "public":
             return
         self.external.extend((where, what) for what in self._loads(html, where))
 
-    def _load(self, root: Path, now: datetime | None):
-        """Load and validate the repository for a plain mkdocs run."""
+    def _plain_mkdocs_context(self, root: Path) -> BuildContext:
+        """Load and check the repository for a plain mkdocs run."""
         from statusgen.core.errors import StatusgenError
         from statusgen.core.times import now_from
-        from statusgen.sources.incidents import load_repository
+        from statusgen.sources.repository import load_repository
 
         try:
-            now = now or now_from(os.environ.get("STATUSGEN_NOW"))
+            now = now_from(os.environ.get("STATUSGEN_NOW"))
             repo, problems = load_repository(root, now=now)
         except (StatusgenError, ValueError) as exc:
             raise PluginError(f"statusgen: {exc}") from None
@@ -264,7 +196,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):
                 log.warning(str(problem))
         if errors:
             raise PluginError("statusgen: the repository has errors:\n" + "\n".join(str(p) for p in errors))
-        return repo, now
+        return BuildContext(repo=repo, now=now, site=self.config.site)
 
 
 def _escape_titles(files) -> None:

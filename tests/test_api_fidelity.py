@@ -330,7 +330,7 @@ def test_the_api_is_the_same_bytes_for_the_same_input(tmp_path, scenario):
 
 def test_a_created_date_that_is_not_a_date_is_refused(tmp_path):
     from statusgen.core.errors import ValidationError
-    from statusgen.sources.incidents import load_repository
+    from statusgen.sources.repository import load_repository
 
     root = write_repo(tmp_path / "repo", {}, config=CONFIG.replace("created: 2024-03-01", "created: last spring"))
     with pytest.raises(ValidationError) as caught:

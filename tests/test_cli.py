@@ -13,7 +13,7 @@ from conftest import NOW, race_updates, write_repo
 
 from statusgen.cli import main
 from statusgen.sources.config import load_config
-from statusgen.sources.incidents import load_repository
+from statusgen.sources.repository import load_repository
 
 
 def run(root: Path, *args: str, now: str = "2026-11-22T16:00:00Z"):

@@ -7,8 +7,9 @@ import re
 from conftest import NOW, copy_example
 
 import statusgen.render.direct as direct
+import statusgen.render.frame as frame
 from statusgen.build import build_sites
-from statusgen.sources.incidents import load_repository
+from statusgen.sources.repository import load_repository
 
 
 def tree(directory):
@@ -18,14 +19,14 @@ def tree(directory):
 def test_frames_and_whole_pages_give_identical_sites(tmp_path, monkeypatch):
     root = copy_example(tmp_path / "repo")
     build_sites(root, NOW, out=tmp_path / "framed")
-    monkeypatch.setattr(direct.Frame, "make", classmethod(lambda cls, *args: None))
+    monkeypatch.setattr(frame.Frame, "make", classmethod(lambda cls, *args: None))
     build_sites(root, NOW, out=tmp_path / "whole")
     framed, whole = tree(tmp_path / "framed"), tree(tmp_path / "whole")
     assert framed.keys() == whole.keys()
     assert [path for path in framed if framed[path] != whole[path]] == []
     incident = (tmp_path / "framed/internal/incidents/2026-10-14-api-outage/index.html").read_text()
     assert "<title>Public API, dashboard and checkout unavailable - Ledgerline internal</title>" in incident
-    assert direct._TITLE not in incident and direct._SLUG not in incident
+    assert frame._TITLE not in incident and frame._SLUG not in incident
 
 
 def test_two_processes_write_the_same_pages_as_one(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from statusgen.cli import main
 from statusgen.core.errors import ValidationError
 from statusgen.core.status import weights_sentence
 from statusgen.public.api import Api
-from statusgen.sources.incidents import load_repository
+from statusgen.sources.repository import load_repository
 from statusgen.views import metrics
 from statusgen.views.public import project
 

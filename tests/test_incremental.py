@@ -16,7 +16,7 @@ from conftest import NOW, ROOT, copy_example
 from statusgen.build import MARKER, build_sites
 from statusgen.cache.parsed import CACHE_DIR
 from statusgen.core.errors import StatusgenError, ValidationError
-from statusgen.render import direct
+from statusgen.render import direct, frame
 
 OPEN = "2026-11-22-webhook-delays"  # an open incident of the example repository
 
@@ -85,7 +85,7 @@ def test_after_one_update_only_changed_pages_are_rewritten_and_the_result_is_a_f
 def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_path, monkeypatch):
     """A build an hour later (the real clock, not --now) rewrites the pages that say how long
     an open incident has lasted, not the thousands of resolved ones, on either site."""
-    from statusgen.sources.incidents import load_repository
+    from statusgen.sources.repository import load_repository
 
     out = tmp_path / "out"
     build_sites(repo, NOW, out=out)
@@ -103,9 +103,9 @@ def test_when_only_the_clock_moves_resolved_incidents_pages_are_kept(repo, tmp_p
     assert "as of 22 Nov 2026, 17:00 UTC" in page  # an open incident says when its page was built
     # Nor are they rendered again (the same bytes would not be rewritten either way).
     rendered = []
-    real = direct.Frame.fill
+    real = frame.Frame.fill
     monkeypatch.setattr(
-        direct.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+        frame.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
     )
     for site in ("public", "internal"):  # one at a time: a two-site build renders them in two processes
         rendered.clear()
@@ -122,13 +122,13 @@ def test_pages_left_alone_are_the_ones_whose_inputs_did_not_change(repo, tmp_pat
     build_sites(repo, NOW, out=out, sites=["public"])
     statusgen(repo, "update", OPEN, "--stage", "identified", "-m", "Found it.", now=NOW + timedelta(minutes=5))
     rendered = []
-    real = direct.Frame.fill
+    real = frame.Frame.fill
 
     def counting(self, template, page, slug, context):
         rendered.append(page.url)
         return real(self, template, page, slug, context)
 
-    monkeypatch.setattr(direct.Frame, "fill", counting)
+    monkeypatch.setattr(frame.Frame, "fill", counting)
     build_sites(repo, NOW, out=out, sites=["public"])
     assert rendered == [f"incidents/{OPEN}/"]
     rendered.clear()
@@ -263,9 +263,9 @@ def test_the_forked_half_keeps_its_records_too(repo, tmp_path, monkeypatch):
     build_sites(repo, NOW, out=out, sites=["public"])
     assert files_of(out) == before  # nothing changed: not one file rewritten
     rendered = []
-    real = direct.Frame.fill
+    real = frame.Frame.fill
     monkeypatch.setattr(
-        direct.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+        frame.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
     )
     monkeypatch.setattr(direct, "PARALLEL_FROM", 10**9)  # count in this process
     build_sites(repo, NOW, out=out, sites=["public"])
@@ -276,23 +276,21 @@ def test_serve_rebuilds_render_only_what_changed(repo, tmp_path, monkeypatch):
     """Under `statusgen serve` mkdocs empties the site and loads a new plugin for every rebuild;
     the pages statusgen renders are still kept from the last rebuild when their inputs did
     not change, and the site is the one a full build gives."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    from statusgen.build import rebuild_served
+    from statusgen.render.serve import ServeSession
 
-    monkeypatch.setenv("STATUSGEN_SERVE", "1")  # as `statusgen serve` sets them
-    monkeypatch.setenv("STATUSGEN_SITE", "public")
     later = NOW + timedelta(minutes=10)
-    monkeypatch.setenv("STATUSGEN_NOW", later.isoformat())
     (tmp_path / "docs").mkdir()
     site = tmp_path / "serve"
+    session = ServeSession("public")
 
     def rebuild():
-        build(load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(site), docs_dir=str(tmp_path / "docs")))
+        rebuild_served(repo, session, site, tmp_path / "docs", later)
 
     rendered = []
-    real = direct.Frame.fill
+    real = frame.Frame.fill
     monkeypatch.setattr(
-        direct.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+        frame.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
     )
     rebuild()
     assert len(rendered) >= 12

@@ -10,10 +10,11 @@ from conftest import NOW, ROOT, SMALL_CONFIG, write_repo
 
 from statusgen.core.errors import ValidationError
 from statusgen.sources.alert_rules import load_alert_rules, read_alert_rules, rules_by_alert
-from statusgen.sources.incidents import load_repository
-from statusgen.sources.postmortems import item_status, load_postmortems
-from statusgen.sources.runbooks import alert_pages, first_items, load_runbooks, section
+from statusgen.sources.postmortems import item_status
+from statusgen.sources.repository import load_repository
+from statusgen.sources.runbooks import load_runbooks
 from statusgen.views import metrics
+from statusgen.views.internal import alert_pages, first_items, section
 
 INCIDENT = """\
 id: 2026-11-20-api-errors
@@ -70,8 +71,8 @@ def test_postmortem_states_in_words_load_and_count(tmp_path):
         ),
     }
     repo, _ = load_repository(write_repo(tmp_path / "repo", files), now=NOW)
-    postmortems, problems = load_postmortems(repo)
-    assert problems == []
+    postmortems = repo.postmortems
+    assert repo.postmortem_problems == ()
     items = postmortems["2026-11-20-api-errors"].action_items
     assert [i.status for i in items] == ["wont_do", "done", "in_progress", "open", "wont_do"]
     assert [i.status_label for i in items] == ["Won't do", "Done", "In progress", "Open", "Won't do"]
@@ -84,8 +85,7 @@ def test_an_unknown_state_says_which_are_valid(tmp_path):
         "incidents/2026/2026-11-20-api-errors.postmortem.md": postmortem(["maybe later"]),
     }
     repo, _ = load_repository(write_repo(tmp_path / "repo", files), now=NOW)
-    _, problems = load_postmortems(repo)
-    assert [str(p) for p in problems] == [
+    assert [str(p) for p in repo.postmortem_problems] == [
         "incidents/2026/2026-11-20-api-errors.postmortem.md:11: action item status 'maybe later' is not valid; "
         "expected one of: open, in progress, done, won't do"
     ]

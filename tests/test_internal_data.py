@@ -342,7 +342,7 @@ def make_repo(tmp_path):
 
 
 def test_the_hand_worked_repository_loads_without_errors(tmp_path):
-    from statusgen.sources.incidents import load_repository
+    from statusgen.sources.repository import load_repository
 
     repo, problems = load_repository(make_repo(tmp_path), now=NOW)
     assert [p for p in problems if p.is_error] == []

@@ -10,8 +10,7 @@ import pytest
 from test_internal_data import NOW, make_repo
 
 from statusgen.core.model import Component
-from statusgen.sources.incidents import load_repository
-from statusgen.sources.postmortems import load_postmortems
+from statusgen.sources.repository import load_repository
 from statusgen.views import metrics as m
 
 MIN = timedelta(minutes=1)
@@ -31,9 +30,8 @@ def repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def result(repo):
-    postmortems, problems = load_postmortems(repo)
-    assert problems == []
-    return m.compute(repo, postmortems.values(), NOW)
+    assert repo.postmortem_problems == ()
+    return m.compute(repo, repo.postmortems.values(), NOW)
 
 
 def test_drills_and_maintenance_are_left_out(result, repo):

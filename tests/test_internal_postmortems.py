@@ -8,10 +8,12 @@ import pytest
 from click.testing import CliRunner
 from test_internal_data import NOW, make_repo
 
+from statusgen.authoring.postmortems import scaffold
 from statusgen.cli import main
 from statusgen.sources.checker import FileCheck
-from statusgen.sources.incidents import load_repository
-from statusgen.sources.postmortems import load_postmortems, open_action_items, read_postmortem, scaffold
+from statusgen.sources.postmortems import read_postmortem
+from statusgen.sources.repository import load_repository
+from statusgen.views.internal import open_action_items
 
 NOW_ARG = ["--now", "2026-11-22T16:00:00Z"]
 
@@ -90,8 +92,8 @@ def test_scaffold_reads_back_without_problems(root, tmp_path):
 
 def test_action_items_are_parsed_and_open_ones_sorted_overdue_first(root):
     repo = load(root)
-    postmortems, problems = load_postmortems(repo)
-    assert problems == []
+    postmortems = repo.postmortems
+    assert repo.postmortem_problems == ()
     items = postmortems["2026-10-31-db-outage"].action_items
     assert [(i.id, i.status, i.owner, str(i.due)) for i in items][:3] == [
         ("AI-1", "done", "dana", "2026-11-02"),
@@ -123,9 +125,9 @@ action_items:
 
 def test_bad_postmortem_problems_have_lines(root):
     (root / "incidents/2026/2026-10-31-db-outage.postmortem.md").write_text(BAD)
-    postmortems, problems = load_postmortems(load(root))
-    assert "2026-10-31-db-outage" not in postmortems
-    assert [str(p) for p in sorted(problems)] == [
+    repo = load(root)
+    assert "2026-10-31-db-outage" not in repo.postmortems
+    assert [str(p) for p in sorted(repo.postmortem_problems)] == [
         "incidents/2026/2026-10-31-db-outage.postmortem.md:3: status 'final' is not valid; expected one of: draft, in_review, published",
         "incidents/2026/2026-10-31-db-outage.postmortem.md:5: action item is missing 'owner'; expected the person responsible",
         "incidents/2026/2026-10-31-db-outage.postmortem.md:7: action item type 'prevnt' is not valid (did you mean 'prevent'?); "

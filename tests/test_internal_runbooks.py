@@ -8,7 +8,8 @@ from test_internal_data import NOW, RULES, make_repo
 
 from statusgen.sources.alert_rules import read_alert_rules
 from statusgen.sources.config import load_config
-from statusgen.sources.runbooks import check_runbooks, load_runbooks
+from statusgen.sources.repository import check_documents
+from statusgen.sources.runbooks import load_runbooks
 
 
 def messages(problems):
@@ -30,7 +31,7 @@ def test_example_runbooks_load_without_problems(example_root):
 
 def test_stale_runbook_is_a_warning(tmp_path):
     config = load_config(make_repo(tmp_path))
-    problems = check_runbooks(config, NOW)
+    problems = check_documents(config, (), NOW)
     # db-down: last reviewed 2026-05-01, every 90 days -> due 2026-07-30, 115 days before now.
     assert messages(problems) == [
         "runbooks/db/db-down.md:1: warning: runbook review overdue by 115 days (last reviewed 2026-05-01, "
@@ -120,7 +121,7 @@ def test_alert_rules_are_checked_against_runbooks(tmp_path):
     rules = root / "alerting/rules.yml"
     rules.parent.mkdir()
     rules.write_text(RULES)
-    problems = check_runbooks(load_config(root), NOW, [rules])
+    problems = check_documents(load_config(root), (), NOW, [rules])
     shown = [m for m in messages(problems) if "overdue" not in m]
     assert shown == [
         "alerting/rules.yml:10: warning: alert 'APIGateway5xx' has runbook_url 'https://internal.test/runbooks/api-errors/'; "
@@ -166,8 +167,8 @@ def test_bad_alert_rule_files(tmp_path, text, message):
 def test_the_example_rule_file_and_runbooks_agree(example_root):
     """What the README's `statusgen validate --alert-rules prometheus/rules/*.yml` checks in the example."""
     config = load_config(example_root)
-    assert config.extra["alert_rules"] == ("prometheus/rules/*.yml",)
+    assert config.alert_rules == ("prometheus/rules/*.yml",)
     rules = sorted(example_root.glob("prometheus/rules/*.yml"))
     assert rules
-    problems = check_runbooks(config, EXAMPLE_NOW, rules)
+    problems = check_documents(config, (), EXAMPLE_NOW, rules)
     assert [m for m in messages(problems) if "review overdue" not in m] == []

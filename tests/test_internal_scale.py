@@ -11,7 +11,7 @@ from conftest import NOW as EXAMPLE_NOW
 from conftest import copy_example
 from test_internal_data import NOW, make_repo
 
-import statusgen.internal.site as internal_site
+import statusgen.internal.pages as internal_pages
 from statusgen.build import build_sites
 
 
@@ -21,8 +21,8 @@ def small_pages(tmp_path_factory):
     base = tmp_path_factory.mktemp("paged")
     root = make_repo(base)
     patch = pytest.MonkeyPatch()
-    patch.setattr(internal_site, "PAGE_SIZE", 2)
-    patch.setattr(internal_site, "RUNBOOK_RECENT", 1)
+    patch.setattr(internal_pages, "PAGE_SIZE", 2)
+    patch.setattr(internal_pages, "RUNBOOK_RECENT", 1)
     try:
         build_sites(root, NOW, sites=["internal"], out=base / "site")
     finally:

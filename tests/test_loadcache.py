@@ -7,7 +7,7 @@ import json
 from conftest import NOW, copy_example
 
 from statusgen.cache.parsed import CACHE_DIR
-from statusgen.sources.incidents import load_repository
+from statusgen.sources.repository import load_repository
 
 BAD = """\
 id: 2026-11-23-broken

@@ -12,8 +12,7 @@ import pytest
 from conftest import INCIDENT, NOW, write_repo
 
 from statusgen.build import build_sites
-from statusgen.sources.incidents import load_repository
-from statusgen.sources.postmortems import public_summaries
+from statusgen.sources.repository import load_repository
 from statusgen.views.public import project
 
 POSTMORTEM = """\
@@ -109,7 +108,7 @@ def test_the_projection_holds_only_the_summary(tmp_path):
         },
     )
     repo, _ = load_repository(root, now=NOW)
-    summaries = public_summaries(repo)
+    summaries = repo.public_summaries
     assert list(summaries) == ["2026-11-20-api-errors"]
     assert summaries["2026-11-20-api-errors"].startswith("A configuration change sent **some API requests**")
     status = project(repo, NOW, summaries=summaries)
@@ -134,7 +133,7 @@ def test_a_postmortem_without_the_flag_publishes_nothing(tmp_path):
         },
     )
     repo, _ = load_repository(root, now=NOW)
-    assert public_summaries(repo) == {}
+    assert repo.public_summaries == {}
     build_sites(root, NOW, sites=("public",), out=tmp_path / "out")
     html = (tmp_path / "out" / "incidents" / "2026-11-20-api-errors" / "index.html").read_text()
     assert "sg-postmortem" not in html and "configuration change" not in html
@@ -168,10 +167,13 @@ def test_an_edited_public_summary_shows_on_the_next_build(tmp_path):
             "incidents/2026/2026-11-20-api-errors.postmortem.md": POSTMORTEM,
         },
     )
-    repo, _ = load_repository(root, now=NOW)
-    assert "configuration change" in public_summaries(repo)["2026-11-20-api-errors"]
+
+    def summaries():
+        return load_repository(root, now=NOW)[0].public_summaries
+
+    assert "configuration change" in summaries()["2026-11-20-api-errors"]
     path = root / "incidents/2026/2026-11-20-api-errors.postmortem.md"
     path.write_text(path.read_text().replace("A configuration change", "A bad deploy"))
-    assert "A bad deploy" in public_summaries(repo)["2026-11-20-api-errors"]
+    assert "A bad deploy" in summaries()["2026-11-20-api-errors"]
     path.write_text(path.read_text().replace("status: published", "status: nonsense"))
-    assert public_summaries(repo) == {}  # a postmortem with errors publishes nothing
+    assert summaries() == {}  # a postmortem with errors publishes nothing

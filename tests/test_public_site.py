@@ -541,12 +541,18 @@ def test_site_commands_import_no_mkdocs():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_plugin_accepts_every_statusgen_option():
-    from statusgen.plugin import PluginConfig
-    from statusgen.sources.config import OPTIONS
+def test_plugin_declares_exactly_the_options_the_config_reads():
+    """One table declares the options: mkdocs accepts each of them and no other, and each is a
+    typed Config field (its default is the field's), explained in one line."""
+    from dataclasses import fields
 
-    declared = {name for name, _ in PluginConfig._schema}
-    assert set(OPTIONS) <= declared
+    from statusgen.core.model import Config
+    from statusgen.plugin import PluginConfig
+    from statusgen.sources.config import OPTION_NAMES, OPTIONS
+
+    assert {name for name, _ in PluginConfig._schema} == set(OPTION_NAMES)
+    assert set(OPTION_NAMES) <= {f.name for f in fields(Config)}
+    assert all(option.doc for option in OPTIONS)
 
 
 def test_plain_mkdocs_build_uses_the_plugin(tmp_path, monkeypatch):

@@ -180,6 +180,17 @@ def declaration(payload: dict, config: Config, runbook_alerts: dict[str, str], s
     )
 
 
+def declaration_from_file(config: Config, path: Path) -> Declaration:
+    """The incident the Alertmanager payload in the file ``path`` describes: ``declaration``
+    with the runbooks that list the firing alerts (ValidationError when it cannot be mapped)."""
+    from statusgen.sources.runbooks import load_runbooks
+
+    payload = read_payload(path, str(path))
+    runbooks, _ = load_runbooks(config)
+    alerts = {alert: runbook.name for runbook in runbooks for alert in runbook.alerts}
+    return declaration(payload, config, alerts, str(path))
+
+
 def words(name: str) -> str:
     """``APIHighLatencyP95`` -> ``API High Latency P95`` (so the id reads api-high-latency-p95)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).replace("_", " ").strip()

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from statusgen.core.errors import StatusgenError
+from statusgen.core.model import Config
 from statusgen.core.times import human, iso
 from statusgen.sources.config import ID_PATTERN
 
@@ -100,6 +101,41 @@ def is_empty(directory: Path) -> bool:
     return not directory.exists() or not [p for p in directory.iterdir() if p.name not in IGNORED_ENTRIES]
 
 
+def check_target(directory: Path, shown: str, *, force: bool = False) -> None:
+    """StatusgenError unless ``init`` may write into ``directory`` (shown to the user as ``shown``):
+    it must be a directory, or not exist yet, and be empty unless ``force``."""
+    if directory.exists() and not directory.is_dir():
+        raise StatusgenError(f"{shown}: not a directory")
+    if not force and not is_empty(directory):
+        raise StatusgenError(
+            f"{shown}/ is not empty; init writes into an empty directory (or pass --force to add its "
+            "files beside yours: it never replaces one)"
+        )
+
+
+def schema_text(config: Config | None) -> str:
+    """The incident file's JSON Schema for ``config`` (None: outside a repository), as written."""
+    from statusgen.sources.schema import incident_schema
+
+    return json.dumps(incident_schema(config), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_is_current(path: Path, text: str) -> bool:
+    """Whether the file ``path`` holds the schema ``text``; StatusgenError when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except OSError as exc:
+        raise StatusgenError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def write_schema(path: Path, text: str) -> bool:
+    """Write the schema ``text`` to ``path``; False, writing nothing, when it already holds it."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 def write(directory: Path, files: dict[str, str]) -> list[str]:
     """Create every file (exclusively: an existing file is never replaced); return the paths."""
     written = []
@@ -125,8 +161,7 @@ def requirement() -> str:
 
 def _schema_text(answers: Answers) -> str:
     """incident.schema.json for the config init writes (what `statusgen schema` prints there)."""
-    from statusgen.core.model import Component, Config, Group
-    from statusgen.sources.schema import incident_schema
+    from statusgen.core.model import Component, Group
 
     config = Config(
         root=Path("."),
@@ -138,7 +173,7 @@ def _schema_text(answers: Answers) -> str:
         ),
         groups=(Group("services", "Services", 1),),
     )
-    return json.dumps(incident_schema(config), indent=2, ensure_ascii=False) + "\n"
+    return schema_text(config)
 
 
 def _one_line(text: str, what: str) -> None:

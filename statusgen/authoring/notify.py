@@ -71,7 +71,7 @@ def targets(config: Config, environ=os.environ) -> dict[str, tuple[str, str]]:
     variable is empty or not an http(s) URL (the message names the variable, never its value)."""
     found = {}
     for target, option in TARGETS.items():
-        name = config.extra.get(option)
+        name = getattr(config, option)
         if not name:
             continue
         url = environ.get(name, "").strip()

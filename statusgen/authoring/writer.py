@@ -2,7 +2,9 @@
 
 Every change is a round trip through ruamel.yaml, so comments, key order and formatting
 elsewhere in the file survive. The new text is checked by the loader before it is written,
-the write is atomic (temporary file, then rename) and a lock serialises concurrent commands.
+the write is atomic (temporary file, then rename) and a lock serialises concurrent commands:
+``create`` and ``append`` expect the caller to hold it (``locked``) from reading the incident
+to writing it, as statusgen.authoring.incidents does.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from pathlib import Path
 
 from statusgen.core import lifecycle
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
-from statusgen.core.model import FINAL_STAGES, MAINTENANCE, STAGES, Config, Incident
-from statusgen.core.status import STATUS_RANK
+from statusgen.core.model import MAINTENANCE, STAGES, Config, Incident
 from statusgen.core.text import slugify
 from statusgen.core.times import iso
 from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, read_incident
@@ -114,9 +115,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-
-
-def new_incident(
+def create(
     config: Config,
     *,
     title: str,
@@ -139,58 +138,56 @@ def new_incident(
     """Create ``incidents/YYYY/YYYY-MM-DD-slug.yaml`` with its first update; return its path.
 
     The slug comes from ``slug`` (what the responder typed: a title or a template's name),
-    else from ``title``."""
+    else from ``title``. The caller holds the edit lock (``locked``), so the id it picks stays
+    free until the file is written."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     start = scheduled[0] if scheduled else (impact_start or at)
     stage = stage or STAGES[kind][0]
-    with locked(config):
-        directory = config.incidents_path / f"{start:%Y}"
-        base = f"{start:%Y-%m-%d}-{slugify(slug or title)}"
-        incident_id, number = base, 1
-        while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
-            number += 1
-            incident_id = f"{base}-{number}"
-        path = directory / f"{incident_id}.yaml"
+    directory = config.incidents_path / f"{start:%Y}"
+    base = f"{start:%Y-%m-%d}-{slugify(slug or title)}"
+    incident_id, number = base, 1
+    while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
+        number += 1
+        incident_id = f"{base}-{number}"
+    path = directory / f"{incident_id}.yaml"
 
-        doc = CommentedMap()
-        doc["id"] = incident_id
-        doc["title"] = title
-        doc["kind"] = kind
-        if severity:
-            doc["severity"] = severity
-        if template:
-            doc["template"] = template
-        doc["components"] = CommentedMap(components)
-        if kind == MAINTENANCE:
-            doc["scheduled_for"] = _time(scheduled[0])
-            doc["scheduled_until"] = _time(scheduled[1])
-        else:
-            doc["impact_start"] = _time(impact_start or at)
-        for name in MILESTONES[1:]:
-            if milestones and milestones.get(name):
-                doc[name] = _time(milestones[name])
-        if commander:
-            doc["commander"] = commander
-        if runbooks:
-            from ruamel.yaml.comments import CommentedSeq as Seq
+    doc = CommentedMap()
+    doc["id"] = incident_id
+    doc["title"] = title
+    doc["kind"] = kind
+    if severity:
+        doc["severity"] = severity
+    if template:
+        doc["template"] = template
+    doc["components"] = CommentedMap(components)
+    if kind == MAINTENANCE:
+        doc["scheduled_for"] = _time(scheduled[0])
+        doc["scheduled_until"] = _time(scheduled[1])
+    else:
+        doc["impact_start"] = _time(impact_start or at)
+    for name in MILESTONES[1:]:
+        if milestones and milestones.get(name):
+            doc[name] = _time(milestones[name])
+    if commander:
+        doc["commander"] = commander
+    if runbooks:
+        doc["runbooks"] = CommentedSeq(runbooks)
+        doc["runbooks"].fa.set_flow_style()
+    update = _update(at, stage, message, components, severity, note, next_update=next_update)
+    doc["updates"] = CommentedSeq([update])
+    doc.yaml_set_start_comment(
+        f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
+        "Edit freely; `statusgen validate` checks it."
+    )
+    text = dump(doc)
+    schema_file = config.root / "incident.schema.json"
+    if schema_file.is_file():  # written by `statusgen init`: editors check the file as it is typed
+        from statusgen.sources.schema import modeline
 
-            doc["runbooks"] = Seq(runbooks)
-            doc["runbooks"].fa.set_flow_style()
-        update = _update(at, stage, message, components, severity, note, next_update=next_update)
-        doc["updates"] = CommentedSeq([update])
-        doc.yaml_set_start_comment(
-            f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
-            "Edit freely; `statusgen validate` checks it."
-        )
-        text = dump(doc)
-        schema_file = config.root / "incident.schema.json"
-        if schema_file.is_file():  # written by `statusgen init`: editors check the file as it is typed
-            from statusgen.sources.schema import modeline
-
-            text = modeline(os.path.relpath(schema_file, path.parent).replace(os.sep, "/")) + "\n" + text
-        _check(config, path, text)
-        write_atomic(path, text)
+        text = modeline(os.path.relpath(schema_file, path.parent).replace(os.sep, "/")) + "\n" + text
+    _check(config, path, text)
+    write_atomic(path, text)
     return path
 
 
@@ -202,6 +199,37 @@ def add_update(
     message: str,
     at: datetime,
     components: dict[str, str] | None = None,
+    reopened: bool = False,
+    **fields,
+) -> Incident:
+    """Append one update to the incident at ``path`` under the edit lock; return the incident
+    as written. ``components`` are the statuses given (see ``lifecycle.statuses_after``);
+    ``fields`` as for ``append``."""
+    with locked(config):
+        text, incident = read_current(config, path)
+        change = lifecycle.statuses_after(incident, stage, components or {}, reopened=reopened)
+        return append(
+            config, path, text, incident, change, stage=stage, message=message, at=at, reopened=reopened, **fields
+        )
+
+
+def read_current(config: Config, path: Path) -> tuple[str, Incident]:
+    """The text of the incident file at ``path`` and the incident it holds, as an edit sees
+    them: read under the loader's rules, and refused while the file has errors."""
+    text = _read_text(config, path)
+    return text, _current(config, path, text)
+
+
+def append(
+    config: Config,
+    path: Path,
+    old_text: str,
+    incident: Incident,
+    change: lifecycle.StatusChange,
+    *,
+    stage: str,
+    message: str,
+    at: datetime,
     severity: str | None = None,
     note: str = "",
     backward: bool = False,
@@ -209,60 +237,32 @@ def add_update(
     milestones: dict[str, datetime] | None = None,
     next_update: datetime | None = None,
 ) -> Incident:
-    """Append one update to the incident at ``path``; return the incident as written."""
-    with locked(config):
-        old_text = _read_text(config, path)
-        incident = _current(config, path, old_text)
-        error = lifecycle.transition_error(incident.kind, incident.stage, stage, backward=backward, reopened=reopened)
-        if error:
-            raise StatusgenError(f"{display_path(path, config.root)}: {error}")
-        if at < incident.updated_at:
-            raise StatusgenError(
-                f"{display_path(path, config.root)}: --at {iso(at)} is before the last update ({iso(incident.updated_at)}); "
-                "updates are append-only"
-            )
-        doc = _yaml().load(old_text)
-        components = dict(components or {})
-        if reopened and not components:
-            components = restored_statuses(config, path, incident)
-        if stage in FINAL_STAGES:
-            # A resolved incident leaves every affected component operational.
-            components = {cid: "operational" for cid in incident.current_components()} | components
-        _raise_components(doc, components)
-        if severity and severity != incident.severity:
-            doc["severity"] = severity
-        _set_milestones(doc, milestones or {})
-        doc["updates"].append(_update(at, stage, message, components, severity, note, backward, reopened, next_update))
-        text = dump(doc, old_text)
-        new = _check(config, path, text)
-        write_atomic(path, text)
-    return new
-
-
-def restored_statuses(config: Config, path: Path, incident: Incident) -> dict[str, str]:
-    """What a reopening that names no components sets: the statuses at the resolution.
-
-    Written out on the reopening update, so the file says what the incident affects again.
-    Raises StatusgenError when the resolution left nothing to restore but the incident names
-    components: then the caller must say which are affected (``-c ID=STATUS``).
-    """
-    restored = incident.statuses_when_resolved()
-    if not restored and incident.components:
+    """Append one update to ``incident`` (read from ``path`` as ``old_text`` under the edit lock,
+    which the caller still holds), recording the statuses of ``change``; return the incident as
+    written. Refused with StatusgenError when the lifecycle forbids the move, when ``at`` is
+    before the last update, or when a reopening has nothing to restore."""
+    where = display_path(path, config.root)
+    error = lifecycle.transition_error(incident.kind, incident.stage, stage, backward=backward, reopened=reopened)
+    if error:
+        raise StatusgenError(f"{where}: {error}")
+    if at < incident.updated_at:
         raise StatusgenError(
-            f"{display_path(path, config.root)}: every component was already operational when the "
-            f"{incident.kind} was {incident.stage}, so there is no status to restore; "
-            "name the affected components with -c ID=STATUS"
+            f"{where}: --at {iso(at)} is before the last update ({iso(incident.updated_at)}); updates are append-only"
         )
-    return restored
-
-
-def reopen_summary(incident: Incident, *, named: bool) -> str:
-    """One line saying which statuses a reopening set, and whether they were restored or given."""
-    changes = incident.updates[-1].components
-    shown = ", ".join(f"{cid}={status}" for cid, status in changes.items()) or "no components"
-    if named:
-        return f"reopened with the statuses given: {shown}"
-    return f"reopened with the statuses it had when {incident.updates[-2].stage}: {shown} (pass -c ID=STATUS to set others)"
+    error = lifecycle.restore_error(incident, change)
+    if error:
+        raise StatusgenError(f"{where}: {error}")
+    doc = _yaml().load(old_text)
+    _set_worst(doc, incident, change.worst)
+    if severity and severity != incident.severity:
+        doc["severity"] = severity
+    _set_milestones(doc, milestones or {})
+    recorded = dict(change.recorded)
+    doc["updates"].append(_update(at, stage, message, recorded, severity, note, backward, reopened, next_update))
+    text = dump(doc, old_text)
+    new = _check(config, path, text)
+    write_atomic(path, text)
+    return new
 
 
 def _update(at, stage, message, components, severity, note, backward=False, reopened=False, next_update=None):
@@ -287,17 +287,15 @@ def _update(at, stage, message, components, severity, note, backward=False, reop
     return update
 
 
-def _raise_components(doc, components: dict[str, str]) -> None:
-    """Keep the top-level map as each component's worst status while the incident is open."""
+def _set_worst(doc, incident: Incident, worst: dict[str, str]) -> None:
+    """Write the statuses of ``worst`` that differ from the incident's top-level map into it."""
     from ruamel.yaml.comments import CommentedMap
 
     if "components" not in doc or doc["components"] is None:
         doc["components"] = CommentedMap()
     top = doc["components"]
-    for cid, status in components.items():
-        if status == "operational":
-            continue
-        if cid not in top or STATUS_RANK.get(status, 0) > STATUS_RANK.get(str(top[cid]), 0):
+    for cid, status in worst.items():
+        if incident.components.get(cid) != status:
             top[cid] = status
 
 

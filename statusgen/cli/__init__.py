@@ -6,11 +6,12 @@ Only click is imported at start-up; each command imports what it needs, so
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
-from statusgen.cli import incidents, internal, setup, site, templates, validate
+from statusgen.cli import incidents, internal, overview, setup, site, templates, validate
 
 
 class CheckedGroup(click.Group):
@@ -54,19 +55,17 @@ def main(ctx, directory, now_text):
       statusgen update latency --stage identified
       statusgen resolve latency --commit
     """
-    from statusgen.sources.config import CONFIG_FILE
+    from statusgen.core.errors import StatusgenError
+    from statusgen.sources.config import find_root
 
     ctx.ensure_object(dict)
     ctx.obj["directory"] = directory or Path.cwd()
     ctx.obj["now_text"] = now_text
-    start = ctx.obj["directory"].resolve()
-    # Commands read obj["root"]; when there is no repository, _root() explains that.
-    for candidate in (start, *start.parents):
-        if (candidate / CONFIG_FILE).is_file():
-            ctx.obj["root"] = candidate
-            break
+    # Commands read obj["root"]; when there is no repository, context.repo_root() explains that.
+    with contextlib.suppress(StatusgenError):
+        ctx.obj["root"] = find_root(ctx.obj["directory"])
 
 
-for _module in (incidents, validate, templates, site, internal, setup):
+for _module in (incidents, overview, validate, templates, site, internal, setup):
     for _command in _module.COMMANDS:
         main.add_command(_command)

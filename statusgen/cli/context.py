@@ -6,6 +6,8 @@ Read from the click context that ``statusgen`` (cli.main) fills from ``-C`` and 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +35,18 @@ def current_now(text: str | None = None) -> datetime:
         raise click.BadParameter(str(exc), param_hint="--now") from None
 
 
+def edit_clock() -> Callable[[], datetime]:
+    """The run's clock for an edit, which reads it under the edit lock: the pinned time (the
+    global --now, else SOURCE_DATE_EPOCH) when there is one, checked here; else the system clock."""
+    from statusgen.core.times import now_from
+
+    obj = click.get_current_context().find_root().obj or {}
+    if obj.get("now_text") or os.environ.get("SOURCE_DATE_EPOCH"):
+        pinned = current_now()
+        return lambda: pinned
+    return now_from
+
+
 def get_config(ctx=None):
     """The repository's configuration, loaded once per run."""
     from statusgen.sources.config import load_config
@@ -43,12 +57,12 @@ def get_config(ctx=None):
     return obj["config"]
 
 
-def parse_when(ctx, text, name="--at"):
-    """A time option's value, or now."""
+def parse_when(ctx, text, name="--at") -> datetime | None:
+    """A time option's value; None when it was not given."""
     from statusgen.core.times import TimeError, parse_time
 
     if not text:
-        return current_now()
+        return None
     try:
         return parse_time(text)
     except TimeError as exc:

@@ -11,7 +11,7 @@ from statusgen.cli.context import current_now, repo_root
 
 def _repo(now):
     """The repository; files with errors are left out and reported on stderr."""
-    from statusgen.sources.incidents import load_repository
+    from statusgen.sources.repository import load_repository
 
     repo, problems = load_repository(repo_root(), now=now)
     errors = [p for p in problems if p.is_error]
@@ -42,10 +42,10 @@ def postmortem(incident_id, to_stdout):
     Example:
       statusgen postmortem webhook-backlog
     """
+    from statusgen.authoring.postmortems import scaffold, write_postmortem
     from statusgen.core.errors import StatusgenError
     from statusgen.sources.config import load_config
     from statusgen.sources.lookup import find_incident
-    from statusgen.sources.postmortems import postmortem_path, scaffold
 
     now = current_now()
     path = find_incident(load_config(repo_root()), incident_id)
@@ -59,10 +59,7 @@ def postmortem(incident_id, to_stdout):
     if to_stdout:
         click.echo(text, nl=False)
         return
-    path = postmortem_path(incident)
-    if path.exists():
-        raise StatusgenError(f"{_shown(path)} already exists; edit it, or delete it to start again")
-    path.write_text(text, encoding="utf-8")
+    path = write_postmortem(incident, text, repo.config.root)
     click.echo(f"Created {_shown(path)}: fill in the summary, root cause and action items, then commit it.")
 
 
@@ -88,9 +85,9 @@ def runbook_new(name, service, owner, alerts):
     Example:
       statusgen runbook new ledger-db-connections --service database --alert LedgerDBConnectionsHigh
     """
-    from statusgen.core.errors import StatusgenError
+    from statusgen.authoring.runbooks import create_runbook
     from statusgen.sources.config import load_config
-    from statusgen.sources.runbooks import ALERT_NAME, NAME, RESERVED_DIRS, load_runbooks, scaffold
+    from statusgen.sources.runbooks import ALERT_NAME, NAME, RESERVED_DIRS
 
     if not NAME.match(name):
         raise click.BadParameter(f"'{name}' must be lowercase letters, digits, '-' or '_'", param_hint="NAME")
@@ -100,23 +97,7 @@ def runbook_new(name, service, owner, alerts):
         if not ALERT_NAME.match(alert):
             raise click.BadParameter(f"'{alert}' is not an alert name", param_hint="--alert")
     config = load_config(repo_root())
-    existing, _ = load_runbooks(config)
-    clash = next((r for r in existing if r.name == name), None)
-    if clash is not None:
-        raise StatusgenError(f"a runbook named '{name}' exists: {clash.shown}; incidents name runbooks by file name")
-    claimed = {a.lower(): r for r in existing for a in r.alerts}
-    for alert in alerts:
-        if alert.lower() in claimed:
-            raise StatusgenError(f"alert '{alert}' already leads to {claimed[alert.lower()].shown}")
-    path = config.root / config.runbooks_dir / service / f"{name}.md"
-    if path.exists():
-        raise StatusgenError(f"{_shown(path)} already exists")
-    days = int(config.extra.get("runbook_review_days", 90) or 90)
-    text = scaffold(name, service, owner=owner, today=current_now().date(), review_every=days)
-    if alerts:
-        text = text.replace("alerts: []", f"alerts: [{', '.join(alerts)}]", 1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path = create_runbook(config, name, service, owner=owner, alerts=alerts, today=current_now().date())
     click.echo(f"Created {_shown(path)}: fill in each section, list its alerts, then commit it.")
 
 
@@ -135,13 +116,11 @@ def metrics(as_json, now_text):
     """
     import json
 
-    from statusgen.sources.postmortems import load_postmortems
     from statusgen.views import metrics as m
 
     now = current_now(now_text)
     repo = _repo(now)
-    postmortems, _ = load_postmortems(repo)
-    result = m.compute(repo, postmortems.values(), now)
+    result = m.compute(repo, repo.postmortems.values(), now)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2, sort_keys=True, ensure_ascii=False))
         return
@@ -152,11 +131,11 @@ def format_metrics(result, config) -> str:
     """The metrics as plain-text tables for a terminal."""
     from statusgen.core.status import weights_sentence
     from statusgen.core.times import human_long
-    from statusgen.internal.site import _duration
     from statusgen.views import metrics as m
+    from statusgen.views.internal import figure_duration
 
     def stat(s):
-        return "-" if s.mean is None else f"{_duration(s.mean)} ({s.counted}/{s.total})"
+        return "-" if s.mean is None else f"{figure_duration(s.mean)} ({s.counted}/{s.total})"
 
     def table(title, rows):
         header = [title, "MTTD", "MTTA", "Mitigate", "MTTR", "MTBF"]

@@ -60,13 +60,7 @@ def init(directory, company, site_url, components, assume_yes, force):
     base = obj.get("directory")  # -C DIR: as if run there
     directory = Path(directory) if base is None or Path(directory).is_absolute() else Path(base) / directory
     shown = display_path(directory, Path.cwd())
-    if directory.exists() and not directory.is_dir():
-        raise StatusgenError(f"{shown}: not a directory")
-    if not force and not scaffolding.is_empty(directory):
-        raise StatusgenError(
-            f"{shown}/ is not empty; init writes into an empty directory (or pass --force to add its "
-            "files beside yours: it never replaces one)"
-        )
+    scaffolding.check_target(directory, shown, force=force)
     ask = _interactive() and not assume_yes
     default_company = directory.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Example"
     if company is None:
@@ -139,29 +133,20 @@ def schema(output, check_path):
       statusgen schema -o incident.schema.json
       statusgen schema --check incident.schema.json
     """
-    import json
-
+    from statusgen.authoring.init import schema_is_current, schema_text, write_schema
     from statusgen.core.errors import StatusgenError
-    from statusgen.sources.schema import incident_schema
 
-    text = json.dumps(incident_schema(_config_or_none()), indent=2, ensure_ascii=False) + "\n"
+    text = schema_text(_config_or_none())
     if check_path is not None:
-        try:
-            current = check_path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise StatusgenError(f"{check_path}: cannot be read: {exc.strerror}") from None
-        if current != text:
+        if not schema_is_current(check_path, text):
             raise StatusgenError(f"{check_path} is out of date; run: statusgen schema -o {check_path}")
         click.echo(f"{check_path} is up to date", err=True)
-        return
-    if output is None:
+    elif output is None:
         click.echo(text, nl=False)
-        return
-    if output.exists() and output.read_text(encoding="utf-8") == text:
+    elif write_schema(output, text):
+        click.echo(f"wrote {output}", err=True)
+    else:
         click.echo(f"{output} is up to date", err=True)
-        return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {output}", err=True)
 
 
 @click.command(short_help="Post new updates to the team's webhooks.")

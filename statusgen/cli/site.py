@@ -33,7 +33,8 @@ def build(now_text, site, strict, out):
       statusgen build --now 2026-11-22T16:00:00Z
       statusgen build --site public --strict
     """
-    from statusgen.build import SITES, build_sites
+    from statusgen.build import build_sites
+    from statusgen.core.model import SITES
 
     root = repo_root()
     now = current_now(now_text)
@@ -56,32 +57,10 @@ def serve(now_text, site, dev_addr):
     Example:
       statusgen serve --site public -a 127.0.0.1:8000
     """
-    import os
-    import tempfile
+    from statusgen.build import serve_site
 
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    from statusgen.core.times import iso
-    from statusgen.sources.config import CONFIG_FILE, load_config
-
-    root = repo_root()
-    config = load_config(root)
-    if now_text or (click.get_current_context().find_root().obj or {}).get("now_text"):
-        os.environ["STATUSGEN_NOW"] = iso(current_now(now_text))
-    os.environ["STATUSGEN_SITE"] = site  # read by the plugin on every rebuild
-    os.environ["STATUSGEN_SERVE"] = "1"  # a rebuild renders only what changed (statusgen/render/serve.py)
-    watch = [str(config.incidents_path)]
-    if (root / "overrides").is_dir():
-        watch.append(str(root / "overrides"))
-    with tempfile.TemporaryDirectory(prefix="statusgen-docs-") as empty:
-        docs = root / "docs" if (root / "docs").is_dir() else Path(empty)
-        mkdocs_serve(
-            config_file=str(root / CONFIG_FILE),
-            livereload=True,
-            watch=watch,
-            docs_dir=str(docs),
-            dev_addr=dev_addr,
-        )
+    pinned = now_text or (click.get_current_context().find_root().obj or {}).get("now_text")
+    serve_site(repo_root(), site, current_now(now_text) if pinned else None, dev_addr)
 
 
 def _shown(path: Path, root: Path) -> str:

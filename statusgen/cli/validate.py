@@ -1,4 +1,5 @@
-"""``statusgen validate``: check every incident, template and runbook."""
+"""``statusgen validate``: check every file a build reads (incidents, runbooks, postmortems,
+alert rule files) and the message templates."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 from statusgen.cli.context import current_now, get_config, load_listings
 
 
-@click.command(short_help="Check incidents, templates and runbooks.")
+@click.command(short_help="Check incidents, runbooks, postmortems and templates.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--alert-rules", "alert_rules", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
@@ -18,7 +19,8 @@ from statusgen.cli.context import current_now, get_config, load_listings
 @click.argument("more_rules", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="")
 @click.pass_context
 def validate(ctx, strict, alert_rules, more_rules):
-    """Check every incident, template and runbook; print each problem as path:line: message.
+    """Check every incident, runbook, postmortem, alert rule file and template; print each
+    problem as path:line: message.
 
     Exits 1 when there are errors (or, with --strict, warnings). After --alert-rules, a shell
     glob of several rule files works: the files after the first are taken as rule files too.
@@ -29,6 +31,7 @@ def validate(ctx, strict, alert_rules, more_rules):
       statusgen validate --alert-rules prometheus/rules/*.yml
     """
     from statusgen.authoring.messages import load_templates
+    from statusgen.sources.repository import check_documents
 
     if more_rules and not alert_rules:
         raise click.UsageError(f"unexpected {more_rules[0]}; to check Prometheus rule files, use --alert-rules FILE...")
@@ -36,7 +39,7 @@ def validate(ctx, strict, alert_rules, more_rules):
 
     listings, problems = load_listings()
     config = get_config()
-    problems = list(problems) + load_templates(config)[1] + _internal_problems(config, current_now(), alert_rules)
+    problems = [*problems, *load_templates(config)[1], *check_documents(config, listings, current_now(), alert_rules)]
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     for problem in problems:
         click.echo(problem)
@@ -62,17 +65,6 @@ def _rule_files(paths) -> list[Path]:
         else:
             files.append(path)
     return list(dict.fromkeys(files))
-
-
-def _internal_problems(config, now, alert_rules):
-    """Runbook checks (review dates, alert rules), when the internal site's module is present."""
-    try:
-        from statusgen.sources.runbooks import check_runbooks
-    except ImportError:
-        if alert_rules:
-            raise click.UsageError("--alert-rules needs the internal site module (statusgen.internal)") from None
-        return []
-    return check_runbooks(config, now, alert_rules)
 
 
 COMMANDS = [validate]

@@ -6,10 +6,12 @@ on the file it is about to write, so a rule is enforced in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from statusgen.core.model import FINAL_STAGES, INCIDENT, STAGES, Config, Incident
-from statusgen.core.status import OPERATIONAL
+from statusgen.core.model import FINAL_STAGES, INCIDENT, MAINTENANCE, STAGES, Config, Incident
+from statusgen.core.status import OPERATIONAL, rolled_up
 from statusgen.core.times import iso as _iso
 
 # What moving from one stage to another needs.
@@ -17,6 +19,10 @@ ALLOWED = "allowed"  # forward, or another update in the same stage
 BACKWARD = "backward"  # back to an earlier active stage: only with an explicit flag, recorded
 REOPEN = "reopen"  # out of a final stage: only by reopening
 REFUSED = "refused"
+
+# The stage `statusgen resolve` and `statusgen reopen` move each kind to.
+RESOLVING = {INCIDENT: "resolved", MAINTENANCE: "completed"}
+REOPENING = {INCIDENT: "investigating", MAINTENANCE: "in_progress"}
 
 
 def move(kind: str, before: str, after: str) -> str:
@@ -60,6 +66,52 @@ def transition_error(kind: str, before: str | None, after: str, *, backward=Fals
             return None
         return f"the {kind} is {before}; run `statusgen reopen` before posting a '{after}' update"
     return f"the {kind} is already {before}; a second '{after}' update is not allowed"
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What one update does to an incident's components."""
+
+    recorded: Mapping[str, str]  # the statuses the update itself writes down
+    current: Mapping[str, str]  # every affected component's status as the update leaves it
+    worst: Mapping[str, str]  # the top-level map: each component's worst status so far
+    restored: bool = False  # a reopening that took its statuses from the resolution
+
+
+def statuses_after(incident: Incident, stage: str, given: Mapping[str, str], *, reopened: bool = False) -> StatusChange:
+    """The component statuses an update in ``stage`` leaves, with ``given`` set by the responder.
+
+    Resolving returns every affected component to operational, except the ones ``given``
+    leaves in another status. Reopening a resolved incident sets ``given``, or, when it names
+    none, restores the statuses the components had when the incident was resolved (the file
+    then records them). Any other update sets ``given`` and keeps the rest as they are. The
+    worst-status map is the incident's raised by what the update records (``rolled_up``).
+    The message placeholders and the written file both come from this one result.
+    """
+    given = dict(given)
+    restored = False
+    if stage in FINAL_STAGES:
+        recorded = dict.fromkeys(incident.current_components(), OPERATIONAL) | given
+        current = dict(recorded)
+    elif reopened and incident.is_resolved:
+        restored = not given
+        recorded = given or incident.statuses_when_resolved()
+        current = dict.fromkeys(incident.current_components(), OPERATIONAL) | recorded
+    else:
+        recorded = given
+        current = dict(incident.current_components()) | given
+    return StatusChange(recorded, current, rolled_up(incident.components, recorded), restored)
+
+
+def restore_error(incident: Incident, change: StatusChange) -> str | None:
+    """Why a reopening that names no components cannot be written, or None if it can: the
+    resolution left every component operational, so there is nothing to restore."""
+    if change.restored and not change.recorded and incident.components:
+        return (
+            f"every component was already operational when the {incident.kind} was {incident.stage}, "
+            "so there is no status to restore; name the affected components with -c ID=STATUS"
+        )
+    return None
 
 
 def check_incident(

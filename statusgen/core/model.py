@@ -12,8 +12,16 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL
+
+if TYPE_CHECKING:
+    from statusgen.core.documents import AlertRule, Postmortem, Runbook
+    from statusgen.core.errors import Problem
+
+# The two sites a build renders.
+SITES = ("public", "internal")
 
 INCIDENT = "incident"
 MAINTENANCE = "maintenance"
@@ -29,6 +37,7 @@ EMPTY: Mapping = MappingProxyType({})
 # The messages of the updates statusgen adds when nobody updated a maintenance in time.
 MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
 MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
+
 
 def frozen_map(values: Mapping | None) -> Mapping:
     return MappingProxyType(dict(values)) if values else EMPTY
@@ -93,7 +102,18 @@ class Config:
     downtime_weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS)
     created: datetime | None = None  # when the page and its components were created (the API's created_at)
     alertmanager: Mapping = field(default_factory=lambda: EMPTY)  # how --from-alert maps alerts (alertmanager.py)
-    extra: Mapping = field(default_factory=lambda: EMPTY)  # the rest of the plugin options, for the site builders
+    alert_rules: tuple[str, ...] = ()  # Prometheus rule files (globs in the repository) the alert pages describe
+    enabled: bool = True  # the mkdocs plugin's switch
+    site: str = "public"  # which site a plain `mkdocs build` renders: one of SITES
+    uptime_days: int = 90
+    history_page_size: int = 50
+    feed_size: int = 50
+    runbook_review_days: int = 90
+    error_budget_days: int = 30
+    max_file_kb: int = 1024  # size limit of one incident, runbook or postmortem file
+    maintenance_auto_complete: bool = True  # complete a maintenance at the end of its window if nobody did
+    notify_webhook_env: str = ""  # NAMES of environment variables holding webhook URLs, never the URLs
+    notify_slack_env: str = ""
 
     def component(self, component_id: str) -> Component | None:
         return self._components_by_id.get(component_id)
@@ -337,10 +357,26 @@ class Incident:
 
 @dataclass(frozen=True)
 class Repository:
-    """Everything loaded from a status repository."""
+    """Everything loaded from a status repository: the incidents and the documents beside them.
+
+    A document's problems do not stop a build (a document with errors is left out): the
+    internal site logs them, ``statusgen validate`` fails on them.
+    """
 
     config: Config
     incidents: tuple[Incident, ...]  # sorted newest first by start
+    runbooks: tuple[Runbook, ...] = ()  # sorted by path; files with errors left out
+    postmortems: Mapping[str, Postmortem] = field(default_factory=lambda: EMPTY)  # incident id -> its postmortem
+    # incident id -> the public_summary of its postmortem: the only part of one the public site shows
+    public_summaries: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    alert_rules: Mapping[str, tuple[AlertRule, ...]] = field(default_factory=lambda: EMPTY)  # alert name -> its rules
+    runbook_problems: tuple[Problem, ...] = ()
+    postmortem_problems: tuple[Problem, ...] = ()
+    alert_rule_problems: tuple[Problem, ...] = ()  # of the files the `alert_rules` option names
+
+    @property
+    def document_problems(self) -> tuple[Problem, ...]:
+        return self.runbook_problems + self.postmortem_problems + self.alert_rule_problems
 
     def incident(self, incident_id: str) -> Incident | None:
         return next((i for i in self.incidents if i.id == incident_id), None)

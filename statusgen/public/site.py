@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache, partial
 from itertools import groupby
 from pathlib import Path
 
-from statusgen.core.model import Repository
 from statusgen.core.status import status_label
 from statusgen.core.times import duration, human_long, iso
+from statusgen.render.context import BuildContext
 from statusgen.render.direct import DirectPages
 from statusgen.render.markup import render_prose
+from statusgen.render.paging import Pager, page_count, pager
 from statusgen.views.public import STAGE_LABEL, PublicIncident, PublicStatus, project
 
 TEMPLATES = {
@@ -32,27 +32,25 @@ TEMPLATES = {
 
 
 @dataclass(frozen=True)
-class HistoryPage:
-    number: int
-    count: int  # number of history pages
+class HistoryPage(Pager):
+    """One page of the public history: its place among the pages, and its incidents by month."""
+
     months: tuple[tuple[str, tuple[PublicIncident, ...]], ...]  # ("November 2026", incidents)
-    previous_url: str | None
-    next_url: str | None
 
 
 class PublicSite:
     """One public build. ``files`` -> ``env`` -> ``page_context`` (per page) -> ``post_build``."""
 
-    def __init__(self, repo: Repository, now: datetime, mkdocs_config=None):
+    def __init__(self, context: BuildContext, mkdocs_config=None):
         # Project at once and keep only the projection: nothing below can reach the model.
-        from statusgen.sources.postmortems import public_summaries
-
-        self.status: PublicStatus = project(repo, now, summaries=public_summaries(repo))
+        repo, now = context.repo, context.now
+        self.status: PublicStatus = project(repo, now, summaries=repo.public_summaries)
         self.pages: dict[str, tuple[str, object]] = {}  # src_uri -> (kind, payload)
         self.incident_uris: dict[str, str] = {}  # incident id -> src_uri
         self.urls: dict[str, str] = {}  # src_uri -> site-relative URL
         self._env = None
-        self.direct = None  # incident pages, rendered by statusgen (statusgen/render/direct.py)
+        self.context = context
+        self.direct: DirectPages | None = None  # pages statusgen renders itself (statusgen/render/direct.py)
         if mkdocs_config is not None:
             _without_search(mkdocs_config)
 
@@ -86,11 +84,11 @@ class PublicSite:
         add("index.md", "home", None, "Current status", True)
         size = self.status.history_page_size
         incidents = self.status.incidents
-        count = max(1, -(-len(incidents) // size))
+        count = page_count(len(incidents), size)
         add("history/index.md", "history", 1, "History", True)
         # Incident pages and history pages after the first are rendered directly (one per
         # incident: thousands; one per page of history: hundreds), not by mkdocs.
-        self.direct = DirectPages(mkdocs_config)
+        self.direct = DirectPages.for_build(mkdocs_config, self.context)
         directory_urls = mkdocs_config["use_directory_urls"]
         for number in range(2, count + 1):
             url = f"history/{number}/" if directory_urls else f"history/{number}.html"
@@ -151,14 +149,26 @@ class PublicSite:
             context.update(status=self.status, statusgen_page="404", incident_url=self._incident_url)
         return context
 
-    def post_build(self, mkdocs_config) -> None:
-        """Write feeds, the API, the calendar and the badges into site_dir."""
+    def nav_built(self, nav) -> None:
+        """The public pages carry no navigation sidebar: nothing to keep."""
+
+    def content(self, html: str, page) -> str:
+        """The public site has no documents of its own (docs_dir pages are dropped)."""
+        return html
+
+    def page_files(self) -> list[str]:
+        return self.direct.paths() if self.direct is not None else []
+
+    def post_build(self, mkdocs_config) -> list[tuple[str, str]]:
+        """Write the pages statusgen renders itself, the feeds, the API, the calendar and the
+        badges into site_dir; return the page check's findings."""
         from statusgen.public import api, badges, feeds, ical
 
         site_dir = Path(mkdocs_config["site_dir"])
+        problems: list[tuple[str, str]] = []
         if self.direct is not None and self._env is not None:
-            self.direct.write(self._env, site_dir, check=getattr(self, "page_check", None))
-            self.page_problems = self.direct.problems
+            self.direct.write(self._env, site_dir, check=self.context.page_check)
+            problems = self.direct.problems
         # No public page loads material's scripts or the search index (the pages have no
         # search box): leave them out, so the site holds only what it serves.
         for unused in ("search", "assets/javascripts"):
@@ -174,6 +184,7 @@ class PublicSite:
             if isinstance(data, str):
                 data = data.encode("utf-8")
             target.write_bytes(data)
+        return problems
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -200,20 +211,13 @@ class PublicSite:
     def _history_page(self, number: int) -> HistoryPage:
         size = self.status.history_page_size
         incidents = self.status.incidents
-        count = max(1, -(-len(incidents) // size))
         chunk = incidents[(number - 1) * size : number * size]
         months = tuple((month, tuple(items)) for month, items in groupby(chunk, key=lambda i: f"{i.started_at:%B %Y}"))
+        place = pager(number, page_count(len(incidents), size), self._history_url)
+        return HistoryPage(**vars(place), months=months)
 
-        def url(n: int) -> str:
-            return self.urls["history/index.md" if n == 1 else f"history/{n}.md"]
-
-        return HistoryPage(
-            number=number,
-            count=count,
-            months=months,
-            previous_url=url(number - 1) if number > 1 else None,
-            next_url=url(number + 1) if number < count else None,
-        )
+    def _history_url(self, number: int) -> str:
+        return self.urls["history/index.md" if number == 1 else f"history/{number}.md"]
 
 
 def _without_search(mkdocs_config) -> None:

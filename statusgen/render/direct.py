@@ -10,46 +10,16 @@ to ``site_dir``. The sidebar navigation is rendered once per directory depth and
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import sys
-import threading
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
-NAV_TEMPLATE = "statusgen/nav.html"
-
-
-@dataclass
-class DirectPage:
-    """What material's templates read from ``page``, for a page mkdocs does not build."""
-
-    title: Markup  # escaped: material's templates print it as it is
-    url: str  # site-relative, like "incidents/2026-11-22-api-latency/"
-    canonical_url: str | None = None
-    abs_url: str | None = None
-    update_date: str = ""
-    meta: dict = field(default_factory=dict)
-    toc: tuple = ()
-    content: str = ""
-    is_homepage: bool = False
-    is_link: bool = False
-    is_page: bool = True
-    is_section: bool = False
-    active: bool = False
-    previous_page = None
-    next_page = None
-    parent = None
-    edit_url = None
-
-    @property
-    def page(self):  # sitemap.xml iterates files and reads ``file.page``
-        return self
+from statusgen.render import fork
+from statusgen.render.frame import DirectPage, Frame, NavFragments, nav_links, page_context, split_url, varying_names
 
 
 @dataclass
@@ -63,7 +33,12 @@ class _Entry:
 class DirectPages:
     """The directly rendered pages of one build: ``add`` them, then ``write`` them after mkdocs."""
 
-    def __init__(self, mkdocs_config):
+    def __init__(self, mkdocs_config, *, previous: Path | None = None, records=None, link_kept: bool = False):
+        """``previous`` is the site's earlier build: a page whose bytes are the same there is not
+        written again (the build keeps the old file, build._commit). ``records`` say what each
+        page was rendered from (statusgen/cache/pages.py); with ``previous``, a page whose inputs
+        did not change is not even rendered. ``link_kept``: under `statusgen serve` mkdocs
+        empties the site before each rebuild, so a kept page is linked back into it."""
         from mkdocs.utils import get_build_date
 
         self.config = mkdocs_config
@@ -72,14 +47,14 @@ class DirectPages:
         self.entries: list[_Entry] = []
         self.urls: set[str] = set()
         self.problems: list[tuple[str, str]] = []  # (url, what check() found), after write()
-        # The previous build of this site (set by `statusgen build`): a page whose bytes are the
-        # same there is not written again; the build keeps the old file (see build._commit).
-        self.previous: Path | None = None
-        # What each page was rendered from (statusgen/cache/pages.py), with ``previous``.
-        self.cache = None
-        # Under `statusgen serve` mkdocs empties the site before each rebuild, so a page kept
-        # from ``previous`` (a copy of the last rebuild's pages) is linked into the site.
-        self.link_kept = False
+        self.previous = previous
+        self.cache = records
+        self.link_kept = link_kept
+
+    @classmethod
+    def for_build(cls, mkdocs_config, context) -> DirectPages:
+        """The directly rendered pages of the build ``context`` (a BuildContext) describes."""
+        return cls(mkdocs_config, previous=context.previous, records=context.records, link_kept=context.link_kept)
 
     def add(
         self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
@@ -119,44 +94,29 @@ class DirectPages:
             renderer.shared_key = self._shared_key(base, extra)
         self.problems = renderer.problems
         entries = self.entries
-        # No fork beside other threads (`statusgen serve`'s server): a child could inherit a held lock.
-        alone = threading.active_count() == 1
-        if len(entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or not alone:
+        if len(entries) < PARALLEL_FROM or not fork.available():
             renderer.render(entries)
-            if self.cache is not None:
-                self.cache.new.update(renderer.records)
-            return len(entries)
-        half = len(entries) // 2
-        first, second = entries[:half], entries[half:]
-        sys.stdout.flush()
-        sys.stderr.flush()
-        reader, writer = os.pipe()  # the child's check results come back through it
-        pid = os.fork()
-        if pid == 0:  # the child: render its half, then leave without running the parent's exit code
-            code = 1
-            try:
-                os.close(reader)
+        else:  # a forked child renders the second half while this process renders the first
+            half = len(entries) // 2
+            first, second = entries[:half], entries[half:]
+
+            def render_second() -> dict:
                 renderer.render(second)
-                with open(writer, "w", encoding="utf-8") as out:
-                    json.dump({"problems": renderer.problems, "records": renderer.records}, out)
-                code = 0
-            except BaseException:
-                traceback.print_exc()
+                return {"problems": renderer.problems, "records": renderer.records}
+
+            beside = fork.Beside(render_second)
+            try:
+                renderer.render(first)
             finally:
-                os._exit(code)
-        os.close(writer)
-        try:
-            renderer.render(first)
-        finally:
-            with open(reader, encoding="utf-8") as back:
-                found = back.read()  # read before waiting: a full pipe would block the child
-            _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            renderer.render(second)  # the child failed: render its half here (and raise its error)
-        elif found:
-            back = json.loads(found)
-            renderer.problems.extend(tuple(item) for item in back["problems"])
-            renderer.records.update(back["records"])
+                try:
+                    back = beside.join()
+                except fork.ChildFailed:
+                    back = None
+            if back is None:
+                renderer.render(second)  # the child failed: render its half here (and raise its error)
+            else:
+                renderer.problems.extend(tuple(item) for item in back["problems"])
+                renderer.records.update(back["records"])
         if self.cache is not None:
             self.cache.new.update(renderer.records)
         return len(entries)
@@ -205,7 +165,7 @@ class _Renderer:
         # the first page of each kind with a second one to find the data that varies.
         firsts, seconds = set(), {}
         for entry in entries:
-            key = (entry.template, entry.block, _split(entry.page.url)[0])
+            key = (entry.template, entry.block, split_url(entry.page.url)[0])
             if key in firsts:
                 seconds.setdefault(key, entry)
             firsts.add(key)
@@ -220,15 +180,15 @@ class _Renderer:
                 self.templates[entry.template] = self.env.get_template(entry.template)
             template = self.templates[entry.template]
             context = dict(self.base)
-            context.update(_page_context(self.pages.config, page))
+            context.update(page_context(self.pages.config, page))
             if self.navs is not None:
                 context["sg_nav"] = self.navs.get(context)
             own = entry.context()  # this page's own data (its incident, say)
-            parent, slug = _split(page.url)
+            parent, slug = split_url(page.url)
             key = (entry.template, entry.block, parent)
             if key not in self.varying:
                 other = seconds.get(key)  # none: a kind with one page gains nothing from a frame
-                self.varying[key] = _varying(own, other.context()) if other is not None else None
+                self.varying[key] = varying_names(own, other.context()) if other is not None else None
             varying = self.varying[key]
             shown = own
             if caching and varying is not None:
@@ -341,143 +301,3 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-# Stand-ins for what differs between pages that share a frame: the title, the last part of the
-# URL (canonical link) and the page's own block.
-_TITLE = "sg0frame0title"
-_SLUG = "sg0frame0slug"
-_BODY = "sg0frame0body"
-
-
-class Frame:
-    """Everything of a page around its own block, rendered once for all pages of one template
-    in one directory (links are relative, so they are the same for all of them).
-
-    The template is rendered with stand-ins for the title and URL and with ``sg_frame`` set,
-    which the statusgen templates print instead of their page block. Each page then renders
-    only that block (``article`` or ``status_content``) and the stand-ins are replaced. When a
-    team's template does not follow that shape, pages are rendered whole: slower, same output.
-    """
-
-    block: str = ""
-
-    def __init__(self, html: str, variables: dict):
-        self.before, self.after = html.split(_BODY)
-        self.variables = variables  # what the template's top level set (imports such as ``sg``)
-
-    @classmethod
-    def make(cls, pages: DirectPages, template, block: str | None, parent: str, context: dict, own=()):
-        """The frame of ``template`` for pages in ``parent``, or None when pages must be rendered
-        whole: when the template has no such block, or prints outside it any of the page's own
-        data (``own``: a team's override with a per-incident meta tag, say)."""
-        if not block or block not in template.blocks:
-            return None
-        # Markup: fixed placeholder words of ours; fill() swaps in the page's title, which add()
-        # escaped, and its slug, made from an id the loader allows only [a-z0-9-] in.
-        stand_in = DirectPage(title=Markup(_TITLE), url=f"{parent}{_SLUG}/", update_date=pages.date)
-        if pages.site_url:
-            stand_in.canonical_url = f"{pages.site_url}/{stand_in.url}"
-        values = dict(context)
-        values.update(_page_context(pages.config, stand_in))
-        values.update(dict.fromkeys(own, _PAGE_ONLY))
-        values["sg_frame"] = Markup(_BODY)  # a fixed placeholder of ours, replaced by the rendered block
-        jinja_context = template.new_context(values)
-        try:
-            html = "".join(template.root_render_func(jinja_context))
-        except _PageData:
-            return None
-        if html.count(_BODY) != 1:
-            return None
-        frame = cls(html, dict(jinja_context.vars))
-        frame.block = block
-        return frame
-
-    def fill(self, template, page: DirectPage, slug: str, context: dict) -> str:
-        values = dict(self.variables)
-        values.update(context)
-        body = "".join(template.blocks[self.block](template.new_context(values)))
-        title = str(page.title)
-        return (
-            self.before.replace(_TITLE, title).replace(_SLUG, slug)
-            + body
-            + self.after.replace(_TITLE, title).replace(_SLUG, slug)
-        )
-
-
-def _varying(first: dict, second: dict) -> list[str]:
-    """The names whose values differ between two pages' own data."""
-
-    def same(a, b) -> bool:
-        try:
-            return a is b or bool(a == b)
-        except Exception:
-            return False
-
-    missing = object()
-    return [
-        name for name in first.keys() | second.keys() if not same(first.get(name, missing), second.get(name, missing))
-    ]
-
-
-class _PageData(Exception):
-    """The frame touched a page's own data: it cannot be shared."""
-
-
-class _PageOnly:
-    """Stands in for a page's own data while a frame is rendered: any use of it stops the frame."""
-
-    def _refuse(self, *args, **kwargs):
-        raise _PageData
-
-    __getattr__ = __getitem__ = __str__ = __html__ = __bool__ = __iter__ = __len__ = __eq__ = _refuse
-    __hash__ = object.__hash__
-
-
-_PAGE_ONLY = _PageOnly()
-
-
-def _split(url: str) -> tuple[str, str]:
-    """``a/b/c/`` -> (``a/b/``, ``c``)."""
-    parent, _, slug = url.rstrip("/").rpartition("/")
-    return (parent + "/" if parent else ""), slug
-
-
-class NavFragments:
-    """The navigation sidebar of pages outside the navigation, rendered once per directory depth."""
-
-    def __init__(self, env):
-        self.env = env
-        self.cache: dict[str, Markup] = {}
-
-    def get(self, context) -> Markup:
-        depth = context["base_url"]
-        if depth not in self.cache:
-            values = dict(context)
-            values["sg_nav_links"] = nav_links(context.get("nav"))
-            # Rendered by an autoescaped statusgen template from material's partials: markup.
-            self.cache[depth] = Markup(self.env.get_template(NAV_TEMPLATE).render(values))
-        return self.cache[depth]
-
-
-def nav_links(nav) -> list[tuple[str, str]]:
-    """(title, URL) of each top-level navigation entry; a section leads to its first page."""
-    links = []
-    for item in getattr(nav, "items", None) or []:
-        target = item
-        while getattr(target, "children", None):
-            target = target.children[0]
-        url = getattr(target, "url", None)
-        if url is not None:
-            links.append((item.title, url))
-    return links
-
-
-def _page_context(config, page: DirectPage) -> dict:
-    from mkdocs.utils import get_relative_url, normalize_url
-
-    base_url = get_relative_url(".", page.url)
-    return {
-        "page": page,
-        "base_url": base_url,
-        "extra_css": [normalize_url(path, page, base_url) for path in config.extra_css],
-        "extra_javascript": [normalize_url(str(s), page, base_url) for s in config.extra_javascript],
-    }

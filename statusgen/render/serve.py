@@ -1,10 +1,10 @@
 """`statusgen serve`: what one rebuild leaves to the next.
 
-mkdocs serve rebuilds a site into the same temporary folder, emptying it first, and loads a
-new plugin object each time. A rebuild can still skip the pages statusgen renders itself whose
-inputs did not change (statusgen/cache/pages.py), as `statusgen build` does: for the life of
-the server process this module keeps the last rebuild's page records (in memory) and its pages
-(hard links in a temporary folder of its own, removed when the process ends).
+mkdocs rebuilds a served site into the same temporary folder, emptying it first. A rebuild can
+still skip the pages statusgen renders itself whose inputs did not change
+(statusgen/cache/pages.py), as `statusgen build` does: for the life of the server a
+ServeSession keeps the last rebuild's page records (in memory) and its pages (hard links in a
+temporary folder of its own, removed when the process ends), and makes each rebuild's context.
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ import atexit
 import os
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
+from statusgen.core.model import Repository
+from statusgen.render.context import BuildContext
 from statusgen.render.direct import place
-
-_STATES: dict[tuple[str, str], ServeState] = {}
 
 
 class MemoryRecords:
-    """The interface of rendercache.RenderCache, in memory: ``old`` holds the last rebuild's."""
+    """Page records kept in memory: ``old`` holds the last rebuild's, ``new`` this one's."""
 
     def __init__(self):
         self.old: dict = {}
@@ -31,17 +32,23 @@ class MemoryRecords:
         self.old, self.new = self.new, {}
 
 
-class ServeState:
-    def __init__(self):
+class ServeSession:
+    """The state of one server building one site, from rebuild to rebuild."""
+
+    def __init__(self, site: str):
+        self.site = site
         self.records = MemoryRecords()
         self.folder = Path(tempfile.mkdtemp(prefix="statusgen-serve-"))
         atexit.register(shutil.rmtree, self.folder, True)
         self.pages: Path | None = None  # the last rebuild's pages, once there was one
         self.held: set[str] = set()
 
-    def start(self) -> None:
-        """A rebuild begins: records of a rebuild that failed half-way are dropped."""
+    def context(self, repo: Repository, now: datetime) -> BuildContext:
+        """The context of the next rebuild; records of a rebuild that failed half-way are dropped."""
         self.records.new = {}
+        return BuildContext(
+            repo=repo, now=now, site=self.site, previous=self.pages, records=self.records, link_kept=True
+        )
 
     def keep(self, site_dir: Path, paths: list[str]) -> None:
         """A rebuild succeeded: its pages and records are what the next one starts from.
@@ -65,11 +72,3 @@ class ServeState:
         self.held = wanted
         self.pages = pages
         self.records.save()
-
-
-def state_for(site_dir, site: str) -> ServeState:
-    """The state of the server building ``site`` into ``site_dir`` (one per process and site)."""
-    key = (str(Path(site_dir).resolve()), site)
-    if key not in _STATES:
-        _STATES[key] = ServeState()
-    return _STATES[key]

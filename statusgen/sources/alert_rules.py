@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from statusgen.core.documents import AlertRule, alert_slug
 from statusgen.core.errors import Problem, display_path
 from statusgen.sources.checker import FileCheck, line_of
-
-
-@dataclass(frozen=True)
-class AlertRule:
-    alert: str
-    shown: str  # the rule file as printed in problems
-    line: int
-    runbook_url: str = ""
-    expr: str = ""  # the PromQL expression
-    for_: str = ""  # how long it must hold before firing ("10m"), or ""
-    labels: tuple[tuple[str, str], ...] = ()  # sorted by name
-    annotations: tuple[tuple[str, str], ...] = ()  # summary, description... (runbook_url too), sorted
-    group: str = ""  # the rule group's name
-
-    @property
-    def severity(self) -> str:
-        """The ``severity`` label, the one responders look for first, or ``""``."""
-        return dict(self.labels).get("severity", "")
-
-    def annotation(self, name: str) -> str:
-        return dict(self.annotations).get(name, "")
 
 
 def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Problem]]:
@@ -103,20 +82,20 @@ def _text_map(check: FileCheck, entry, what: str) -> dict[str, str]:
     return values
 
 
-def rules_by_alert(rules: list[AlertRule]) -> dict[str, list[AlertRule]]:
+def rules_by_alert(rules: list[AlertRule]) -> dict[str, tuple[AlertRule, ...]]:
     """Alert name -> its rules (one alert may have several, e.g. a warning and a critical one),
     in file order: what an alert's page shows as expression, labels and severity."""
     result: dict[str, list[AlertRule]] = {}
     for rule in rules:
         result.setdefault(rule.alert, []).append(rule)
-    return result
+    return {alert: tuple(found) for alert, found in result.items()}
 
 
-def load_alert_rules(config) -> tuple[dict[str, list[AlertRule]], list[Problem]]:
+def load_alert_rules(config) -> tuple[dict[str, tuple[AlertRule, ...]], list[Problem]]:
     """The alerting rules of the files the ``alert_rules`` option names (globs relative to the
     repository), by alert name, with every problem found in them."""
     rules, problems = [], []
-    for pattern in config.extra.get("alert_rules", ()) or ():
+    for pattern in config.alert_rules:
         paths = sorted(config.root.glob(pattern))
         if not paths:
             problems.append(Problem("mkdocs.yml", 1, f"alert_rules: '{pattern}' matches no file", "warning"))
@@ -127,11 +106,22 @@ def load_alert_rules(config) -> tuple[dict[str, list[AlertRule]], list[Problem]]
     return rules_by_alert(rules), problems
 
 
+def check_rule_files(paths, runbooks, config) -> list[Problem]:
+    """The problems of the Prometheus rule files ``paths`` and, when they all read, of their
+    alerts against ``runbooks`` (``compare_with_runbooks``)."""
+    rules, problems = [], []
+    for path in paths:
+        found, found_problems = read_alert_rules(Path(path), config.root)
+        rules.extend(found)
+        problems.extend(found_problems)
+    if not any(p.is_error for p in problems):
+        problems.extend(compare_with_runbooks(rules, runbooks, config.site_url))
+    return problems
+
+
 def compare_with_runbooks(rules: list[AlertRule], runbooks, site_url: str = "") -> list[Problem]:
     """Alerts with no runbook (errors); runbooks naming alerts no rule defines and runbook_url
     annotations that do not point at the alert's page (warnings: only some rule files may be given)."""
-    from statusgen.sources.runbooks import alert_slug
-
     problems = []
     documented = {alert: runbook for runbook in runbooks for alert in runbook.alerts}
     defined = {rule.alert for rule in rules}

@@ -6,14 +6,15 @@ This runs without importing mkdocs, so the CLI starts fast; the mkdocs plugin us
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from dataclasses import MISSING, dataclass
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
-from statusgen.core.model import DEFAULT_SEVERITIES, Component, Config, Group, Severity, frozen_map
+from statusgen.core.model import DEFAULT_SEVERITIES, SITES, Component, Config, Group, Severity, frozen_map
 from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
 from statusgen.core.times import UTC, TimeError, parse_date, parse_time
 from statusgen.sources import thirdparty
@@ -23,47 +24,61 @@ CONFIG_FILE = "mkdocs.yml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 IMPACTS = ("critical", "major", "minor", "none")
 
-# Plugin options and their defaults. Options the site builders read stay in Config.extra.
-PATH_OPTIONS = {
-    "incidents_dir": "incidents",
-    "runbooks_dir": "runbooks",
-    "templates_dir": "templates",
-    "public_dir": "site/public",
-    "internal_dir": "site/internal",
-}
-TEXT_OPTIONS = {"company": "", "support_url": ""}
-SITE_OPTIONS = {
-    "enabled": True,  # the mkdocs plugin's switch
-    "site": "public",  # which site a plain `mkdocs build` renders: public | internal
-    "uptime_days": 90,
-    "history_page_size": 50,
-    "feed_size": 50,
-    "runbook_review_days": 90,
-    "error_budget_days": 30,
-    "max_file_kb": 1024,  # size limit of one incident, runbook or postmortem file
-    # a scheduled maintenance whose window passes with no update is completed at its end;
-    # false keeps it in progress until someone completes it
-    "maintenance_auto_complete": True,
-}
-# Names of environment variables holding webhook URLs for `statusgen notify` (never the URLs).
-NOTIFY_OPTIONS = {"notify_webhook_env": "", "notify_slack_env": ""}
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-OPTIONS = (
-    *PATH_OPTIONS,
-    *TEXT_OPTIONS,
-    *SITE_OPTIONS,
-    *NOTIFY_OPTIONS,
-    "groups",
-    "components",
-    "severities",
-    "postmortem_severities",
-    "postmortem_due_hours",
-    "update_cadence",
-    "alertmanager",
-    "downtime_weights",
-    "created",
-    "alert_rules",
-)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of the statusgen plugin: its name, the YAML type mkdocs accepts for it, how
+    load_config reads it, and one line for people. Its default is the Config field's."""
+
+    name: str
+    yaml_type: type | tuple[type, ...]
+    read: str  # path | text | url | switch | whole | site | env_name | custom (a reader of its own below)
+    doc: str
+
+    @property
+    def default(self):
+        spec = Config.__dataclass_fields__[self.name]
+        if spec.default is not MISSING:
+            return spec.default
+        return spec.default_factory() if spec.default_factory is not MISSING else None
+
+
+# Every option of the plugin, once: load_config reads them, the mkdocs plugin declares them.
+OPTIONS: tuple[Option, ...] = (
+    Option("enabled", bool, "switch", "Switch the plugin off."),
+    Option("site", str, "site", "Which site a plain `mkdocs build` renders: public or internal."),
+    Option("incidents_dir", str, "path", "Folder of the incident files, inside the repository."),
+    Option("runbooks_dir", str, "path", "Folder of the runbooks, inside the repository."),
+    Option("templates_dir", str, "path", "Folder of the team's own message templates, inside the repository."),
+    Option("public_dir", str, "text", "Where `statusgen build` writes the public site."),
+    Option("internal_dir", str, "text", "Where `statusgen build` writes the internal site."),
+    Option("company", str, "text", "The company name the pages and messages show."),
+    Option("support_url", str, "url", "Where customers get help: https://, http:// or mailto:."),
+    Option("uptime_days", int, "whole", "Days of uptime history on the public page."),
+    Option("history_page_size", int, "whole", "Incidents per page of the public history."),
+    Option("feed_size", int, "whole", "Entries in each feed."),
+    Option("runbook_review_days", int, "whole", "Days after its last review that a runbook counts as stale."),
+    Option("error_budget_days", int, "whole", "Days of the rolling window of the error budgets."),
+    Option("max_file_kb", int, "whole", "Size limit of one incident, runbook or postmortem file, in KB."),
+    Option("maintenance_auto_complete", bool, "switch",
+           "Complete a scheduled maintenance at the end of its window when nobody updated it."),
+    Option("notify_webhook_env", str, "env_name", "NAME of the environment variable holding the webhook URL."),
+    Option("notify_slack_env", str, "env_name", "NAME of the environment variable holding the Slack webhook URL."),
+    Option("groups", list, "custom", "Groups of components: {id, name}."),
+    Option("components", list, "custom", "Components customers see: {id, name, group, slo}."),
+    Option("severities", list, "custom", "Severities, worst first: {id, name, description, impact}."),
+    Option("postmortem_severities", list, "custom", "Severities whose incidents need a postmortem."),
+    Option("postmortem_due_hours", int, "custom", "Hours after resolution a postmortem is due."),
+    Option("update_cadence", dict, "custom", "Minutes between updates per severity."),
+    Option("alertmanager", dict, "custom", "How `statusgen new --from-alert` maps alerts."),
+    Option("downtime_weights", dict, "custom",
+           "Share of a minute counted as down per status, for uptime and error budgets alike."),
+    Option("created", (str, date, datetime), "custom", "When the page and its components were created."),
+    Option("alert_rules", list, "custom", "Prometheus rule files (globs in the repository) the alert pages describe."),
+)  # fmt: skip
+OPTION_NAMES = tuple(option.name for option in OPTIONS)
 
 
 def find_root(start: Path) -> Path:
@@ -107,47 +122,18 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     options = check.mapping(options_node, "the statusgen plugin options") if isinstance(options_node, yaml.Node) else {}
     if options is None:
         return None
-    check.known_keys(options, OPTIONS, "the statusgen plugin options")
+    check.known_keys(options, OPTION_NAMES, "the statusgen plugin options")
     values = {}
-    for name in (*PATH_OPTIONS, *TEXT_OPTIONS):
-        if name in options:
-            values[name] = check.text(options[name][1], name, allow_empty=True)
-    for name in ("incidents_dir", "runbooks_dir", "templates_dir"):
-        value = values.get(name)
-        if value and (Path(value).is_absolute() or ".." in Path(value).parts):
-            check.error(options[name][1], f"{name} '{value}' leaves the repository; expected a folder inside it")
-    # URLs printed into links and feeds: only web (and mail) schemes, never javascript: or data:.
-    if values.get("support_url") and not values["support_url"].lower().startswith(("https://", "http://", "mailto:")):
-        check.error(options["support_url"][1], "support_url must start with https://, http:// or mailto:")
+    for option in OPTIONS:
+        if option.name in options and option.read != "custom":
+            value = _simple(check, option, options[option.name][1])
+            if value is not None:
+                values[option.name] = value
+    # URLs printed into links and feeds: only web schemes, never javascript: or data:.
     if site_url and not site_url.lower().startswith(("https://", "http://")):
         check.error(
             top["site_url"][1], "site_url must start with https:// or http://, like https://status.example.com/"
         )
-    extra = dict(SITE_OPTIONS)
-    for name, default in SITE_OPTIONS.items():
-        if name not in options:
-            continue
-        value_node = options[name][1]
-        if isinstance(default, bool):
-            extra[name] = check.boolean(value_node, name)
-        elif isinstance(default, int):
-            number = check.number(value_node, name)
-            if number is not None and (number < 1 or number != int(number)):
-                check.error(value_node, f"{name} must be a whole number above 0, not {number:g}")
-            extra[name] = int(number) if number else default
-        else:
-            extra[name] = check.choice(value_node, name, ("public", "internal"))
-    for name in NOTIFY_OPTIONS:
-        if name in options:
-            env_name = check.text(options[name][1], name)
-            if env_name is not None and not ENV_NAME.match(env_name):
-                check.error(
-                    options[name][1],
-                    f"{name} is the NAME of an environment variable holding the URL, like STATUS_WEBHOOK_URL; "
-                    "never put the URL itself in mkdocs.yml",
-                )
-            elif env_name:
-                extra[name] = env_name
     groups = _groups(check, options.get("groups"))
     components = _components(check, options.get("components"), groups)
     severities = _severities(check, options.get("severities"))
@@ -173,7 +159,7 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     if "created" in options:
         values["created"] = _created(check, options["created"][1])
     if "alert_rules" in options:
-        extra["alert_rules"] = _alert_rules(check, options["alert_rules"][1])
+        values["alert_rules"] = _alert_rules(check, options["alert_rules"][1])
     values = {k: v for k, v in values.items() if v is not None}
     return Config(
         root=root,
@@ -182,9 +168,39 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
         components=components,
         groups=groups,
         severities=severities,
-        extra=extra,
         **values,
     )
+
+
+def _simple(check: FileCheck, option: Option, node):
+    """The value of an option read the plain way (``option.read``), or None when it is wrong."""
+    name = option.name
+    if option.read in ("path", "text", "url"):
+        value = check.text(node, name, allow_empty=True)
+        if value and option.read == "path" and (Path(value).is_absolute() or ".." in Path(value).parts):
+            check.error(node, f"{name} '{value}' leaves the repository; expected a folder inside it")
+        # Printed into links and feeds: only web (and mail) schemes, never javascript: or data:.
+        if value and option.read == "url" and not value.lower().startswith(("https://", "http://", "mailto:")):
+            check.error(node, f"{name} must start with https://, http:// or mailto:")
+        return value
+    if option.read == "switch":
+        return check.boolean(node, name)
+    if option.read == "whole":
+        number = check.number(node, name)
+        if number is not None and (number < 1 or number != int(number)):
+            check.error(node, f"{name} must be a whole number above 0, not {number:g}")
+        return int(number) if number else option.default
+    if option.read == "site":
+        return check.choice(node, name, SITES)
+    env_name = check.text(node, name)
+    if env_name is not None and not ENV_NAME.match(env_name):
+        check.error(
+            node,
+            f"{name} is the NAME of an environment variable holding the URL, like STATUS_WEBHOOK_URL; "
+            "never put the URL itself in mkdocs.yml",
+        )
+        return None
+    return env_name or None
 
 
 def _scalar(top: dict, key: str) -> str | None:

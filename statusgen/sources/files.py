@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from statusgen.core.errors import Problem
+from statusgen.core.errors import Problem, display_path
 
 DEFAULT_LIMIT = 1024 * 1024  # bytes: far above any incident, far below what slows a build
 
@@ -90,6 +90,31 @@ def read_limited(path: Path, limit: int = DEFAULT_LIMIT) -> bytes:
     if len(data) > limit:
         raise OversizeError(limit)
     return data
+
+
+class ShownPaths:
+    """``display_path`` of files under ``directory`` as ``source_files`` lists them (it follows
+    no linked folder), without resolving each one: at thousands of files that is most of a load."""
+
+    def __init__(self, directory: Path, root: Path):
+        self.root = root
+        self.prefix = str(directory) + os.sep
+        self.shown_dir = display_path(directory, root)
+        inside, cwd = directory.resolve(), Path.cwd().resolve()
+        # Standing inside the folder, display_path shows some files from there: each one asks.
+        self.quick = cwd == inside or not cwd.is_relative_to(inside)
+
+    def __call__(self, path: Path) -> str:
+        text = str(path)
+        if not self.quick or not text.startswith(self.prefix) or os.path.islink(text):
+            return display_path(path, self.root)
+        rel = text[len(self.prefix) :].replace(os.sep, "/")
+        return rel if self.shown_dir == "." else f"{self.shown_dir}/{rel}"
+
+
+def file_limit(config) -> int:
+    """The size limit for one source file, in bytes (``max_file_kb`` in mkdocs.yml)."""
+    return config.max_file_kb * 1024
 
 
 def read_source(path: Path, root: Path, limit: int = DEFAULT_LIMIT) -> tuple[bytes | None, str | None]:

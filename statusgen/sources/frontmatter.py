@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from statusgen.sources.checker import FileCheck
@@ -46,45 +45,3 @@ def shown_path(path: Path, root: Path) -> str:
     from statusgen.core.errors import display_path
 
     return display_path(path, root)
-
-
-_MARKER = re.compile(r"^(\d{1,9}[.)]|[-*+])( +)(?=\S)")
-_FENCE = re.compile(r"^(```|~~~)")
-
-
-def python_markdown_lists(body: str) -> str:
-    """Re-indent CommonMark-style nested list content for Python-Markdown.
-
-    CommonMark nests content under the column where an item's text starts (3 spaces after
-    ``1. ``); Python-Markdown wants 4 spaces per level. Runbooks written for GitHub would
-    otherwise lose their nested steps and code blocks.
-    """
-    out = []
-    stack: list[tuple[int, int]] = []  # (content indent in the source, content indent wanted)
-    fence = None  # (marker, source indent, wanted indent) while inside a fenced block
-    for line in body.splitlines():
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if not stripped:
-            out.append(line)
-            continue
-        if fence is not None:
-            marker, src, dst = fence
-            out.append(" " * (dst + max(indent - src, 0)) + stripped if indent >= src else line)
-            closing = stripped.rstrip()
-            if len(closing) >= len(marker) and set(closing) == {marker[0]}:
-                fence = None
-            continue
-        while stack and indent < stack[-1][0]:
-            stack.pop()
-        wanted = stack[-1][1] + indent - stack[-1][0] if stack else indent
-        match = _FENCE.match(stripped)
-        if match:
-            fence = (match.group(1), indent, wanted)
-        else:
-            item = _MARKER.match(stripped)
-            if item:
-                stack.append((indent + item.end(), wanted + 4))
-                stripped = item.group(1) + " " * max(1, min(len(item.group(2)), 3)) + stripped[item.end() :]
-        out.append(" " * wanted + stripped)
-    return "\n".join(out) + ("\n" if body.endswith("\n") else "")

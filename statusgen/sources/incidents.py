@@ -19,12 +19,12 @@ from statusgen.core import lifecycle
 from statusgen.core.errors import Problem, display_path
 from statusgen.core.fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
 from statusgen.core.listing import Listing
-from statusgen.core.model import INCIDENT, KINDS, MAINTENANCE, STAGES, Config, Incident, Repository, Update, frozen_map
+from statusgen.core.model import INCIDENT, KINDS, MAINTENANCE, STAGES, Config, Incident, Update, frozen_map
 from statusgen.core.status import COMPONENT_STATUSES, UNDER_MAINTENANCE
 from statusgen.core.times import TimeError, iso, parse_time
 from statusgen.sources.checker import FileCheck, line_of, suggest
 from statusgen.sources.config import load_config
-from statusgen.sources.files import DEFAULT_LIMIT, read_source, source_files
+from statusgen.sources.files import file_limit, read_source, source_files
 
 ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_FILE_SUFFIXES = (".yaml", ".yml")
@@ -32,22 +32,18 @@ POSTMORTEM_SUFFIX = ".postmortem.md"
 # The keys of an incident file and of an update come from fields.py, which `statusgen schema` reads too.
 
 
-def load_repository(root: Path, *, now: datetime, config: Config | None = None) -> tuple[Repository, list[Problem]]:
-    """Load every incident under ``root``; return the repository and every problem found.
-
-    Files with errors are left out of the repository. Raises ValidationError only when
-    mkdocs.yml itself cannot be used.
-    """
-    config = config or load_config(root)
+def load_incidents(config: Config, now: datetime) -> tuple[list[Incident], list[Problem]]:
+    """Every incident (newest first), each with its postmortem file, and every problem found;
+    files with errors are left out."""
     postmortems, problems, parsed = parse_incident_files(config)
     incidents = _checked(parsed, postmortems, config, now, problems)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
-    return Repository(config, tuple(incidents)), problems
+    return incidents, problems
 
 
 def load_listings(root: Path, *, now: datetime, config: Config | None = None) -> tuple[list[Listing], list[Problem]]:
     """What ``list``, ``due`` and ``validate`` need of every incident (statusgen/core/listing.py),
-    newest first, with every problem ``load_repository`` reports; from the parse cache's small
+    newest first, with every problem ``load_incidents`` reports; from the parse cache's small
     index, so no incident is decoded when the files are unchanged."""
     config = config or load_config(root)
     postmortems, problems, cache, files = _cached_files(config)
@@ -180,19 +176,6 @@ def scan_incidents(config: Config, shown_dir: str | None = None) -> tuple[list[P
     paths = [p for p in found if not p.name.endswith(POSTMORTEM_SUFFIX)]
     postmortems = {p for p in found if p.name.endswith(POSTMORTEM_SUFFIX)}
     return paths, postmortems, problems
-
-
-def incident_files(directory: Path, root: Path | None = None) -> tuple[list[Path], set[Path]]:
-    """Incident files (sorted) and postmortem files under ``directory`` that may be read."""
-    root = root or directory.parent
-    found, _ = source_files(directory, root, (*INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX), str(directory))
-    paths = [p for p in found if not p.name.endswith(POSTMORTEM_SUFFIX)]
-    return paths, {p for p in found if p.name.endswith(POSTMORTEM_SUFFIX)}
-
-
-def file_limit(config: Config) -> int:
-    """The size limit for one source file, in bytes (``max_file_kb`` in mkdocs.yml)."""
-    return int(config.extra.get("max_file_kb", DEFAULT_LIMIT // 1024)) * 1024
 
 
 def runbook_names(directory: Path) -> set[str]:

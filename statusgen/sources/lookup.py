@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from statusgen.core.errors import StatusgenError
-from statusgen.core.model import Config
-from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, incident_summaries
+from statusgen.core.errors import StatusgenError, ValidationError, display_path
+from statusgen.core.model import Config, Incident
+from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX, incident_summaries, read_incident
 
 SHOWN = 5  # candidates listed in an error
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -58,6 +58,41 @@ def find_incident(config: Config, text: str) -> Path:
             if direct.is_file():
                 return direct
     return resolve(candidates(config), text).path
+
+
+def read_found(config: Config, path: Path) -> Incident:
+    """The incident in the file ``find_incident`` returned, with its postmortem file when it has
+    one; ValidationError naming the file's errors when it cannot be read as an incident."""
+    incident, problems = read_incident(path, path.read_bytes(), config, display_path(path, config.root))
+    if incident is None:
+        raise ValidationError([p for p in problems if p.is_error])
+    postmortem = path.with_name(incident.id + POSTMORTEM_SUFFIX)
+    return replace(incident, postmortem_path=postmortem) if postmortem.exists() else incident
+
+
+def similar_active(found: list[Candidate], title: str) -> Candidate | None:
+    """The first active incident of ``found`` whose title is ``title`` or close to it (case and
+    spacing aside), or None."""
+    wanted = " ".join(title.lower().split())
+    for other in found:
+        if not other.active or not other.title:
+            continue
+        theirs = " ".join(other.title.lower().split())
+        if theirs == wanted or difflib.SequenceMatcher(None, wanted, theirs).ratio() >= 0.8:
+            return other
+    return None
+
+
+def short_reference(found: list[Candidate], path: Path) -> str:
+    """The shortest text that names the incident at ``path`` among ``found``: its id without
+    the date when that finds it, else the full id."""
+    tail = DATE_PREFIX.sub("", path.stem)
+    try:
+        if tail and resolve(sorted(found, key=lambda c: c.id, reverse=True), tail).path == path:
+            return tail
+    except StatusgenError:
+        pass
+    return path.stem
 
 
 def resolve(found: list[Candidate], text: str) -> Candidate:

@@ -1,23 +1,24 @@
 """Postmortems: ``<incident id>.postmortem.md`` beside the incident, action items in front matter.
 
-``load_postmortems`` reads and checks them; ``scaffold`` writes a new one from an incident.
+``load_postmortems`` reads and checks them, through a parse cache kept by each file's metadata.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
-from statusgen.core.errors import Problem, display_path
-from statusgen.core.model import Config, Incident, Repository
-from statusgen.core.status import weights_sentence
-from statusgen.core.times import TimeError, duration, human_long, parse_date
+from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
+from statusgen.core.documents import ITEM_STATUS_LABELS, ITEM_STATUSES, ActionItem, Postmortem
+from statusgen.core.errors import Problem
+from statusgen.core.model import Config
+from statusgen.core.times import TimeError, parse_date
 from statusgen.sources import frontmatter
 from statusgen.sources.checker import FileCheck, line_of
-from statusgen.sources.files import read_source
-from statusgen.sources.incidents import file_limit
+from statusgen.sources.files import ShownPaths, file_limit, read_source
 
 POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items", "public_summary")
 STATUSES = ("draft", "in_review", "published")
@@ -25,10 +26,6 @@ ITEM_KEYS = ("id", "action", "type", "priority", "owner", "due", "status", "tick
 ITEM_REQUIRED = ("id", "action", "type", "priority", "owner", "due", "status")
 ITEM_TYPES = ("mitigate", "prevent", "process")
 ITEM_PRIORITIES = ("P0", "P1", "P2", "P3", "P4")
-ITEM_STATUSES = ("open", "in_progress", "done", "wont_do")
-OPEN_STATUSES = ("open", "in_progress")
-# How each state reads to a person; a file may use these words too ("won't do", "In progress").
-ITEM_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "wont_do": "Won't do"}
 # Other ways people write the states.
 ITEM_STATUS_ALIASES = {
     "todo": "open",
@@ -57,60 +54,42 @@ def item_status(text: str) -> str | None:
     return key if key in ITEM_STATUSES else None
 
 
-@dataclass(frozen=True)
-class ActionItem:
-    id: str
-    action: str
-    type: str
-    priority: str
-    owner: str
-    due: date
-    status: str
-    ticket: str = ""
-    line: int = 0
+def load_postmortems(config: Config, incidents: Iterable) -> tuple[dict[str, Postmortem], list[Problem]]:
+    """Incident id -> postmortem, for each of ``incidents`` (Incidents, or Listings) that has
+    one, and every problem found; files with errors are left out.
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
-    def status_label(self) -> str:
-        """``Won't do``: the state as people write it."""
-        return ITEM_STATUS_LABELS[self.status]
-
-    def is_overdue(self, now: datetime) -> bool:
-        return self.is_open and now.date() > self.due
-
-
-@dataclass(frozen=True)
-class Postmortem:
-    incident_id: str
-    path: Path
-    shown: str
-    status: str
-    authors: tuple[str, ...]
-    action_items: tuple[ActionItem, ...]
-    body: str
-    title: str = ""
-    public_summary: str = ""  # Markdown the team chose to publish on the public incident page and feed
-
-
-def load_postmortems(repo: Repository) -> tuple[dict[str, Postmortem], list[Problem]]:
-    """Incident id -> postmortem, for every incident that has one; and every problem found."""
+    A postmortem whose file is unchanged since the last load is not read again: what reading
+    it gave is kept in ``.statusgen-cache/``, by the file's metadata.
+    """
+    root = config.root
+    limit = file_limit(config)
+    cache = StatCache(root / CACHE_DIR / "postmortems.json", code_key(_CODE, str(limit)))
+    shown_path = ShownPaths(config.incidents_path, root)
     result, problems = {}, []
-    for incident in repo.incidents:
-        if incident.postmortem_path is None:
-            continue
+    for incident in incidents:
         path = incident.postmortem_path
-        check = FileCheck(path, display_path(path, repo.config.root))
-        data, refused = read_source(path, repo.config.root, file_limit(repo.config))
-        if refused:
-            problems.append(Problem(check.shown, 0, refused))
+        if path is None:
             continue
-        postmortem = read_postmortem(check, path, data, incident.id)
-        problems.extend(check.problems)
-        if postmortem is not None:
-            result[incident.id] = postmortem
+        shown = shown_path(path)
+        try:
+            info = os.stat(path)  # before the read, so a change while reading shows next time
+        except OSError:
+            info = None
+        kept = cache.get(shown, info)
+        if kept is None:
+            data, refused = read_source(path, root, limit)
+            if refused:
+                problems.append(Problem(shown, 0, refused))
+                continue
+            check = FileCheck(path, shown)
+            postmortem = read_postmortem(check, path, data, incident.id)
+            encoded = _encode(postmortem) if postmortem is not None else None
+            kept = [encoded, [[p.path, p.line, p.message, p.level] for p in check.problems]]
+            cache.put(shown, info, kept)
+        problems.extend(Problem(*p) for p in kept[1])
+        if kept[0] is not None:
+            result[incident.id] = _decode(kept[0], incident.id, path, shown)
+    cache.save()
     return result, problems
 
 
@@ -156,48 +135,36 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
     )
 
 
-def public_summaries(repo: Repository) -> dict[str, str]:
+def public_summaries(postmortems: Mapping[str, Postmortem]) -> dict[str, str]:
     """Incident id -> the ``public_summary`` of its postmortem, for postmortems that have one.
 
     The one part of a postmortem the public site may show: a team opts in per postmortem by
-    writing ``public_summary:`` in its front matter. Nothing else of the postmortem is
-    returned. A postmortem with errors gives nothing (``statusgen validate`` reports them).
-    A postmortem whose file is unchanged since the last build is not read again (its summary
-    is kept in ``.statusgen-cache/``, by the file's metadata).
+    writing ``public_summary:`` in its front matter. A postmortem with errors gives nothing
+    (it is not loaded; ``statusgen validate`` reports it).
     """
-    import os
-
-    from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
-
-    root = repo.config.root
-    limit = file_limit(repo.config)
-    cache = StatCache(root / CACHE_DIR / "summaries.json", code_key(_SUMMARY_CODE, str(limit)))
-    result = {}
-    for incident in repo.incidents:
-        path = incident.postmortem_path
-        if path is None:
-            continue
-        shown = display_path(path, root)
-        try:
-            info = os.stat(path)
-        except OSError:
-            info = None
-        kept = cache.get(shown, info)
-        if kept is None:
-            check = FileCheck(path, shown)
-            data, refused = read_source(path, root, limit)
-            postmortem = None if refused else read_postmortem(check, path, data, incident.id)
-            kept = [postmortem.public_summary if postmortem is not None else ""]
-            if not refused:
-                cache.put(shown, info, kept)
-        if kept[0]:
-            result[incident.id] = kept[0]
-    cache.save()
-    return result
+    return {incident_id: p.public_summary for incident_id, p in postmortems.items() if p.public_summary}
 
 
-# What a postmortem's public summary depends on besides its file (for the summaries' cache).
-_SUMMARY_CODE = ("sources/postmortems.py", "sources/frontmatter.py", "sources/checker.py", "core/text.py", "sources/files.py")
+# What a parsed postmortem depends on besides its file (the key of its parse cache).
+_CODE = (
+    "sources/postmortems.py", "sources/frontmatter.py", "sources/checker.py", "sources/files.py", "core/text.py",
+    "core/times.py", "core/documents.py", "core/errors.py",
+)  # fmt: skip
+
+
+def _encode(p: Postmortem) -> list:
+    items = [[i.id, i.action, i.type, i.priority, i.owner, i.due.isoformat(), i.status, i.ticket, i.line]
+             for i in p.action_items]  # fmt: skip
+    return [p.status, list(p.authors), items, p.body, p.title, p.public_summary]
+
+
+def _decode(values: list, incident_id: str, path: Path, shown: str) -> Postmortem:
+    status, authors, items, body, title, summary = values
+    action_items = tuple(
+        ActionItem(ident, action, kind, priority, owner, date.fromisoformat(due), state, ticket, line)
+        for ident, action, kind, priority, owner, due, state, ticket, line in items
+    )
+    return Postmortem(incident_id, path, shown, status, tuple(authors), action_items, body, title, summary)
 
 
 def _action_item(check: FileCheck, node) -> ActionItem | None:
@@ -258,151 +225,3 @@ _ITEM_HINTS = {
     "due": "a date, like: due: 2026-12-01",
     "status": "one of: " + ", ".join(ITEM_STATUS_LABELS[s].lower() for s in ITEM_STATUSES),
 }
-
-
-def open_action_items(repo: Repository, postmortems: dict[str, Postmortem], now: datetime):
-    """``[(item, incident, postmortem)]`` of every open item: overdue first, then by due date."""
-    rows = []
-    by_id = {i.id: i for i in repo.incidents}
-    for incident_id, postmortem in postmortems.items():
-        incident = by_id[incident_id]
-        for item in postmortem.action_items:
-            if item.is_open:
-                rows.append((item, incident, postmortem))
-    rows.sort(key=lambda r: (not r[0].is_overdue(now), r[0].due, r[1].id, r[0].id))
-    return rows
-
-
-# -- scaffold ---------------------------------------------------------------------------------
-
-
-def scaffold(incident: Incident, config: Config, now: datetime) -> str:
-    """The text of a new postmortem for ``incident``, with every figure the files allow."""
-    from statusgen.views import metrics
-
-    lines = [f"incident: {incident.id}", "status: draft"]
-    authors = [incident.commander] if incident.commander else []
-    lines.append(f"authors: [{', '.join(authors)}]")
-    lines.append("# One entry per action item; the action items page lists every open one.")
-    lines.append("#   - id: AI-1")
-    lines.append("#     action: What will be done")
-    lines.append("#     type: prevent         # mitigate | prevent | process")
-    lines.append("#     priority: P2          # P0 (most urgent) .. P4")
-    lines.append(f"#     owner: {incident.commander or 'someone'}")
-    lines.append(f"#     due: {(now + timedelta(days=14)).date().isoformat()}")
-    lines.append("#     status: open          # open | in_progress | done | wont_do")
-    lines.append("#     ticket: ABC-123")
-    lines.append("action_items: []")
-    fields = "\n".join(lines) + "\n"
-
-    names = {c.id: c.name for c in config.components}
-    end = incident.resolved_at
-    components = ", ".join(names.get(c, c) for c in incident.components) or "none"
-    roles = ", ".join(f"{role}: {person}" for role, person in incident.roles.items())
-    body = [
-        "| | |",
-        "|---|---|",
-        f"| Incident | {incident.id} |",
-        f"| Severity | {incident.severity or '-'} |",
-        f"| Components | {components} |",
-        f"| Commander | {incident.commander or '-'} |",
-    ]
-    if roles:
-        body.append(f"| Roles | {roles} |")
-    body.append(f"| Impact start | {_when(incident.impact_start)} |")
-    body.append(f"| Resolved | {_when(end) if end else 'still open at ' + human_long(now)} |")
-    body.append(f"| Duration | {duration(incident.duration(now))}{'' if end else ' so far'} |")
-    if incident.drill:
-        body.append("| Drill | yes: a planned exercise, left out of metrics |")
-    body += ["", "## Summary", "", "<!-- What happened, to whom, for how long, and why, in a few sentences. -->", ""]
-
-    body += ["## Impact", ""]
-    open_text = f"still open ({duration(incident.duration(now))} so far)"
-    spans = [
-        ("Duration", incident.impact_start, end, "impact_start → resolved"),
-        ("Time to detect", incident.impact_start, incident.detected_at, "impact_start → detected_at"),
-        ("Time to acknowledge", incident.detected_at, incident.acknowledged_at, "detected_at → acknowledged_at"),
-        ("Time to mitigate", incident.impact_start, incident.mitigated_at, "impact_start → mitigated_at"),
-        ("Time to resolve", incident.impact_start, end, "impact_start → resolved"),
-    ]
-    body += ["| Figure | Value | From |", "|---|---|---|"]
-    for label, a, b, what in spans:
-        if a and b:
-            value = duration(b - a)
-        elif what.endswith("resolved") and not end:
-            value = open_text
-        else:
-            value = "not recorded"
-        body.append(f"| {label} | {value} | {what} |")
-    body.append("")
-    downtime = metrics.incident_downtime(incident, now, config.downtime_weights)
-    days = int(config.extra.get("error_budget_days", 30) or 30)
-    budget_rows = []
-    for cid in incident.components:
-        component = config.component(cid)
-        if component is None or component.slo is None:
-            continue
-        spent = downtime.get(cid, timedelta(0))
-        allowed = timedelta(days=days) * (1 - component.slo / 100)
-        share = spent / allowed if allowed else 0
-        budget_rows.append(
-            f"| {component.name} | {component.slo:g}% | {_minutes(spent)} | {_minutes(allowed)} | {share:.0%} |"
-        )
-    if budget_rows:
-        body += [
-            f"Error budget consumed per component, against the {days}-day budget of its SLO "
-            f"(weighted: {weights_sentence(config.downtime_weights)}):",
-            "",
-            "| Component | SLO | Weighted downtime | Budget | Consumed |",
-            "|---|---|---|---|---|",
-            *budget_rows,
-            "",
-        ]
-    body += ["<!-- Customers affected, requests failed, money involved, support tickets. -->", ""]
-
-    body += ["## Timeline", "", "All times UTC.", ""]
-    for at, text in _timeline(incident):
-        body.append(f"- {at:%Y-%m-%d %H:%M} - {text}")
-    body += ["", "## Root cause", "", "<!-- The technical cause, and why it was possible. -->", ""]
-    body += ["## Five whys", ""] + [f"{n}. Why? _to fill in_" for n in range(1, 6)] + [""]
-    for heading in ("What went well", "What went poorly", "Where we got lucky"):
-        body += [f"## {heading}", "", "- _to fill in_", ""]
-    return frontmatter.render(fields, "\n".join(body))
-
-
-def _when(moment: datetime | None) -> str:
-    return human_long(moment) if moment else "not recorded"
-
-
-def _minutes(delta: timedelta) -> str:
-    minutes = delta.total_seconds() / 60
-    return f"{minutes:.1f} min" if minutes < 100 else duration(delta)
-
-
-def _timeline(incident: Incident) -> list[tuple[datetime, str]]:
-    """Milestones and updates, in time order; milestones first at equal times."""
-    entries = []
-    milestones = (
-        ("impact_start", "**Impact begins.**"),
-        ("detected_at", "Detected."),
-        ("acknowledged_at", "Acknowledged."),
-        ("mitigated_at", "**Impact mitigated.**"),
-    )
-    for order, (name, text) in enumerate(milestones):
-        value = getattr(incident, name)
-        if value:
-            entries.append((value, 0, order, text))
-    for order, update in enumerate(incident.updates):
-        message = " ".join(update.message.split())
-        text = f"Update ({update.stage}): {message}"
-        if update.internal_note:
-            text += f" _Note: {' '.join(update.internal_note.split())}_"
-        entries.append((update.at, 1, order, text))
-    entries.sort(key=lambda e: (e[0], e[1], e[2]))
-    return [(at, text) for at, _, _, text in entries]
-
-
-def postmortem_path(incident: Incident) -> Path:
-    from statusgen.sources.incidents import POSTMORTEM_SUFFIX
-
-    return incident.path.with_name(incident.id + POSTMORTEM_SUFFIX)

@@ -1,24 +1,26 @@
 """Runbooks: markdown files with front matter under ``runbooks/<service>/<name>.md``.
 
-Loading checks every field with ``path:line`` problems; ``check_runbooks`` is what
-``statusgen validate`` runs (review dates, alert names, and optionally Prometheus rule files).
+Loading checks every field with ``path:line`` problems, and across files that names and alerts
+are unique; ``stale_problems`` is the review-date check ``statusgen validate`` adds.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from statusgen.core.errors import Problem, display_path
-from statusgen.core.model import Config, Repository
+from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
+from statusgen.core.documents import Runbook, alert_slug
+from statusgen.core.errors import Problem
+from statusgen.core.markdown import HEADING, heading_key
+from statusgen.core.model import Config
 from statusgen.core.times import TimeError, parse_date
 from statusgen.sources import frontmatter
 from statusgen.sources.checker import FileCheck, line_of
-from statusgen.sources.files import read_source, source_files
-from statusgen.sources.incidents import file_limit
+from statusgen.sources.files import ShownPaths, file_limit, read_source, source_files
 
 RUNBOOK_KEYS = ("title", "service", "owner", "severity", "alerts", "last_reviewed", "review_every")
 REQUIRED_KEYS = ("title", "service", "owner", "last_reviewed")
@@ -27,70 +29,68 @@ SECTIONS = ("Symptoms", "Impact", "Diagnosis", "Mitigation", "Recovery", "Escala
 ALERT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 RESERVED_DIRS = ("alerts",)  # /runbooks/alerts/ holds the alert pages
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-
-
-@dataclass(frozen=True)
-class Runbook:
-    """One runbook file."""
-
-    name: str  # the file stem; what incidents list under `runbooks:`
-    path: Path
-    shown: str  # the path as printed in problems
-    rel: str  # path under the runbooks directory, like api/api-high-latency.md
-    title: str
-    service: str
-    owner: str
-    last_reviewed: date
-    review_every: int  # days
-    severity: str = ""
-    alerts: tuple[str, ...] = ()
-    alert_lines: tuple[int, ...] = ()
-    body: str = ""
-    body_line: int = 1
-    sections: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def review_due(self) -> date:
-        return self.last_reviewed + timedelta(days=self.review_every)
-
-    def is_stale(self, now: datetime) -> bool:
-        """True once the review date has passed."""
-        return now.date() > self.review_due
-
-
-def alert_slug(alert: str) -> str:
-    """The alert's part of its stable URL: ``/runbooks/alerts/<slug>/``."""
-    return alert.lower()
 
 
 def load_runbooks(config: Config) -> tuple[list[Runbook], list[Problem]]:
     """Every runbook under the runbooks directory (sorted by path), and every problem found.
 
     Files with errors are left out. Cross-file checks (duplicate names, one alert claimed by
-    two runbooks) are included.
+    two runbooks) are included. A runbook whose file is unchanged since the last load is not
+    read again: what reading it gave is kept in ``.statusgen-cache/``, by the file's metadata.
     """
     directory = config.root / config.runbooks_dir
     if not directory.is_dir():
         return [], []
-    default_days = int(config.extra.get("runbook_review_days", 90) or 90)
+    default_days = config.runbook_review_days
     severities = [s.id for s in config.severities]
     runbooks = []
     limit = file_limit(config)
-    paths, problems = source_files(directory, config.root, (".md",), display_path(directory, config.root))
+    key = code_key(_CODE, str(limit), config.runbooks_dir, str(default_days), repr(severities))
+    cache = StatCache(config.root / CACHE_DIR / "runbooks.json", key)
+    shown_path = ShownPaths(directory, config.root)
+    paths, problems = source_files(directory, config.root, (".md",), shown_path.shown_dir)
     for path in paths:
-        check = FileCheck(path, display_path(path, config.root))
-        data, refused = read_source(path, config.root, limit)
-        if refused:
-            problems.append(Problem(check.shown, 0, refused))
-            continue
-        runbook = read_runbook(check, path, data, directory, default_days, severities)
-        problems.extend(check.problems)
-        if runbook is not None:
-            runbooks.append(runbook)
+        shown = shown_path(path)
+        try:
+            info = os.stat(path)  # before the read, so a change while reading shows next time
+        except OSError:
+            info = None
+        kept = cache.get(shown, info)
+        if kept is None:
+            data, refused = read_source(path, config.root, limit)
+            if refused:
+                problems.append(Problem(shown, 0, refused))
+                continue
+            check = FileCheck(path, shown)
+            runbook = read_runbook(check, path, data, directory, default_days, severities)
+            encoded = _encode(runbook) if runbook is not None else None
+            kept = [encoded, [[p.path, p.line, p.message, p.level] for p in check.problems]]
+            cache.put(shown, info, kept)
+        problems.extend(Problem(*p) for p in kept[1])
+        if kept[0] is not None:
+            runbooks.append(_decode(kept[0], path, shown))
+    cache.save()
     problems.extend(_cross_checks(runbooks))
     bad = {p.path for p in problems if p.is_error}
     return [r for r in runbooks if r.shown not in bad], problems
+
+
+# What a parsed runbook depends on besides its file and the config (the key of its parse cache).
+_CODE = (
+    "sources/runbooks.py", "sources/frontmatter.py", "sources/checker.py", "sources/files.py", "core/text.py",
+    "core/times.py", "core/documents.py", "core/errors.py",
+)  # fmt: skip
+
+
+def _encode(r: Runbook) -> list:
+    return [r.rel, r.title, r.service, r.owner, r.last_reviewed.isoformat(), r.review_every, r.severity,
+            list(r.alerts), list(r.alert_lines), r.body, r.body_line, list(r.sections)]  # fmt: skip
+
+
+def _decode(values: list, path: Path, shown: str) -> Runbook:
+    rel, title, service, owner, reviewed, every, severity, alerts, lines, body, body_line, sections = values
+    return Runbook(path.stem, path, shown, rel, title, service, owner, date.fromisoformat(reviewed), every,
+                   severity, tuple(alerts), tuple(lines), body, body_line, tuple(sections))  # fmt: skip
 
 
 def read_runbook(
@@ -159,7 +159,7 @@ def read_runbook(
     if service and len(parts) > 1 and parts[0] != service:
         check.warn(fields["service"][1], f"service '{service}' differs from the directory '{parts[0]}/' it is in")
     sections = _sections(body)
-    missing = [s for s in SECTIONS if _norm(s) not in {_norm(h) for h in sections}]
+    missing = [s for s in SECTIONS if heading_key(s) not in {heading_key(h) for h in sections}]
     if missing:
         check.warn(
             body_line,
@@ -204,10 +204,6 @@ def _sections(body: str) -> list[str]:
         if match and len(match.group(1)) == 2:
             headings.append(match.group(2))
     return headings
-
-
-def _norm(heading: str) -> str:
-    return re.sub(r"[^a-z]+", " ", heading.lower()).strip()
 
 
 def _cross_checks(runbooks: list[Runbook]) -> list[Problem]:
@@ -260,173 +256,3 @@ def stale_problems(runbooks: Iterable[Runbook], now: datetime) -> list[Problem]:
                 )
             )
     return problems
-
-
-def check_runbooks(config: Config, now: datetime, alert_rules_paths: Iterable[Path] = ()) -> list[Problem]:
-    """Every runbook problem ``statusgen validate`` reports.
-
-    Field errors, stale reviews (warnings) and, for each Prometheus rule file given, alerts
-    with no runbook and runbooks naming alerts that no rule defines.
-    """
-    runbooks, problems = load_runbooks(config)
-    problems.extend(stale_problems(runbooks, now))
-    paths = list(alert_rules_paths)
-    if paths:
-        from statusgen.sources.alert_rules import compare_with_runbooks, read_alert_rules
-
-        rules, rule_problems = [], []
-        for path in paths:
-            found, found_problems = read_alert_rules(Path(path), config.root)
-            rules.extend(found)
-            rule_problems.extend(found_problems)
-        problems.extend(rule_problems)
-        if not any(p.is_error for p in rule_problems):
-            problems.extend(compare_with_runbooks(rules, runbooks, config.site_url))
-    return problems
-
-
-def used_by(repo: Repository) -> dict[str, list]:
-    """Runbook name -> the incidents that used it (newest first), drills included."""
-    result: dict[str, list] = {}
-    for incident in repo.incidents:
-        for name in incident.runbooks:
-            result.setdefault(name, []).append(incident)
-    return result
-
-
-def scaffold(name: str, service: str, *, owner: str = "", today: date, review_every: int = 90) -> str:
-    """The text of a new runbook with every section a responder expects."""
-    title = name.replace("-", " ").replace("_", " ").capitalize()
-    fields = (
-        f"title: {title}\n"
-        f"service: {service}\n"
-        f"owner: {owner or 'team-' + service}\n"
-        "severity: SEV2\n"
-        "alerts: []            # exact alert names from the alerting rules, like [APIHighLatencyP95]\n"
-        f"last_reviewed: {today.isoformat()}\n"
-        f"review_every: {review_every}       # days\n"
-    )
-    body = """\
-## Symptoms
-
-- Which alert fires, on what condition, for how long.
-- What customers or other teams report.
-
-## Impact
-
-Who is affected and how badly; what depends on this service.
-
-## Diagnosis
-
-1. First check, with the exact command and what healthy output looks like.
-
-   ```console
-   $ command --to-run
-   ```
-
-## Mitigation
-
-1. **Action.**
-   - When: the condition that calls for it.
-   - Command: `the exact command`
-   - Verify: how to tell it worked.
-   - Risk: what can go wrong.
-
-## Recovery
-
-- Undo temporary changes once the service is healthy.
-
-## Escalation
-
-- Primary: the owning team's on-call.
-
-## What not to do
-
-- Actions that make this failure worse.
-"""
-    return frontmatter.render(fields, body)
-
-
-# -- what an alert's page shows ---------------------------------------------------------------
-
-# The runbook sections an alert page quotes, each by its own heading first, else the usual one.
-TRIGGER_SECTIONS = ("Trigger", "When it fires", "Symptoms")
-FIRST_STEP_SECTIONS = ("First steps", "Mitigation")
-ROLLBACK_SECTIONS = ("Rollback", "Recovery")
-FIRST_STEPS = 3  # list items taken from a Mitigation section when there is no "First steps"
-
-
-@dataclass(frozen=True)
-class AlertPage:
-    """Everything the page of one alert shows, as data (the page itself renders it)."""
-
-    alert: str
-    runbook: Runbook
-    rules: tuple = ()  # AlertRule: expression, labels, severity, for; several per alert possible
-    trigger: str = ""  # Markdown from the runbook
-    first_steps: str = ""
-    rollback: str = ""
-    incidents: tuple = ()  # the most recent incidents that used the runbook, newest first
-
-    @property
-    def severities(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(rule.severity for rule in self.rules if rule.severity))
-
-
-def section(body: str, names: Iterable[str]) -> tuple[str, str]:
-    """``(heading, Markdown)`` of the first ``##`` section whose heading is one of ``names``
-    (compared loosely: case and punctuation do not matter), or ``("", "")``."""
-    wanted = [_norm(name) for name in names]
-    found: dict[str, tuple[str, list[str]]] = {}
-    current, fenced = None, False
-    for line in body.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        match = None if fenced else HEADING.match(line)
-        if match and len(match.group(1)) <= 2:
-            key = _norm(match.group(2))
-            current = key if key in wanted and key not in found else None
-            if current:
-                found[current] = (match.group(2), [])
-            continue
-        if current:
-            found[current][1].append(line)
-    for key in wanted:
-        if key in found:
-            heading, lines = found[key]
-            return heading, "\n".join(lines).strip()
-    return "", ""
-
-
-def first_items(markdown: str, count: int) -> str:
-    """The first ``count`` top-level list items of ``markdown`` (with their indented lines)."""
-    items: list[list[str]] = []
-    for line in markdown.splitlines():
-        if re.match(r"^(\d+[.)]|[-*+])\s", line):
-            if len(items) == count:
-                break
-            items.append([line])
-        elif items and (line.startswith((" ", "\t")) or not line.strip()):
-            items[-1].append(line)
-        elif items:
-            break
-    return "\n".join("\n".join(item).rstrip() for item in items)
-
-
-def alert_pages(repo: Repository, runbooks: Iterable[Runbook], rules: dict | None = None, recent: int = 5):
-    """Alert name -> AlertPage for every alert a runbook lists: the alert's rules (from
-    ``alert_rules.load_alert_rules``), the runbook's trigger, first steps and rollback, and the
-    ``recent`` newest incidents that used the runbook."""
-    rules = rules or {}
-    users = used_by(repo)
-    pages = {}
-    for runbook in runbooks:
-        _, trigger = section(runbook.body, TRIGGER_SECTIONS)
-        heading, steps = section(runbook.body, FIRST_STEP_SECTIONS)
-        if _norm(heading) != _norm(FIRST_STEP_SECTIONS[0]):
-            steps = first_items(steps, FIRST_STEPS) or steps
-        _, rollback = section(runbook.body, ROLLBACK_SECTIONS)
-        incidents = tuple(users.get(runbook.name, ())[:recent])
-        for alert in runbook.alerts:
-            pages[alert] = AlertPage(alert, runbook, tuple(rules.get(alert, ())), trigger, steps, rollback, incidents)
-    return pages

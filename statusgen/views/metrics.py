@@ -272,7 +272,7 @@ def _iso(moment: datetime) -> str:
 
 def rolling_budgets(repo: Repository, now: datetime, days: int | None = None) -> list[Budget]:
     """Every component with an SLO, over the ``days`` (default: config) before ``now``."""
-    days = days or int(repo.config.extra.get("error_budget_days", 30) or 30)
+    days = days or repo.config.error_budget_days
     start = now - timedelta(days=days)
     windows = component_windows(repo, now)
     weights = repo.config.downtime_weights
@@ -412,7 +412,7 @@ def compute(repo: Repository, postmortems: Iterable, now: datetime, *, months: i
     """Every figure of the metrics page and ``statusgen metrics``."""
     incidents = counted_incidents(repo)
     drills = frozenset(i.id for i in repo.incidents if i.drill)
-    days = int(repo.config.extra.get("error_budget_days", 30) or 30)
+    days = repo.config.error_budget_days
     return Metrics(
         now=now,
         incidents=len(incidents),

@@ -200,17 +200,16 @@ class PublicStatus:
 
 
 def project(
-    repo: Repository, now: datetime, extra: Mapping | None = None, summaries: Mapping[str, str] | None = None
+    repo: Repository, now: datetime, summaries: Mapping[str, str] | None = None
 ) -> PublicStatus:
     """The public projection of ``repo`` at ``now``: the only thing public renderers get.
 
-    ``summaries`` maps incident ids to the public summaries of their postmortems (see
-    ``statusgen.sources.postmortems.public_summaries``): the only postmortem text published.
+    ``summaries`` maps incident ids to the public summaries of their postmortems
+    (``Repository.public_summaries``): the only postmortem text published.
     """
     summaries = summaries or {}
     config = repo.config
-    extra = dict(config.extra) if extra is None else dict(extra)
-    auto_complete = bool(extra.get("maintenance_auto_complete", True))
+    auto_complete = config.maintenance_auto_complete
     # Maintenance nobody updated in time moves on by its schedule, here, once, so the page, the
     # API, the feeds and the calendar all tell the same story.
     published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
@@ -240,7 +239,7 @@ def project(
         (i.impact for i in active if not i.is_maintenance),
         maintenance=any(i.is_maintenance for i in active),
     )
-    days = int(extra.get("uptime_days", 90))
+    days = config.uptime_days
     site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
     return PublicStatus(
         now=now,
@@ -258,8 +257,8 @@ def project(
         uptime_days=days,
         uptime_since=datetime.combine(views.window_days(now, days)[0], time(), UTC),
         uptime_weights=weights_sentence(config.downtime_weights),
-        history_page_size=int(extra.get("history_page_size", 50)),
-        feed_size=int(extra.get("feed_size", 50)),
+        history_page_size=config.history_page_size,
+        feed_size=config.feed_size,
     )
 
 

@@ -1,0 +1,59 @@
+"""Files -> the whole Repository: incidents, runbooks, postmortems, public summaries and alert
+rules, read in one load before anything renders, with every problem found in them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from statusgen.core.errors import Problem
+from statusgen.core.model import Config, Repository, frozen_map
+from statusgen.sources.alert_rules import check_rule_files, load_alert_rules
+from statusgen.sources.config import load_config
+from statusgen.sources.incidents import load_incidents
+from statusgen.sources.postmortems import load_postmortems, public_summaries
+from statusgen.sources.runbooks import load_runbooks, stale_problems
+
+
+def load_repository(root: Path, *, now: datetime, config: Config | None = None) -> tuple[Repository, list[Problem]]:
+    """Load everything under ``root``; return the repository and the problems of its incidents.
+
+    Those problems decide whether a build may go on. The documents' problems are in the
+    repository (``document_problems``): they do not stop a build. Files with errors are left
+    out. Raises ValidationError only when mkdocs.yml itself cannot be used.
+    """
+    config = config or load_config(root)
+    incidents, problems = load_incidents(config, now)
+    return Repository(config, tuple(incidents), **_documents(config, incidents)), problems
+
+
+def check_documents(
+    config: Config, incidents: Iterable, now: datetime, rule_files: Iterable[Path] = ()
+) -> list[Problem]:
+    """What ``statusgen validate`` reports beyond the incidents: every problem the load finds in
+    the runbooks, the postmortems of ``incidents`` (Incidents, or the Listings validate reads)
+    and the ``alert_rules`` files; runbooks past their review date; and, for each Prometheus
+    rule file given, alerts and runbooks that do not match."""
+    documents = Repository(config, (), **_documents(config, incidents))  # the documents alone
+    problems = [*documents.document_problems, *stale_problems(documents.runbooks, now)]
+    rule_files = list(rule_files)
+    if rule_files:
+        problems += check_rule_files(rule_files, documents.runbooks, config)
+    return list(dict.fromkeys(problems))  # a rule file given that the config names too: its problems once
+
+
+def _documents(config: Config, incidents: Iterable) -> dict:
+    """The Repository's fields besides its config and incidents."""
+    runbooks, runbook_problems = load_runbooks(config)
+    postmortems, postmortem_problems = load_postmortems(config, incidents)
+    rules, rule_problems = load_alert_rules(config)
+    return {
+        "runbooks": tuple(runbooks),
+        "postmortems": frozen_map(postmortems),
+        "public_summaries": frozen_map(public_summaries(postmortems)),
+        "alert_rules": frozen_map(rules),
+        "runbook_problems": tuple(runbook_problems),
+        "postmortem_problems": tuple(postmortem_problems),
+        "alert_rule_problems": tuple(rule_problems),
+    }
