@@ -66,6 +66,31 @@ updates:
 """
 
 
+NOW_TEXT = "2026-11-22T16:00:00Z"  # NOW as the CLI's --now takes it
+
+
+def run_cli(root: Path, *args: str, now: str = NOW_TEXT, **kwargs):
+    """``statusgen -C root --now now ARGS`` in this process (click's runner); the result."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+
+    return CliRunner().invoke(main, ["-C", str(root), "--now", now, *args], **kwargs)
+
+
+def cli_ok(root: Path, *args: str, now: str = NOW_TEXT, **kwargs):
+    """``run_cli``, asserting the command succeeded (its output shown when it did not)."""
+    result = run_cli(root, *args, now=now, **kwargs)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def declare(root: Path, *more: str, title: str = "API errors", severity: str = "SEV3", component: str = "api=partial",
+            message: str = "x", now: str = NOW_TEXT):
+    """``statusgen new`` of the small incident most CLI tests start from; ``more`` adds options."""
+    return cli_ok(root, "new", "-t", title, "-s", severity, "-c", component, "-m", message, *more, now=now)
+
+
 @pytest.fixture
 def example_root() -> Path:
     """The example status repository that ships at the top of this repo (read-only)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import INCIDENT, SMALL_CONFIG, write_repo
+from conftest import run_cli as run
 
 from statusgen.build import MARKER
 from statusgen.cli import main
@@ -19,10 +20,6 @@ from statusgen.cli import main
 NOW = "2026-11-22T16:00:00Z"
 STEM = "2026-11-20-api-errors"
 INCIDENT_PATH = f"incidents/2026/{STEM}.yaml"
-
-
-def run(root: Path, *args: str):
-    return CliRunner().invoke(main, ["-C", str(root), "--now", NOW, *args])
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -281,7 +281,7 @@ def _canonical(value) -> str:
 
 # -- JSON shape of an incident: fixed field lists, decoded without per-field lookups ------------------
 
-# The fields each list holds, in order; tests/test_loadcache.py checks they are every field a
+# The fields each list holds, in order; tests/cache/test_parse_cache.py checks they are every field a
 # file can set, so a field added to the model cannot be dropped by the cache unnoticed.
 INCIDENT_FIELDS = (
     "id", "title", "kind", "severity", "components", "times", "commander", "roles", "runbooks", "template",
@@ -319,7 +319,7 @@ def _encode(incident: Incident) -> list:
 def _incident(values: list, path: Path) -> Incident:
     """An Incident from its cached list. Filled in directly rather than through the frozen
     dataclasses' ``__init__`` (one ``object.__setattr__`` per field, the bulk of a warm load
-    at 10,000 incidents); tests/test_loadcache.py checks the result equals a parsed one."""
+    at 10,000 incidents); tests/cache/test_parse_cache.py checks the result equals a parsed one."""
     ident, title, kind, severity, components, times, commander, roles, runbooks, template, drill, updates = values
     impact_start, detected_at, acknowledged_at, mitigated_at, scheduled_for, scheduled_until = (
         _time(value) for value in times

@@ -6,7 +6,7 @@ from and ``statusgen schema`` turns into a JSON Schema, so the two cannot drift 
 zone, ``bool`` true/false, ``kind`` incident or maintenance, ``severity`` a configured severity,
 ``stage`` a stage of the incident's kind, ``components`` {component: status} (or, for
 maintenance, a list of components), ``text_list`` a list of text, ``text_map`` {name: text},
-``updates`` a list of updates. tests/test_schema.py checks, field by field, that a wrong value
+``updates`` a list of updates. tests/sources/test_schema.py checks, field by field, that a wrong value
 fails both the loader and the schema.
 """
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from conftest import INCIDENT, SMALL_CONFIG, write_repo
+from conftest import run_cli as run
 
-from statusgen.cli import main
 from statusgen.sources.thirdparty import external_loads
 
 NOW = "2026-11-22T16:00:00Z"
 FILES = {"incidents/2026/2026-11-20-api-errors.yaml": INCIDENT}
-
-
-def run(root, *args):
-    return CliRunner().invoke(main, ["-C", str(root), "--now", NOW, *args])
 
 
 def with_theme(extra_theme: str = "", tail: str = "") -> str:

@@ -7,9 +7,9 @@ import json
 import re
 
 import pytest
+from conftest import NOW, copy_example
 from conftest import NOW as EXAMPLE_NOW
-from conftest import copy_example
-from test_internal_data import NOW, make_repo
+from repos import internal_repo
 
 import statusgen.internal.pages as internal_pages
 from statusgen.build import build_sites
@@ -19,7 +19,7 @@ from statusgen.build import build_sites
 def small_pages(tmp_path_factory):
     """The hand-worked repository built with pages of 2 rows and a runbook list of 1."""
     base = tmp_path_factory.mktemp("paged")
-    root = make_repo(base)
+    root = internal_repo(base)
     patch = pytest.MonkeyPatch()
     patch.setattr(internal_pages, "PAGE_SIZE", 2)
     patch.setattr(internal_pages, "RUNBOOK_RECENT", 1)

@@ -1,4 +1,4 @@
-"""Each metric against values worked out by hand (see test_internal_data.py for the incidents)."""
+"""Each metric against values worked out by hand (the incidents: INTERNAL_FILES in repos.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from test_internal_data import NOW, make_repo
+from conftest import NOW
+from repos import internal_repo
 
 from statusgen.core.model import Component
 from statusgen.sources.repository import load_repository
@@ -23,7 +24,7 @@ def t(text):
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    repo, problems = load_repository(make_repo(tmp_path_factory.mktemp("metrics")), now=NOW)
+    repo, problems = load_repository(internal_repo(tmp_path_factory.mktemp("metrics")), now=NOW)
     assert not [p for p in problems if p.is_error]
     return repo
 

@@ -14,11 +14,11 @@ import icalendar
 import jsonschema
 import pytest
 from conftest import NOW, ROOT, SMALL_CONFIG, write_repo
-from test_public_site import FILES
+from repos import PUBLIC_FILES
 
 from statusgen.build import build_sites
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent.parent  # tests/
 SCHEMA = json.loads((HERE / "schemas" / "statuspage-v2.json").read_text())
 FIXTURES = HERE / "fixtures" / "statuspage"
 ENDPOINTS = {
@@ -121,7 +121,7 @@ def scenario(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory, scenario) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("sites")
-    small = write_repo(base / "small", FILES)
+    small = write_repo(base / "small", PUBLIC_FILES)
     build_sites(small, NOW, sites=("public",), out=base / "small-out")
     build_sites(ROOT, NOW, sites=("public",), out=base / "example-out")
     return {"small": base / "small-out", "example": base / "example-out", "scenario": scenario}

@@ -1,5 +1,12 @@
-"""A small status repository whose metrics are worked out by hand, shared by the internal tests.
+"""Small status repositories that several test modules share, as {path: text} to write with
+``conftest.write_repo``.
 
+PUBLIC_FILES: one of each kind the public site shows (a resolved incident with a postmortem, an
+active incident, an upcoming maintenance, a drill), every internal field carrying a canary string
+(CANARIES) that no public output may contain.
+
+INTERNAL_FILES: the hand-worked repository of the internal tests, now = 2026-11-22T16:00Z.
+Counted incidents (drill F and maintenance G are left out):
 now = 2026-11-22T16:00Z. Counted incidents (drill F and maintenance G are left out):
 
     id                       sev   component  status       impact_start      detect  ack    mitigate  resolved
@@ -14,13 +21,87 @@ B spans midnight and a month boundary; A and C overlap on api; D is open; E miss
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from pathlib import Path
 
-from conftest import write_repo
+from conftest import INCIDENT, write_repo
 
-NOW = datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc)
+ACTIVE = """\
+id: 2026-11-22-web-slow
+title: Website slow
+kind: incident
+severity: SEV2
+components:
+  web: degraded_performance
+impact_start: 2026-11-22T15:10:00Z
+commander: canary-commander-55e1
+roles: {communications: canary-role-0b7d}
+runbooks: [canary-runbook-3f9a]
+updates:
+  - at: 2026-11-22T15:15:00Z
+    stage: investigating
+    message: Pages on the website load slowly.
+    internal_note: CANARY-ACTIVE-91c2
+    components:
+      web: degraded_performance
+  - at: 2026-11-22T15:40:00Z
+    stage: identified
+    message: We found a slow database query and are fixing it.
+    internal_note: CANARY-ACTIVE-second-2a77
+    components:
+      web: partial_outage
+"""
+UPCOMING = """\
+id: 2026-12-01-db-upgrade
+title: Database upgrade
+kind: maintenance
+components:
+  db: under_maintenance
+scheduled_for: 2026-12-01T02:00:00Z
+scheduled_until: 2026-12-01T03:00:00Z
+updates:
+  - at: 2026-11-21T09:00:00Z
+    stage: scheduled
+    message: We will upgrade the database; writes pause for a few minutes, and this line is longer than seventy-five octets so the calendar folds it - café.
+    internal_note: CANARY-MAINT-77aa
+"""
+DRILL = """\
+id: 2026-11-10-drill
+title: CANARY-DRILL-TITLE-e4f0
+kind: incident
+severity: SEV3
+drill: true
+components:
+  api: major_outage
+impact_start: 2026-11-10T10:00:00Z
+updates:
+  - at: 2026-11-10T10:00:00Z
+    stage: investigating
+    message: CANARY-DRILL-MESSAGE
+  - at: 2026-11-10T10:30:00Z
+    stage: resolved
+    message: Drill over.
+"""
+POSTMORTEM = "# What happened\nCANARY-POSTMORTEM-4c1b\n"
+CANARIES = (
+    "CANARY-NOTE-7f3a",
+    "CANARY-ACTIVE-91c2",
+    "CANARY-ACTIVE-second-2a77",
+    "CANARY-MAINT-77aa",
+    "canary-commander-55e1",
+    "canary-role-0b7d",
+    "canary-runbook-3f9a",
+    "CANARY-DRILL",
+    "CANARY-POSTMORTEM-4c1b",
+)
+PUBLIC_FILES = {
+    "incidents/2026/2026-11-20-api-errors.yaml": INCIDENT,
+    "incidents/2026/2026-11-20-api-errors.postmortem.md": POSTMORTEM,
+    "incidents/2026/2026-11-22-web-slow.yaml": ACTIVE,
+    "incidents/2026/2026-12-01-db-upgrade.yaml": UPCOMING,
+    "incidents/2026/2026-11-10-drill.yaml": DRILL,
+}
 
-FILES = {
+INTERNAL_FILES = {
     "incidents/2026/2026-11-20-api-errors.yaml": """\
 id: 2026-11-20-api-errors
 title: API errors
@@ -318,7 +399,7 @@ Do not delete the data directory.
 """,
 }
 
-RULES = """\
+ALERT_RULES = """\
 groups:
   - name: api
     rules:
@@ -337,13 +418,6 @@ groups:
 """
 
 
-def make_repo(tmp_path):
-    return write_repo(tmp_path / "repo", FILES)
-
-
-def test_the_hand_worked_repository_loads_without_errors(tmp_path):
-    from statusgen.sources.repository import load_repository
-
-    repo, problems = load_repository(make_repo(tmp_path), now=NOW)
-    assert [p for p in problems if p.is_error] == []
-    assert len(repo.incidents) == 7
+def internal_repo(tmp_path: Path) -> Path:
+    """The hand-worked internal repository, written under ``tmp_path``."""
+    return write_repo(tmp_path / "repo", INTERNAL_FILES)

@@ -20,87 +20,13 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import INCIDENT, NOW, ROOT, SMALL_CONFIG, write_repo
+from repos import ACTIVE, CANARIES, PUBLIC_FILES, UPCOMING
 
 from statusgen.build import build_sites
 from statusgen.core.errors import ValidationError
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "statuspage-v2.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "statuspage-v2.json").read_text())
 
-ACTIVE = """\
-id: 2026-11-22-web-slow
-title: Website slow
-kind: incident
-severity: SEV2
-components:
-  web: degraded_performance
-impact_start: 2026-11-22T15:10:00Z
-commander: canary-commander-55e1
-roles: {communications: canary-role-0b7d}
-runbooks: [canary-runbook-3f9a]
-updates:
-  - at: 2026-11-22T15:15:00Z
-    stage: investigating
-    message: Pages on the website load slowly.
-    internal_note: CANARY-ACTIVE-91c2
-    components:
-      web: degraded_performance
-  - at: 2026-11-22T15:40:00Z
-    stage: identified
-    message: We found a slow database query and are fixing it.
-    internal_note: CANARY-ACTIVE-second-2a77
-    components:
-      web: partial_outage
-"""
-UPCOMING = """\
-id: 2026-12-01-db-upgrade
-title: Database upgrade
-kind: maintenance
-components:
-  db: under_maintenance
-scheduled_for: 2026-12-01T02:00:00Z
-scheduled_until: 2026-12-01T03:00:00Z
-updates:
-  - at: 2026-11-21T09:00:00Z
-    stage: scheduled
-    message: We will upgrade the database; writes pause for a few minutes, and this line is longer than seventy-five octets so the calendar folds it - café.
-    internal_note: CANARY-MAINT-77aa
-"""
-DRILL = """\
-id: 2026-11-10-drill
-title: CANARY-DRILL-TITLE-e4f0
-kind: incident
-severity: SEV3
-drill: true
-components:
-  api: major_outage
-impact_start: 2026-11-10T10:00:00Z
-updates:
-  - at: 2026-11-10T10:00:00Z
-    stage: investigating
-    message: CANARY-DRILL-MESSAGE
-  - at: 2026-11-10T10:30:00Z
-    stage: resolved
-    message: Drill over.
-"""
-POSTMORTEM = "# What happened\nCANARY-POSTMORTEM-4c1b\n"
-CANARIES = (
-    "CANARY-NOTE-7f3a",
-    "CANARY-ACTIVE-91c2",
-    "CANARY-ACTIVE-second-2a77",
-    "CANARY-MAINT-77aa",
-    "canary-commander-55e1",
-    "canary-role-0b7d",
-    "canary-runbook-3f9a",
-    "CANARY-DRILL",
-    "CANARY-POSTMORTEM-4c1b",
-)
-FILES = {
-    "incidents/2026/2026-11-20-api-errors.yaml": INCIDENT,
-    "incidents/2026/2026-11-20-api-errors.postmortem.md": POSTMORTEM,
-    "incidents/2026/2026-11-22-web-slow.yaml": ACTIVE,
-    "incidents/2026/2026-12-01-db-upgrade.yaml": UPCOMING,
-    "incidents/2026/2026-11-10-drill.yaml": DRILL,
-}
 API_ENDPOINTS = {
     "summary.json": "summary.json",
     "status.json": "status.json",
@@ -122,7 +48,7 @@ def build(root: Path, out: Path, now: datetime = NOW) -> Path:
 def small_site(tmp_path_factory) -> Path:
     """The small repository (resolved, active, upcoming, drill), built once for this module."""
     base = tmp_path_factory.mktemp("small")
-    root = write_repo(base / "repo", FILES)
+    root = write_repo(base / "repo", PUBLIC_FILES)
     return build(root, base / "out")
 
 
@@ -220,7 +146,7 @@ def test_history_lists_everything_newest_first_by_month(small_site):
 
 def test_history_is_paginated(tmp_path):
     config = SMALL_CONFIG.replace("      company: Acme\n", "      company: Acme\n      history_page_size: 2\n")
-    root = write_repo(tmp_path / "repo", FILES, config=config)
+    root = write_repo(tmp_path / "repo", PUBLIC_FILES, config=config)
     site = build(root, tmp_path / "out")
     first, second = text_of(read(site, "history/index.html")), text_of(read(site, "history/2/index.html"))
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
@@ -491,7 +417,7 @@ def test_projection_has_no_internal_fields():
 
 
 def test_two_builds_are_byte_identical(tmp_path):
-    root = write_repo(tmp_path / "repo", FILES)
+    root = write_repo(tmp_path / "repo", PUBLIC_FILES)
     one, two = build(root, tmp_path / "one"), build(root, tmp_path / "two")
     files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     files_two = sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
@@ -501,7 +427,7 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 
 def test_build_refuses_errors_and_leaves_the_old_site(tmp_path):
-    root = write_repo(tmp_path / "repo", FILES)
+    root = write_repo(tmp_path / "repo", PUBLIC_FILES)
     site = build(root, tmp_path / "site")
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     bad = INCIDENT.replace("id: 2026-11-20-api-errors", "id: 2026-11-21-broken").replace(
@@ -519,7 +445,7 @@ def test_build_refuses_errors_and_leaves_the_old_site(tmp_path):
 def test_cli_build_publishes_and_refuses_errors(tmp_path):
     from statusgen.cli import main
 
-    root = write_repo(tmp_path / "repo", FILES)
+    root = write_repo(tmp_path / "repo", PUBLIC_FILES)
     runner = CliRunner()
     result = runner.invoke(main, ["-C", str(root), "build", "--now", "2026-11-22T16:00:00Z", "--site", "public"])
     assert result.exit_code == 0, result.output

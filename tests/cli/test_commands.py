@@ -9,21 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW, race_updates, write_repo
+from conftest import NOW, declare, race_updates, write_repo
+from conftest import cli_ok as ok
+from conftest import run_cli as run
 
 from statusgen.cli import main
 from statusgen.sources.config import load_config
 from statusgen.sources.repository import load_repository
-
-
-def run(root: Path, *args: str, now: str = "2026-11-22T16:00:00Z"):
-    return CliRunner().invoke(main, ["-C", str(root), "--now", now, *args])
-
-
-def ok(root: Path, *args: str, now: str = "2026-11-22T16:00:00Z"):
-    result = run(root, *args, now=now)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def incident_file(root: Path) -> Path:
@@ -230,7 +222,7 @@ def test_mistyped_id_suggests_the_closest(small_repo):
 def test_ambiguous_part_of_an_id(tmp_path):
     root = write_repo(tmp_path, {})
     for at in ("2026-11-21T10:00:00Z", "2026-11-22T10:00:00Z"):
-        ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", at, "--force")
+        declare(root, "--at", at, "--force")
     result = run(root, "show", "api")
     assert result.exit_code == 1
     assert result.output == (
@@ -359,7 +351,7 @@ def test_commit_makes_a_git_commit(tmp_path):
 def test_concurrent_updates_are_not_lost(tmp_path):
     """Eight processes append to one file at once; the lock keeps every update."""
     root = write_repo(tmp_path, {})
-    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
+    declare(root, "--at", "2026-11-22T10:00:00Z")
     results = race_updates(root, [sys.executable, "-m", "statusgen"], 8)
     assert [status for status, _ in results] == [0] * 8, results
     repo, _ = load_repository(root, now=NOW)
@@ -372,7 +364,7 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     from statusgen.authoring import writer as edit
 
     root = write_repo(tmp_path, {})
-    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
+    declare(root, "--at", "2026-11-22T10:00:00Z")
     path = incident_file(root)
     before = path.read_bytes()
 

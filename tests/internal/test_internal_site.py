@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import NOW, SMALL_CONFIG, copy_example, write_repo
 from conftest import NOW as EXAMPLE_NOW
-from conftest import SMALL_CONFIG, copy_example, write_repo
-from test_internal_data import FILES, NOW, make_repo
+from repos import INTERNAL_FILES, internal_repo
 
 from statusgen.build import build_sites
 
@@ -26,7 +26,7 @@ CANARIES = (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("internal-site")
-    root = make_repo(base)
+    root = internal_repo(base)
     result = build_sites(root, NOW, out=base / "site")
     assert set(result.outputs) == {"public", "internal"}
     return base / "site"
@@ -210,7 +210,7 @@ def test_metrics_figures_are_truncated_and_say_what_they_mean(site):
 
 def test_metrics_page_takes_the_weights_from_the_config(tmp_path):
     config = SMALL_CONFIG + "      downtime_weights: {partial_outage: 0.5, degraded_performance: 0.25}\n"
-    root = write_repo(tmp_path / "repo", FILES, config=config)
+    root = write_repo(tmp_path / "repo", INTERNAL_FILES, config=config)
     build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
     text = text_of(page(tmp_path / "out", "metrics"))
     assert (
@@ -333,15 +333,15 @@ def test_alert_page_without_rule_files_says_so_and_shows_the_runbook_sections(si
 
 
 def test_alert_page_with_rule_files(tmp_path):
-    from test_internal_data import RULES
+    from repos import ALERT_RULES
 
     config = SMALL_CONFIG.replace(
         "      company: Acme\n", "      company: Acme\n      alert_rules: [prometheus/*.yml]\n"
     )
-    drill_used = FILES["incidents/2026/2026-11-15-api-drill.yaml"].replace(
+    drill_used = INTERNAL_FILES["incidents/2026/2026-11-15-api-drill.yaml"].replace(
         "drill: true\n", "drill: true\nrunbooks: [api-errors]\n"
     )
-    files = {**FILES, "prometheus/api.yml": RULES, "incidents/2026/2026-11-15-api-drill.yaml": drill_used}
+    files = {**INTERNAL_FILES, "prometheus/api.yml": ALERT_RULES, "incidents/2026/2026-11-15-api-drill.yaml": drill_used}
     root = write_repo(tmp_path / "repo", files, config=config)
     build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
     html = page(tmp_path / "out", "runbooks/alerts/apierrorratehigh")
@@ -377,7 +377,7 @@ def test_a_scaffolded_postmortem_page_has_no_empty_first_row(tmp_path):
 
     from statusgen.cli import main
 
-    root = make_repo(tmp_path)
+    root = internal_repo(tmp_path)
     result = CliRunner().invoke(
         main, ["-C", str(root), "--now", "2026-11-22T16:00:00Z", "postmortem", "2026-11-20-api-latency"]
     )
@@ -396,7 +396,7 @@ def test_internal_footer_says_which_site_it_is_and_when_it_was_built(tmp_path):
     hostile = SMALL_CONFIG.replace("company: Acme", "company: 'Acme <script>alert(1)</script>'").replace(
         "site_url:", "copyright: 'Acme & Co'\nsite_url:"
     )
-    root = write_repo(tmp_path / "repo", FILES, config=hostile)
+    root = write_repo(tmp_path / "repo", INTERNAL_FILES, config=hostile)
     build_sites(root, NOW, out=tmp_path / "out")
     site = tmp_path / "out/internal"
     for path in ("index.html", "incidents/2026-11-20-api-errors/index.html", "metrics/index.html", "404.html"):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from test_internal_data import NOW, make_repo
+from conftest import NOW
+from repos import internal_repo
 
 from statusgen.authoring.postmortems import scaffold
 from statusgen.cli import main
@@ -20,7 +21,7 @@ NOW_ARG = ["--now", "2026-11-22T16:00:00Z"]
 
 @pytest.fixture
 def root(tmp_path):
-    return make_repo(tmp_path)
+    return internal_repo(tmp_path)
 
 
 def load(root):

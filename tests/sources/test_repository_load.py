@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from conftest import INCIDENT, NOW, SMALL_CONFIG, write_repo
+from repos import internal_repo
 
 from statusgen import build
 from statusgen.build import build_sites
@@ -172,3 +173,11 @@ def test_document_paths_are_shown_as_everywhere_else_from_any_folder(tmp_path, m
     paths, _ = source_files(directory, root, (".md",), "runbooks")
     shown = ShownPaths(directory, root)
     assert len(paths) == 3 and [shown(p) for p in paths] == [display_path(p, root) for p in paths]
+
+
+def test_the_hand_worked_repository_loads_without_errors(tmp_path):
+    from statusgen.sources.repository import load_repository
+
+    repo, problems = load_repository(internal_repo(tmp_path), now=NOW)
+    assert [p for p in problems if p.is_error] == []
+    assert len(repo.incidents) == 7

@@ -1,6 +1,6 @@
 """The on-call responder's path through the CLI, on a copy of the example repository.
 
-Each test names the observation of issue #10 it covers ("seen N").
+Each section below is one thing a responder at 3 a.m. needs from the commands.
 """
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-from conftest import race_updates, write_repo
+from conftest import cli_ok as ok
+from conftest import declare, race_updates, write_repo
+from conftest import run_cli as run
 
 from statusgen.cli import main
 from statusgen.sources.config import load_config
@@ -18,23 +19,13 @@ from statusgen.sources.incidents import read_incident
 NOW = "2026-11-22T16:00:00Z"
 
 
-def run(root: Path, *args: str, now: str = NOW, **kwargs):
-    return CliRunner().invoke(main, ["-C", str(root), "--now", now, *args], **kwargs)
-
-
-def ok(root: Path, *args: str, now: str = NOW, **kwargs):
-    result = run(root, *args, now=now, **kwargs)
-    assert result.exit_code == 0, result.output
-    return result
-
-
 def read(root: Path, path: str):
     incident, problems = read_incident(root / path, (root / path).read_bytes(), load_config(root), path)
     assert incident is not None, problems
     return incident
 
 
-# seen 1: the id comes from what the responder typed, and the next command works.
+# The id comes from what the responder typed, and the next command works.
 def test_new_id_comes_from_the_template_name_and_the_next_command_works(example_copy):
     result = ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded")
     assert result.stdout.splitlines()[0] == "incidents/2026/2026-11-22-high-latency.yaml"
@@ -51,7 +42,7 @@ def test_new_id_comes_from_the_given_title(example_copy):
     assert result.stdout.splitlines()[0] == "incidents/2026/2026-11-22-slow-ledger-api.yaml"
 
 
-# seen 2: stage typos and case get the list of stages and the closest one.
+# Stage typos and case get the list of stages and the closest one.
 def test_stage_typo_lists_the_stages_and_suggests(example_copy):
     result = run(example_copy, "update", "sso-login", "--stage", "identifed")
     assert result.exit_code == 2
@@ -77,7 +68,7 @@ def test_component_status_and_severity_typos_suggest(example_copy):
     assert incident.severity == "SEV1" and incident.current_components()["auth"] == "partial_outage"
 
 
-# seen 3: a mistyped id suggests the closest ids and titles.
+# A mistyped id suggests the closest ids and titles.
 def test_mistyped_id_suggests_the_closest(example_copy):
     result = run(example_copy, "update", "webhok-delay", "--stage", "identified")
     assert result.exit_code == 1
@@ -91,7 +82,7 @@ def test_mistyped_id_suggests_the_closest(example_copy):
     assert "did you mean 2026-11-22-sso-login-failures ('Single sign-on failing for some customers'" in result.output
 
 
-# seen 4: one active match wins over old resolved ones; titles match too; postmortem takes parts.
+# One active match wins over old resolved ones; titles match too; postmortem takes parts.
 def test_partial_id_prefers_the_one_active_incident(example_copy):
     # "webhook" is in the active 2026-11-22-webhook-delays and the resolved 2026-09-29-webhook-backlog.
     ok(example_copy, "update", "webhook", "--stage", "identified")
@@ -129,7 +120,7 @@ def messages(root: Path, path: str) -> list[str]:
 LATENCY = "incidents/2026/2026-11-22-high-latency.yaml"
 
 
-# seen 5: messages describe each component by its actual status.
+# Messages describe each component by its actual status.
 def test_messages_word_each_status_and_never_overclaim(example_copy):
     ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded", "-c", "checkout=partial")
     ok(
@@ -190,7 +181,7 @@ def test_a_team_template_without_status_wording_gets_the_truth_appended(example_
     assert monitoring == "All is well again. Search is still partly unavailable; we are working on it."
 
 
-# seen 6: repeating a stage posts the follow-up, not the opening again.
+# Repeating a stage posts the follow-up, not the opening again.
 def test_repeated_stage_posts_a_follow_up(example_copy):
     ok(example_copy, "new", "--template", "high-latency", "-s", "SEV2", "-c", "api=degraded")
     ok(example_copy, "update", "latency", "--stage", "investigating", "--at", "2026-11-22T16:30:00Z")
@@ -215,7 +206,7 @@ def test_a_template_can_write_its_own_follow_up(example_copy):
     ]
 
 
-# seen 7: declaring is deliberate.
+# Declaring is deliberate.
 def test_new_without_arguments_is_a_usage_error_without_a_terminal(example_copy):
     result = run(example_copy, "new")
     assert result.exit_code == 2
@@ -274,7 +265,7 @@ def test_a_similar_active_title_needs_force(example_copy):
     ok(example_copy, "new", "-t", "Checkout unavailable", "-s", "SEV1", "-c", "checkout=major")
 
 
-# seen 10: the promised next update is tracked, and a missed one is flagged everywhere.
+# The promised next update is tracked, and a missed one is flagged everywhere.
 def test_list_show_and_due_flag_a_missed_update(example_copy):
     # 2026-11-22-sso-login-failures promised its next update by 15:45 UTC.
     listed = ok(example_copy, "list", "--active", now="2026-11-22T15:59:00Z").stdout.splitlines()
@@ -354,7 +345,7 @@ def test_the_sites_never_present_a_past_promise_as_standing(example_copy):
     assert 'class="sg-late"' not in (example_copy / "site/public/index.html").read_text()
 
 
-# seen 9: list has a header, severity, stage, age, drills marked, --json; help summaries fit.
+# list has a header, severity, stage, age, drills marked, --json; help summaries fit.
 def test_list_marks_drills_and_prints_json(example_copy):
     ok(example_copy, "new", "-t", "Game day: failover", "-s", "SEV2", "-c", "search=major", "-m", "Drill.")
     path = example_copy / "incidents/2026/2026-11-22-game-day-failover.yaml"
@@ -398,7 +389,7 @@ def test_the_edit_lock_works_without_fcntl(tmp_path):
     import sys
 
     root = write_repo(tmp_path, {})
-    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x", "--at", "2026-11-22T10:00:00Z")
+    declare(root, "--at", "2026-11-22T10:00:00Z")
     (root / "incidents/.statusgen.lock").unlink()  # as in a fresh checkout on that machine
     code = "import sys; sys.modules['fcntl'] = None; from statusgen.cli import main; main()"
     results = race_updates(root, [sys.executable, "-c", code], 6)
@@ -413,7 +404,7 @@ def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
     from statusgen.authoring import writer as edit
 
     root = write_repo(tmp_path, {})
-    ok(root, "new", "-t", "API errors", "-s", "SEV3", "-c", "api=partial", "-m", "x")
+    declare(root)
     path = root / "incidents/2026/2026-11-22-api-errors.yaml"
     before = path.read_bytes()
     monkeypatch.setattr(edit, "LOCK_TIMEOUT", 0.2)
@@ -427,7 +418,7 @@ def test_a_held_lock_is_reported_and_nothing_is_written(tmp_path, monkeypatch):
     assert path.read_bytes() == before
 
 
-# seen 8: a fresh clone is clean, and the files the README names exist.
+# A fresh clone is clean, and the files the README names exist.
 def test_a_fresh_copy_validates_and_builds_without_a_warning(example_copy):
     result = ok(
         example_copy,

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 
-from conftest import write_repo
-from test_internal_data import FILES, NOW
+from conftest import NOW, write_repo
+from repos import INTERNAL_FILES
 
 from statusgen.build import build_sites
 
 SCRIPT = "<script>alert(1)</script>"
 
-HOSTILE = dict(FILES)
+HOSTILE = dict(INTERNAL_FILES)
 HOSTILE["incidents/2026/2026-11-20-api-errors.yaml"] = (
-    FILES["incidents/2026/2026-11-20-api-errors.yaml"]
+    INTERNAL_FILES["incidents/2026/2026-11-20-api-errors.yaml"]
     .replace("title: API errors", "title: 'API errors </title><script>alert(1)</script>'")
     .replace(
         "message: We are looking into failed API requests.",
@@ -25,10 +25,10 @@ HOSTILE["incidents/2026/2026-11-20-api-errors.yaml"] = (
     )
     .replace("internal_note: CANARY-NOTE-7f3a", "internal_note: 'CANARY-NOTE-7f3a <script>alert(1)</script>'")
 )
-HOSTILE["incidents/2026/2026-10-31-db-outage.postmortem.md"] = FILES[
+HOSTILE["incidents/2026/2026-10-31-db-outage.postmortem.md"] = INTERNAL_FILES[
     "incidents/2026/2026-10-31-db-outage.postmortem.md"
 ] + ("\n<script>alert(1)</script>\n\n[details](javascript:alert(1))\n")
-HOSTILE["runbooks/api/api-errors.md"] = FILES["runbooks/api/api-errors.md"] + (
+HOSTILE["runbooks/api/api-errors.md"] = INTERNAL_FILES["runbooks/api/api-errors.md"] + (
     "\n<script>alert(1)</script>\n\n[run](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n"
 )
 
@@ -54,10 +54,10 @@ def test_hostile_text_is_escaped_or_removed_on_every_page_of_both_sites(tmp_path
 
 def test_hostile_rule_annotations_and_runbook_sections_on_an_alert_page(tmp_path):
     from conftest import SMALL_CONFIG
-    from test_internal_data import RULES
+    from repos import ALERT_RULES
 
     config = SMALL_CONFIG.replace("      company: Acme\n", "      company: Acme\n      alert_rules: [rules.yml]\n")
-    rules = RULES.replace(
+    rules = ALERT_RULES.replace(
         "        annotations:\n          runbook_url: https://internal.test/runbooks/alerts/apierrorratehigh/",
         "        labels:\n          team: '<script>alert(1)</script>'\n"
         "        annotations:\n          summary: '<script>alert(1)</script>'\n"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import NOW
 from conftest import NOW as EXAMPLE_NOW
-from test_internal_data import NOW, RULES, make_repo
+from repos import ALERT_RULES, internal_repo
 
 from statusgen.sources.alert_rules import read_alert_rules
 from statusgen.sources.config import load_config
@@ -30,7 +31,7 @@ def test_example_runbooks_load_without_problems(example_root):
 
 
 def test_stale_runbook_is_a_warning(tmp_path):
-    config = load_config(make_repo(tmp_path))
+    config = load_config(internal_repo(tmp_path))
     problems = check_documents(config, (), NOW)
     # db-down: last reviewed 2026-05-01, every 90 days -> due 2026-07-30, 115 days before now.
     assert messages(problems) == [
@@ -41,7 +42,7 @@ def test_stale_runbook_is_a_warning(tmp_path):
 
 
 def test_review_every_defaults_to_the_config(tmp_path):
-    root = make_repo(tmp_path)
+    root = internal_repo(tmp_path)
     path = root / "runbooks/db/db-down.md"
     path.write_text(path.read_text().replace("review_every: 90\n", ""))
     (runbook,) = [r for r in load_runbooks(load_config(root))[0] if r.name == "db-down"]
@@ -67,7 +68,7 @@ Only this.
 
 
 def test_every_problem_is_reported_with_its_line(tmp_path):
-    root = make_repo(tmp_path)
+    root = internal_repo(tmp_path)
     (root / "runbooks/api/broken.md").write_text(BAD)
     runbooks, problems = load_runbooks(load_config(root))
     shown = [m for m in messages(sorted(problems)) if "broken.md" in m]
@@ -88,7 +89,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
 
 
 def test_no_front_matter_and_reserved_directory(tmp_path):
-    root = make_repo(tmp_path)
+    root = internal_repo(tmp_path)
     (root / "runbooks/api/plain.md").write_text("# Just markdown\n")
     (root / "runbooks/alerts").mkdir()
     (root / "runbooks/alerts/x.md").write_text(
@@ -103,7 +104,7 @@ def test_no_front_matter_and_reserved_directory(tmp_path):
 
 
 def test_an_alert_leads_to_one_runbook(tmp_path):
-    root = make_repo(tmp_path)
+    root = internal_repo(tmp_path)
     text = (root / "runbooks/db/db-down.md").read_text()
     (root / "runbooks/db/db-slow.md").write_text(text.replace("[PostgresDown]", "[postgresdown]"))
     (root / "runbooks/api/db-down.md").write_text(text)
@@ -117,10 +118,10 @@ def test_an_alert_leads_to_one_runbook(tmp_path):
 
 
 def test_alert_rules_are_checked_against_runbooks(tmp_path):
-    root = make_repo(tmp_path)
+    root = internal_repo(tmp_path)
     rules = root / "alerting/rules.yml"
     rules.parent.mkdir()
-    rules.write_text(RULES)
+    rules.write_text(ALERT_RULES)
     problems = check_documents(load_config(root), (), NOW, [rules])
     shown = [m for m in messages(problems) if "overdue" not in m]
     assert shown == [
@@ -135,13 +136,13 @@ def test_alert_rules_are_checked_against_runbooks(tmp_path):
 
 def test_alert_rules_reader(tmp_path):
     path = tmp_path / "rules.yml"
-    path.write_text(RULES)
+    path.write_text(ALERT_RULES)
     rules, problems = read_alert_rules(path, tmp_path)
     assert problems == []
     assert [(r.alert, r.line) for r in rules] == [("APIErrorRateHigh", 4), ("APIGateway5xx", 10), ("DiskFull", 14)]
     crd = tmp_path / "crd.yaml"
     crd.write_text(
-        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  " + RULES.replace("\n", "\n  ")
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  " + ALERT_RULES.replace("\n", "\n  ")
     )
     assert [r.alert for r in read_alert_rules(crd, tmp_path)[0]] == ["APIErrorRateHigh", "APIGateway5xx", "DiskFull"]
 
