@@ -338,7 +338,13 @@ def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str) -> No
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
     try:
         builder()
-        for watched in (root / CONFIG_FILE, config.incidents_path, root / config.runbooks_dir, root / "docs", root / "overrides"):
+        for watched in (
+            root / CONFIG_FILE,
+            config.incidents_path,
+            root / config.runbooks_dir,
+            root / "docs",
+            root / "overrides",
+        ):
             if watched.exists():
                 server.watch(str(watched))
         server = first.plugins.on_serve(server, config=first, builder=builder)

@@ -93,6 +93,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
             from statusgen.internal.site import InternalSite as SiteClass  # lazily: only the internal build needs it
         else:
             from statusgen.public.site import PublicSite as SiteClass
+
             # The pages statusgen renders itself pass the same third-party guard as mkdocs' pages.
             context = replace(context, page_check=self._loads)
         self.site = SiteClass(context, config)

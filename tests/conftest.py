@@ -85,8 +85,15 @@ def cli_ok(root: Path, *args: str, now: str = NOW_TEXT, **kwargs):
     return result
 
 
-def declare(root: Path, *more: str, title: str = "API errors", severity: str = "SEV3", component: str = "api=partial",
-            message: str = "x", now: str = NOW_TEXT):
+def declare(
+    root: Path,
+    *more: str,
+    title: str = "API errors",
+    severity: str = "SEV3",
+    component: str = "api=partial",
+    message: str = "x",
+    now: str = NOW_TEXT,
+):
     """``statusgen new`` of the small incident most CLI tests start from; ``more`` adds options."""
     return cli_ok(root, "new", "-t", title, "-s", severity, "-c", component, "-m", message, *more, now=now)
 

@@ -163,9 +163,7 @@ def slack_payload(item: Pending, config: Config) -> dict:
     url = incident_url(config, incident)
     next_at = next_update_at(item)
     stage = update.stage.replace("_", " ").capitalize()
-    affected = ", ".join(
-        f"{_name(config, cid)}: {status_label(status)}" for cid, status in components_at(item).items()
-    )
+    affected = ", ".join(f"{_name(config, cid)}: {status_label(status)}" for cid, status in components_at(item).items())
     fields = [
         ("Stage", stage),
         ("Severity", _severity(item) or "none"),

@@ -38,6 +38,7 @@ def worst_status(statuses) -> str:
     """The worst of some component statuses; operational when there are none."""
     return max(statuses, key=STATUS_RANK.__getitem__, default=OPERATIONAL)
 
+
 # Statuspage's page indicators, best to worst, with the words it uses for them.
 INDICATORS = ("none", "minor", "major", "critical")
 INDICATOR_RANK = {name: rank for rank, name in enumerate(INDICATORS)}

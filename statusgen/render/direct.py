@@ -299,5 +299,3 @@ def _same(path: Path, data: bytes) -> bool:
             return old.read() == data
     except OSError:
         return False
-
-

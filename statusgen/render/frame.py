@@ -39,7 +39,6 @@ class DirectPage:
         return self
 
 
-
 # Stand-ins for what differs between pages that share a frame: the title, the last part of the
 # URL (canonical link) and the page's own block.
 _TITLE = "sg0frame0title"

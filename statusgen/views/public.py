@@ -111,6 +111,7 @@ class PublicIncident:
     def update_late_text(self) -> str:
         """How late the promised update is, e.g. ``17 min``."""
         return duration(self.now - self.update_late_since) if self.update_late_since else ""
+
     postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
 
     @property
@@ -199,9 +200,7 @@ class PublicStatus:
         return f"{self.site_url}{path.lstrip('/')}" if self.site_url else "/" + path.lstrip("/")
 
 
-def project(
-    repo: Repository, now: datetime, summaries: Mapping[str, str] | None = None
-) -> PublicStatus:
+def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None = None) -> PublicStatus:
     """The public projection of ``repo`` at ``now``: the only thing public renderers get.
 
     ``summaries`` maps incident ids to the public summaries of their postmortems

@@ -209,4 +209,9 @@ def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
             assert listing.next_update_due == next_update_due(incident, repo.config)
             assert listing.duration(later) == incident.duration(later)
             assert listing.postmortem_path == incident.postmortem_path
-            assert lookup_fields(encode_listing(listing)) == (incident.id, incident.title, incident.stage, incident.is_active)
+            assert lookup_fields(encode_listing(listing)) == (
+                incident.id,
+                incident.title,
+                incident.stage,
+                incident.is_active,
+            )

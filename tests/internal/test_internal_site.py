@@ -341,7 +341,11 @@ def test_alert_page_with_rule_files(tmp_path):
     drill_used = INTERNAL_FILES["incidents/2026/2026-11-15-api-drill.yaml"].replace(
         "drill: true\n", "drill: true\nrunbooks: [api-errors]\n"
     )
-    files = {**INTERNAL_FILES, "prometheus/api.yml": ALERT_RULES, "incidents/2026/2026-11-15-api-drill.yaml": drill_used}
+    files = {
+        **INTERNAL_FILES,
+        "prometheus/api.yml": ALERT_RULES,
+        "incidents/2026/2026-11-15-api-drill.yaml": drill_used,
+    }
     root = write_repo(tmp_path / "repo", files, config=config)
     build_sites(root, NOW, sites=["internal"], out=tmp_path / "out")
     html = page(tmp_path / "out", "runbooks/alerts/apierrorratehigh")

@@ -147,7 +147,9 @@ def test_an_incident_page_override_that_loads_from_another_host_fails_the_build(
     page = (THEME_DIR / "status" / "incident.html").read_text()
     override = page + '{% block extrahead %}{{ super() }}<img src="https://tracker.example.net/p.gif">{% endblock %}\n'
     root = write_repo(
-        tmp_path / "repo", {**FILES, "overrides/status/incident.html": override}, with_theme("  custom_dir: overrides\n")
+        tmp_path / "repo",
+        {**FILES, "overrides/status/incident.html": override},
+        with_theme("  custom_dir: overrides\n"),
     )
     result = run(root, "build", "--site", "public")
     assert result.exit_code == 1, result.output
