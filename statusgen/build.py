@@ -238,6 +238,7 @@ def _commit(new: Path, target: Path, previous: set[str], kept: set[str]) -> None
     import filecmp
 
     fresh = _tree_files(new)
+    assert fresh is not None  # without plain_only, every tree has its list
     kept = kept - fresh
     if not kept <= previous:  # a page reported as kept that the earlier build does not hold
         raise StatusgenError(f"incremental build lost track of {sorted(kept - previous)[:3]}; run the build again")

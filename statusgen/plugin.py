@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,7 +38,7 @@ ESCAPED_PREFIXES = ("status/", "internal/", "statusgen/")
 
 def autoescape_for(name: str | None) -> bool:
     """Jinja's autoescape switch, per template name: on for every template statusgen ships."""
-    return bool(name) and name.replace("\\", "/").startswith(ESCAPED_PREFIXES)
+    return name is not None and name.replace("\\", "/").startswith(ESCAPED_PREFIXES)
 
 
 def _declared(option: Option):
@@ -47,24 +46,27 @@ def _declared(option: Option):
     validates every value with file:line for every statusgen command)."""
     if option.name == "site":
         return c.Choice(SITES, default=option.default)
-    if option.yaml_type == (str, date, datetime):
-        return c.Optional(c.Type(option.yaml_type))
+    kind = option.yaml_type
+    if isinstance(kind, tuple):  # `created`: a date, a time or text, and no default
+        return c.Optional(c.Type(kind))
     default = option.default
-    if not isinstance(default, option.yaml_type):  # a tuple or a frozen map in Config: an empty one here
-        default = option.yaml_type()
-    return c.Type(option.yaml_type, default=default)
+    if not isinstance(default, kind):  # a tuple or a frozen map in Config: an empty one here
+        default = kind()
+    return c.Type(kind, default=default)
 
 
 # The plugin's options, made from statusgen.sources.config.OPTIONS (declared there once).
-PluginConfig = type(
+PluginConfig: type[base.Config] = type(
     "PluginConfig",
     (base.Config,),
     {"__doc__": "The statusgen plugin's options.", **{option.name: _declared(option) for option in OPTIONS}},
 )
 
 
-class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
+class StatusgenPlugin(BasePlugin):
     """Renders the public or the internal statusgen site through mkdocs-material."""
+
+    config_class = PluginConfig  # the options are made from a table, so mkdocs is told here
 
     def __init__(self):
         self._given: BuildContext | None = None  # from `statusgen build` or `statusgen serve`
@@ -80,7 +82,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
         self._given = context
 
     def on_config(self, config):
-        if not self.config.enabled:
+        if not self.config["enabled"]:
             return config
         _add_packaged_theme(config)
         # Theme fonts come from Google Fonts unless `font: false`: never on a statusgen site.
@@ -90,13 +92,14 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
         _check_site_dir(root, context.repo.config, config.site_dir, context.site)
         self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
         if context.site == "internal":
-            from statusgen.internal.site import InternalSite as SiteClass  # lazily: only the internal build needs it
+            from statusgen.internal.site import InternalSite  # lazily: only the internal build needs it
+
+            self.site = InternalSite(context, config)
         else:
-            from statusgen.public.site import PublicSite as SiteClass
+            from statusgen.public.site import PublicSite
 
             # The pages statusgen renders itself pass the same third-party guard as mkdocs' pages.
-            context = replace(context, page_check=self._loads)
-        self.site = SiteClass(context, config)
+            self.site = PublicSite(replace(context, page_check=self._loads), config)
         _escape_site_text(config)
         self.building = context.site
         self.external = []
@@ -116,7 +119,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
         return html if self.site is None else self.site.content(html, page)
 
     def on_env(self, env, *, config, files):
-        if not self.config.enabled:
+        if not self.config["enabled"]:
             return env
         env.autoescape = autoescape_for
         # Templates do not change during a build (serve makes a new environment for each one):
@@ -197,7 +200,7 @@ class StatusgenPlugin(BasePlugin[PluginConfig]):  # type: ignore[valid-type]
                 log.warning(str(problem))
         if errors:
             raise PluginError("statusgen: the repository has errors:\n" + "\n".join(str(p) for p in errors))
-        return BuildContext(repo=repo, now=now, site=self.config.site)
+        return BuildContext(repo=repo, now=now, site=self.config["site"])
 
 
 def _escape_titles(files) -> None:

@@ -26,13 +26,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from statusgen.core.errors import Problem, ValidationError
 from statusgen.core.model import Config
 from statusgen.core.status import COMPONENT_STATUSES, STATUS_RANK
+from statusgen.core.times import TimeError
 from statusgen.sources.checker import suggest
 
 DEFAULT_COMPONENT_LABELS = ("component", "service")
@@ -59,7 +62,7 @@ class Declaration:
     warnings: tuple[str, ...] = field(default=())
 
 
-def read_payload(path: Path, shown: str) -> dict:
+def read_payload(path: Path, shown: str) -> dict[str, Any]:
     """The payload's JSON; ValidationError (``file:line: ...``) when it is not a version 4 payload."""
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -91,10 +94,11 @@ def read_payload(path: Path, shown: str) -> dict:
                     )
     if problems:
         raise ValidationError([Problem(shown, 0, message) for message in problems])
-    return data
+    payload: dict[str, Any] = data  # a JSON object, checked above
+    return payload
 
 
-def declaration(payload: dict, config: Config, runbook_alerts: dict[str, str], shown: str) -> Declaration:
+def declaration(payload: dict[str, Any], config: Config, runbook_alerts: Mapping[str, str], shown: str) -> Declaration:
     """The incident ``payload`` describes, mapped with ``config.alertmanager``.
 
     ``runbook_alerts`` maps an alert name to the runbook that lists it. Raises ValidationError
@@ -102,9 +106,9 @@ def declaration(payload: dict, config: Config, runbook_alerts: dict[str, str], s
     """
     settings = config.alertmanager or {}
     labels_to_try = tuple(settings.get("component_labels") or DEFAULT_COMPONENT_LABELS)
-    component_map = dict(settings.get("components") or {})
-    severity_map = DEFAULT_SEVERITIES | dict(settings.get("severities") or {})
-    status_map = DEFAULT_STATUSES | dict(settings.get("statuses") or {})
+    component_map = _label_map(settings, "components")
+    severity_map = DEFAULT_SEVERITIES | _label_map(settings, "severities")
+    status_map = DEFAULT_STATUSES | _label_map(settings, "statuses")
     known = [c.id for c in config.components]
     severity_ids = [s.id for s in config.severities]
     rank = {s.id: s.rank for s in config.severities}
@@ -196,8 +200,17 @@ def words(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).replace("_", " ").strip()
 
 
-def _components(labels, labels_to_try, component_map, known) -> list[str]:
-    found = []
+def _label_map(settings: Mapping[str, tuple[str, ...] | Mapping[str, str]], key: str) -> dict[str, str]:
+    """One of the ``alertmanager`` option's maps of label values (``components``, ``severities``,
+    ``statuses``); empty when it is not set."""
+    mapped = settings.get(key)
+    return dict(mapped) if isinstance(mapped, Mapping) else {}
+
+
+def _components(
+    labels: Mapping[str, str], labels_to_try: tuple[str, ...], component_map: Mapping[str, str], known: list[str]
+) -> list[str]:
+    found: list[str] = []
     for key in labels_to_try:
         value = labels.get(key)
         if value is None:
@@ -211,11 +224,13 @@ def _components(labels, labels_to_try, component_map, known) -> list[str]:
 def _time(text: str) -> datetime:
     """An RFC 3339 time from Alertmanager (nanoseconds allowed), to the second."""
     match = RFC3339.match(text)
+    if match is None:  # read_payload refuses such a payload
+        raise TimeError(f"'{text}' is not a time like 2026-11-22T15:58:12Z")
     zone = "+00:00" if match.group(2) == "Z" else match.group(2)
     return datetime.fromisoformat(match.group(1) + zone)
 
 
-def _note(payload: dict, firing: list[dict]) -> str:
+def _note(payload: dict[str, Any], firing: list[dict[str, Any]]) -> str:
     """The internal note: which alerts fired, with their labels and links (never published)."""
     lines = []
     for alert in firing:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from statusgen.authoring import writer
 from statusgen.authoring.messages import DEFAULT_TEMPLATE, Template, find, load_templates, placeholder_values, render
@@ -28,6 +28,8 @@ from statusgen.sources.checker import suggest
 from statusgen.sources.lookup import DATE_PREFIX, Candidate, candidates, short_reference, similar_active
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from statusgen.authoring.alerts import Declaration as AlertDeclaration
 
 Clock = Callable[[], datetime]  # the current time, asked for once the edit lock is held
@@ -145,6 +147,8 @@ def declare(
         or (alert.slug if alert else None)
     )
     title = title or (template.title if template else None)
+    if title is None:
+        raise StatusgenError(f"a {kind} needs a title: give one, or a template that has one")
     components = dict(components)
     check_components(config, components)
     stage = stage or STAGES[kind][0]
@@ -184,7 +188,21 @@ def declare(
     return Declared(path, title, kind, stage, promise, reference, alert.warnings if alert else ())
 
 
-def post_update(config: Config, path: Path, *, stage: str, clock: Clock, **options) -> Posted:
+class UpdateOptions(TypedDict, total=False):
+    """The options of ``post_update``, ``resolve`` and ``reopen``; see ``post_update``."""
+
+    at: datetime | None
+    message: str | None
+    template_name: str | None
+    components: Mapping[str, str] | None
+    severity: str | None
+    note: str
+    backward: bool
+    milestones: Mapping[str, datetime] | None
+    next_minutes: int | None
+
+
+def post_update(config: Config, path: Path, *, stage: str, clock: Clock, **options: Unpack[UpdateOptions]) -> Posted:
     """Append an update in ``stage`` to the incident in the file ``path``.
 
     Options (all keywords): ``at`` (the update's time; default ``clock()`` under the edit
@@ -199,14 +217,14 @@ def post_update(config: Config, path: Path, *, stage: str, clock: Clock, **optio
     return _post(config, path, lambda kind: stage, clock=clock, **options)
 
 
-def resolve(config: Config, path: Path, *, clock: Clock, **options) -> Posted:
+def resolve(config: Config, path: Path, *, clock: Clock, **options: Unpack[UpdateOptions]) -> Posted:
     """Resolve the incident in the file ``path`` (complete a maintenance): every component
     returns to operational unless ``components`` leaves it in another status. Options as for
     ``post_update``."""
     return _post(config, path, lifecycle.RESOLVING.__getitem__, clock=clock, **options)
 
 
-def reopen(config: Config, path: Path, *, clock: Clock, **options) -> Posted:
+def reopen(config: Config, path: Path, *, clock: Clock, **options: Unpack[UpdateOptions]) -> Posted:
     """Reopen the resolved incident in the file ``path`` with a new first-stage update marked
     as reopened. Without ``components`` the statuses at the resolution are restored (and
     written down); StatusgenError when the resolution left none to restore. Options as for
@@ -239,7 +257,7 @@ def _post(
         stage = stage_of(current.kind)
         at = at if at is not None else clock()
         change = lifecycle.statuses_after(current, stage, given, reopened=reopened)
-        window = (current.scheduled_for, current.scheduled_until) if current.is_maintenance else None
+        window = _window(current)
         promise = next_promise(config, current.kind, stage, severity or current.severity, at, window, next_minutes)
         began = current.is_maintenance and stage == "in_progress" and not current.is_active
         values = _values(
@@ -263,7 +281,24 @@ def _template(config: Config, name: str) -> Template:
     return find(templates, name)
 
 
-def _values(config, *, title, components, worst, started, at, promise, window) -> dict[str, str]:
+def _window(incident: Incident) -> tuple[datetime, datetime] | None:
+    """A maintenance's window (the loader refuses a maintenance without both times); None for an incident."""
+    if incident.is_maintenance and incident.scheduled_for is not None and incident.scheduled_until is not None:
+        return incident.scheduled_for, incident.scheduled_until
+    return None
+
+
+def _values(
+    config: Config,
+    *,
+    title: str,
+    components: Mapping[str, str],
+    worst: Mapping[str, str] | None,
+    started: datetime,
+    at: datetime,
+    promise: datetime | None,
+    window: tuple[datetime, datetime] | None,
+) -> dict[str, str]:
     """The placeholder values of an update posted at ``at`` that promises the next by ``promise``."""
     return placeholder_values(
         config, title=title, components=components, worst=worst, started=started, at=at,

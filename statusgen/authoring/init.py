@@ -83,7 +83,7 @@ def plan(answers: Answers, now: datetime) -> dict[str, str]:
 def fill(text: str, values: dict[str, str], name: str = "") -> str:
     """Replace every ``@@KEY@@``; a marker without a value is a bug in the scaffold."""
 
-    def value(match):
+    def value(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in values:
             raise KeyError(f"scaffold file {name}: no value for @@{key}@@")

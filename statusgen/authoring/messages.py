@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statusgen.core.errors import Problem, StatusgenError, display_path
 from statusgen.core.model import KINDS, STAGES, Config, frozen_map
 from statusgen.core.times import duration, human
 from statusgen.sources.checker import FileCheck, line_of, suggest
 from statusgen.sources.files import read_source
+
+if TYPE_CHECKING:
+    import yaml
 
 BUILTIN_DIR = Path(__file__).parent / "message_templates"
 DEFAULT_TEMPLATE = {"incident": "generic", "maintenance": "scheduled-maintenance"}
@@ -104,7 +108,9 @@ def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Pro
     return templates, problems
 
 
-def _stage_texts(check: FileCheck, node, what: str, allowed, refusal: str, noun: str) -> dict[str, str]:
+def _stage_texts(
+    check: FileCheck, node: yaml.Node, what: str, allowed: Collection[str], refusal: str, noun: str
+) -> dict[str, str]:
     """``{stage: text}`` from a template's mapping of stages; each problem recorded in ``check``."""
     texts = {}
     for stage, (key_node, text_node) in (check.mapping(node, what) or {}).items():
@@ -203,7 +209,7 @@ def placeholder_values(
     config: Config,
     *,
     title: str,
-    components,
+    components: Mapping[str, str] | Iterable[str],
     started: datetime,
     at: datetime,
     next_update: timedelta = timedelta(minutes=30),
@@ -218,8 +224,9 @@ def placeholder_values(
     statuses = dict(components) if isinstance(components, Mapping) else dict.fromkeys(components, "affected")
     worst = dict(worst) if worst else statuses
 
-    def name(cid):
-        return config.component(cid).name if config.component(cid) else cid
+    def name(cid: str) -> str:
+        component = config.component(cid)
+        return component.name if component else cid
 
     names = [name(cid) for cid in statuses]
     hurt = {cid: status for cid, status in statuses.items() if status != "operational"}
@@ -248,7 +255,9 @@ def placeholder_values(
     return values
 
 
-def describe(statuses: Mapping[str, str], name, *, past: bool = False, still: bool = False) -> str:
+def describe(
+    statuses: Mapping[str, str], name: Callable[[str], str], *, past: bool = False, still: bool = False
+) -> str:
     """``Checkout is partly unavailable and Public API is slower than usual``: components grouped
     by status, worst first (``name`` turns an id into a name)."""
     clauses = []

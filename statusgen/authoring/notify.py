@@ -20,16 +20,17 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import FINAL_STAGES, Config, Incident, Update
 from statusgen.core.status import OPERATIONAL, status_label
 from statusgen.core.times import human_long, iso
-from statusgen.sources.incidents import POSTMORTEM_SUFFIX, read_incident
+from statusgen.sources.incident_file import POSTMORTEM_SUFFIX, read_incident
 
 NOTES_REF = "refs/notes/statusgen-notify"
 TARGETS = {"webhook": "notify_webhook_env", "slack": "notify_slack_env"}
@@ -66,10 +67,10 @@ def update_key(incident: Incident, update: Update) -> str:
 # -- what to post ---------------------------------------------------------------------------------
 
 
-def targets(config: Config, environ=os.environ) -> dict[str, tuple[str, str]]:
+def targets(config: Config, environ: Mapping[str, str] = os.environ) -> dict[str, tuple[str, str]]:
     """``{target: (env var name, url)}`` for each configured webhook; an error when a named
     variable is empty or not an http(s) URL (the message names the variable, never its value)."""
-    found = {}
+    found: dict[str, tuple[str, str]] = {}
     for target, option in TARGETS.items():
         name = getattr(config, option)
         if not name:
@@ -112,7 +113,7 @@ def new_updates(root: Path, config: Config, since: str | None) -> list[Pending]:
 
 def resolve_pending(root: Path, config: Config, keys: set[str]) -> list[Pending]:
     """The updates behind ``pending`` keys, as HEAD has them."""
-    found = []
+    found: list[Pending] = []
     by_incident: dict[str, set[str]] = {}
     for key in keys:
         by_incident.setdefault(key.split("/", 1)[0], set()).add(key)
@@ -130,7 +131,7 @@ def resolve_pending(root: Path, config: Config, keys: set[str]) -> list[Pending]
     return found
 
 
-def webhook_payload(item: Pending, config: Config) -> dict:
+def webhook_payload(item: Pending, config: Config) -> dict[str, Any]:
     """The generic JSON webhook's body: public fields only."""
     incident, update = item.incident, item.update
     next_at = next_update_at(item)
@@ -157,7 +158,7 @@ def webhook_payload(item: Pending, config: Config) -> dict:
     }
 
 
-def slack_payload(item: Pending, config: Config) -> dict:
+def slack_payload(item: Pending, config: Config) -> dict[str, Any]:
     """A Slack incoming webhook body: blocks with stage, severity, components, message, next update, link."""
     incident, update = item.incident, item.update
     url = incident_url(config, incident)
@@ -214,11 +215,19 @@ def incident_url(config: Config, incident: Incident) -> str:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a webhook that redirects is not followed
+    def redirect_request(self, *args: object, **kwargs: object) -> None:  # a webhook that redirects is not followed
         return None
 
 
-def post(url: str, body: dict, *, timeout: float, attempts: int, backoff: float, sleep=time.sleep) -> str | None:
+def post(
+    url: str,
+    body: Mapping[str, Any],
+    *,
+    timeout: float,
+    attempts: int,
+    backoff: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str | None:
     """POST ``body`` as JSON; retry server errors, 429 and network errors with exponential backoff.
     Returns None when accepted, else why not (never containing the URL)."""
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -253,7 +262,7 @@ def notify(
     config: Config,
     since: str | None,
     *,
-    environ=os.environ,
+    environ: Mapping[str, str] = os.environ,
     timeout: float = 10.0,
     attempts: int = 3,
     backoff: float = 2.0,
@@ -311,7 +320,8 @@ def notify(
 
 def read_record(root: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(sent, still pending) as ``(key, target)`` pairs, from every note under NOTES_REF."""
-    sent, pending = set(), set()
+    sent: set[tuple[str, str]] = set()
+    pending: set[tuple[str, str]] = set()
     listing = subprocess.run(
         ["git", "-C", str(root), "notes", f"--ref={NOTES_REF}", "list"], capture_output=True, text=True
     )

@@ -10,7 +10,7 @@ from statusgen.core.model import Config, Incident
 from statusgen.core.status import weights_sentence
 from statusgen.core.times import duration, human_long
 from statusgen.sources import frontmatter
-from statusgen.sources.incidents import POSTMORTEM_SUFFIX
+from statusgen.sources.incident_file import POSTMORTEM_SUFFIX
 from statusgen.views import metrics
 
 
@@ -139,6 +139,9 @@ def _timeline(incident: Incident) -> list[tuple[datetime, str]]:
 
 
 def postmortem_path(incident: Incident) -> Path:
+    """Where the postmortem of ``incident`` goes: beside its file."""
+    if incident.path is None:
+        raise StatusgenError(f"{incident.id} was not read from a file, so its postmortem has no place to go")
     return incident.path.with_name(incident.id + POSTMORTEM_SUFFIX)
 
 

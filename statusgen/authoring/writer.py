@@ -14,15 +14,22 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statusgen.core import lifecycle
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
 from statusgen.core.model import MAINTENANCE, STAGES, Config, Incident
 from statusgen.core.text import slugify
 from statusgen.core.times import iso
-from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, read_incident
+from statusgen.sources.incident_file import INCIDENT_FILE_SUFFIXES, read_incident
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import LiteralScalarString
 
 LOCK_NAME = ".statusgen.lock"
 LOCK_TIMEOUT = 30.0  # seconds to wait for another command's edit
@@ -33,7 +40,7 @@ class UtcTime(str):
     """A time written as a plain YAML timestamp: ``2026-11-22T14:20:00Z``."""
 
 
-def _yaml():
+def _yaml() -> YAML:
     from ruamel.yaml import YAML
 
     yaml = YAML()
@@ -49,10 +56,11 @@ def _time(value: datetime) -> UtcTime:
     return UtcTime(iso(value))
 
 
-def _block(text: str):
+def _block(text: str) -> LiteralScalarString:
     from ruamel.yaml.scalarstring import LiteralScalarString
 
-    return LiteralScalarString(text.strip() + "\n")
+    block: LiteralScalarString = LiteralScalarString(text.strip() + "\n")  # ruamel types its __new__ as Any
+    return block
 
 
 def _indent_style(text: str) -> tuple[int, int]:
@@ -64,7 +72,7 @@ def _indent_style(text: str) -> tuple[int, int]:
     return offset + 2, offset
 
 
-def dump(doc, like: str = "") -> str:
+def dump(doc: CommentedMap, like: str = "") -> str:
     """YAML text for ``doc``, indenting lists the way ``like`` (the old text) does."""
     yaml = _yaml()
     sequence, offset = _indent_style(like)
@@ -75,7 +83,7 @@ def dump(doc, like: str = "") -> str:
 
 
 @contextlib.contextmanager
-def locked(config: Config):
+def locked(config: Config) -> Iterator[None]:
     """Hold the repository's edit lock, so two commands never interleave a read and a write.
 
     filelock picks the operating system's lock (fcntl on Unix, msvcrt on Windows, a lock file
@@ -162,6 +170,8 @@ def create(
         doc["template"] = template
     doc["components"] = CommentedMap(components)
     if kind == MAINTENANCE:
+        if scheduled is None:
+            raise StatusgenError("a maintenance needs its window: scheduled=(start, end)")
         doc["scheduled_for"] = _time(scheduled[0])
         doc["scheduled_until"] = _time(scheduled[1])
     else:
@@ -200,16 +210,33 @@ def add_update(
     at: datetime,
     components: dict[str, str] | None = None,
     reopened: bool = False,
-    **fields,
+    severity: str | None = None,
+    note: str = "",
+    backward: bool = False,
+    milestones: dict[str, datetime] | None = None,
+    next_update: datetime | None = None,
 ) -> Incident:
     """Append one update to the incident at ``path`` under the edit lock; return the incident
     as written. ``components`` are the statuses given (see ``lifecycle.statuses_after``);
-    ``fields`` as for ``append``."""
+    the other options as for ``append``."""
     with locked(config):
         text, incident = read_current(config, path)
         change = lifecycle.statuses_after(incident, stage, components or {}, reopened=reopened)
         return append(
-            config, path, text, incident, change, stage=stage, message=message, at=at, reopened=reopened, **fields
+            config,
+            path,
+            text,
+            incident,
+            change,
+            stage=stage,
+            message=message,
+            at=at,
+            severity=severity,
+            note=note,
+            backward=backward,
+            reopened=reopened,
+            milestones=milestones,
+            next_update=next_update,
         )
 
 
@@ -252,7 +279,7 @@ def append(
     error = lifecycle.restore_error(incident, change)
     if error:
         raise StatusgenError(f"{where}: {error}")
-    doc = _yaml().load(old_text)
+    doc: CommentedMap = _yaml().load(old_text)  # a mapping: the loader has just read this text
     _set_worst(doc, incident, change.worst)
     if severity and severity != incident.severity:
         doc["severity"] = severity
@@ -265,7 +292,17 @@ def append(
     return new
 
 
-def _update(at, stage, message, components, severity, note, backward=False, reopened=False, next_update=None):
+def _update(
+    at: datetime,
+    stage: str,
+    message: str,
+    components: Mapping[str, str],
+    severity: str | None,
+    note: str,
+    backward: bool = False,
+    reopened: bool = False,
+    next_update: datetime | None = None,
+) -> CommentedMap:
     from ruamel.yaml.comments import CommentedMap
 
     update = CommentedMap()
@@ -287,7 +324,7 @@ def _update(at, stage, message, components, severity, note, backward=False, reop
     return update
 
 
-def _set_worst(doc, incident: Incident, worst: dict[str, str]) -> None:
+def _set_worst(doc: CommentedMap, incident: Incident, worst: Mapping[str, str]) -> None:
     """Write the statuses of ``worst`` that differ from the incident's top-level map into it."""
     from ruamel.yaml.comments import CommentedMap
 
@@ -299,7 +336,7 @@ def _set_worst(doc, incident: Incident, worst: dict[str, str]) -> None:
             top[cid] = status
 
 
-def _set_milestones(doc, milestones: dict[str, datetime]) -> None:
+def _set_milestones(doc: CommentedMap, milestones: dict[str, datetime]) -> None:
     keys = list(doc.keys())
     for name in MILESTONES:
         if name not in milestones:
@@ -317,8 +354,7 @@ def _set_milestones(doc, milestones: dict[str, datetime]) -> None:
 def _read_text(config: Config, path: Path) -> str:
     """The text of an incident file, read under the loader's rules (no links out of the
     repository, no special files, the size limit)."""
-    from statusgen.sources.files import OversizeError, read_limited, refusal
-    from statusgen.sources.incidents import file_limit
+    from statusgen.sources.files import OversizeError, file_limit, read_limited, refusal
 
     shown = display_path(path, config.root)
     problem = refusal(path, config.root)

@@ -36,6 +36,7 @@ FORMAT = 3
 RACY_NS = 2_000_000_000  # a file changed this close to the index being written is read again
 _CODE = (
     "sources/incidents.py",
+    "sources/incident_file.py",
     "core/lifecycle.py",
     "core/model.py",
     "sources/checker.py",
@@ -384,7 +385,8 @@ def encode_listing(item: Listing) -> list:
 def decode_listing(values: list, path: Path) -> Listing:
     ident, title, kind, severity, drill, stage, active, resolved, started, ended, due, components = values
     return Listing(
-        ident, title, kind, severity, drill, stage, active, resolved, _time(started), _time(ended), _time(due),
+        ident, title, kind, severity, drill, stage, active, resolved, datetime.fromisoformat(started), _time(ended),
+        _time(due),
         frozen_map(components), path,
     )  # fmt: skip
 

@@ -154,7 +154,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         from statusgen.authoring.alerts import declaration_from_file
 
         alert = declaration_from_file(config, alert_file)
-        title = title or (template.title if template_name else alert.title)
+        title = title or (template.title if template is not None and template_name else alert.title)
         severity = severity or alert.severity
         components = (*(f"{cid}={status}" for cid, status in alert.components.items()), *components)
         impact_start = impact_start or iso(alert.impact_start)
@@ -168,7 +168,8 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     if maintenance:
         if not (start_text and end_text):
             raise click.UsageError("a maintenance needs --start ISO and --end ISO")
-        scheduled = (parse_when(ctx, start_text, "--start"), parse_when(ctx, end_text, "--end"))
+        start, end = parse_when(ctx, start_text, "--start"), parse_when(ctx, end_text, "--end")
+        scheduled = (start, end) if start and end else None  # both given: checked just above
     elif start_text or end_text:
         raise click.UsageError("--start and --end are for --maintenance")
     declared = incidents.declare(

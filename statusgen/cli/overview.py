@@ -101,7 +101,7 @@ def show(ctx, incident):
     click.echo(
         f"started   {human_long(item.started_at)}; lasted {duration(item.duration(now))}{'' if item.resolved_at else ' so far'}"
     )
-    if item.is_maintenance:
+    if item.scheduled_for and item.scheduled_until:  # a maintenance's window
         click.echo(f"window    {human_long(item.scheduled_for)} to {human_long(item.scheduled_until)}")
     if item.drill:
         click.echo(click.style("drill     yes: left out of the public site and the metrics", fg="cyan"))

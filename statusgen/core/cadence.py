@@ -26,7 +26,8 @@ MAINTENANCE_MINUTES = 60  # an in-progress maintenance
 
 def cadence(config: Config, severity: str | None) -> timedelta:
     """Time between updates for ``severity`` (the team's setting, else the default)."""
-    minutes = (config.update_cadence or {}).get(severity) or DEFAULT_CADENCE.get(severity or "", FALLBACK_MINUTES)
+    team = (config.update_cadence or {}).get(severity) if severity is not None else None
+    minutes = team or DEFAULT_CADENCE.get(severity or "", FALLBACK_MINUTES)
     return timedelta(minutes=int(minutes))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -49,7 +50,7 @@ class ValidationError(StatusgenError):
     def format_message(self) -> str:
         return self.message
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:  # click's signature
         # Without click's "Error: " prefix, so every line stays ``path:line: message``.
         click.echo(self.format_message(), err=True, file=file)
 

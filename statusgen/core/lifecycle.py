@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from statusgen.core.model import FINAL_STAGES, INCIDENT, MAINTENANCE, STAGES, Config, Incident
 from statusgen.core.status import OPERATIONAL, rolled_up
 from statusgen.core.times import iso as _iso
+
+if TYPE_CHECKING:
+    from statusgen.core.listing import Listing
 
 # What moving from one stage to another needs.
 ALLOWED = "allowed"  # forward, or another update in the same stage
@@ -39,7 +43,9 @@ def move(kind: str, before: str, after: str) -> str:
     return BACKWARD
 
 
-def transition_error(kind: str, before: str | None, after: str, *, backward=False, reopened=False) -> str | None:
+def transition_error(
+    kind: str, before: str | None, after: str, *, backward: bool = False, reopened: bool = False
+) -> str | None:
     """Why an update in stage ``after`` may not follow one in ``before``, or None if it may."""
     stages = STAGES[kind]
     if after not in stages:
@@ -115,7 +121,7 @@ def restore_error(incident: Incident, change: StatusChange) -> str | None:
 
 
 def check_incident(
-    incident: Incident, config: Config, lines: dict[str, int], warnings: list | None = None
+    incident: Incident, config: Config, lines: dict[str, int], warnings: list[tuple[int, str]] | None = None
 ) -> list[tuple[int, str]]:
     """Every lifecycle rule ``incident`` breaks, as ``(line, message)`` pairs.
 
@@ -175,7 +181,8 @@ def check_incident(
         previous = update
 
     active = incident.kind == INCIDENT and not incident.is_resolved
-    if active and incident.severity in rank and rank[incident.severity] > rank.get(severity, 99):
+    by_updates = 99 if severity is None else rank.get(severity, 99)
+    if active and incident.severity in rank and rank[incident.severity] > by_updates:
         problems.append(
             (
                 lines.get("severity", 1),
@@ -209,14 +216,15 @@ def check_incident(
                     )
                 )
 
-    window = (incident.scheduled_for, incident.scheduled_until)
-    if incident.is_maintenance and all(window) and window[1] <= window[0]:
+    begins, ends = incident.scheduled_for, incident.scheduled_until
+    if incident.is_maintenance and begins is not None and ends is not None and ends <= begins:
         problems.append((lines.get("scheduled_until", 1), "scheduled_until must be after scheduled_for"))
     return problems
 
 
-def postmortem_overdue(incident: Incident, config: Config, now: datetime) -> bool:
-    """True when a resolved incident of a severity that needs a postmortem has none in time."""
+def postmortem_overdue(incident: Incident | Listing, config: Config, now: datetime) -> bool:
+    """True when a resolved incident of a severity that needs a postmortem has none in time
+    (a Listing has all this reads)."""
     if incident.is_maintenance or incident.drill or incident.postmortem_path is not None:
         return False
     if incident.severity not in config.postmortem_severities or not incident.resolved_at:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from statusgen.core.model import MAINTENANCE, Incident, frozen_map
+from statusgen.core.model import MAINTENANCE, Config, Incident, frozen_map
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Listing:
         return now - due if due is not None and now > due else None
 
 
-def listing_of(incident: Incident, config) -> Listing:
+def listing_of(incident: Incident, config: Config) -> Listing:
     from statusgen.core.cadence import next_update_due
 
     return Listing(

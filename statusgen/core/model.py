@@ -5,14 +5,14 @@ The loader builds these from files; views and renderers only read them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL
 
@@ -32,14 +32,18 @@ MAINTENANCE_STAGES = ("scheduled", "in_progress", "verifying", "completed")
 STAGES = {INCIDENT: INCIDENT_STAGES, MAINTENANCE: MAINTENANCE_STAGES}
 FINAL_STAGES = frozenset({"resolved", "completed"})
 
-EMPTY: Mapping = MappingProxyType({})
+# Holds nothing, so it stands for an empty Mapping[str, X] of any X.
+EMPTY: Mapping[str, NoReturn] = MappingProxyType({})
 
 # The messages of the updates statusgen adds when nobody updated a maintenance in time.
 MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
 MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
 
 
-def frozen_map(values: Mapping | None) -> Mapping:
+_V = TypeVar("_V")
+
+
+def frozen_map(values: Mapping[str, _V] | None) -> Mapping[str, _V]:
     return MappingProxyType(dict(values)) if values else EMPTY
 
 
@@ -95,13 +99,15 @@ class Config:
     templates_dir: str = "templates"
     public_dir: str = "site/public"
     internal_dir: str = "site/internal"
-    postmortem_severities: frozenset = frozenset({"SEV1", "SEV2"})
+    postmortem_severities: frozenset[str] = frozenset({"SEV1", "SEV2"})
     postmortem_due_hours: int = 48
-    update_cadence: Mapping = field(default_factory=lambda: EMPTY)  # severity id -> minutes between updates
+    update_cadence: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # severity id -> minutes between updates
     # status -> share of a minute counted as down (mkdocs.yml `downtime_weights`)
     downtime_weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS)
     created: datetime | None = None  # when the page and its components were created (the API's created_at)
-    alertmanager: Mapping = field(default_factory=lambda: EMPTY)  # how --from-alert maps alerts (alertmanager.py)
+    # how --from-alert maps alerts (authoring/alerts.py): component_labels -> label names;
+    # components, severities, statuses -> {label value: what it maps to}
+    alertmanager: Mapping[str, tuple[str, ...] | Mapping[str, str]] = field(default_factory=lambda: EMPTY)
     alert_rules: tuple[str, ...] = ()  # Prometheus rule files (globs in the repository) the alert pages describe
     enabled: bool = True  # the mkdocs plugin's switch
     site: str = "public"  # which site a plain `mkdocs build` renders: one of SITES
@@ -255,7 +261,7 @@ class Incident:
             snapshot = {cid: s for cid, s in before.items() if s != OPERATIONAL}
         return snapshot
 
-    def _resolutions(self, initial: dict[str, str]):
+    def _resolutions(self, initial: dict[str, str]) -> Iterator[tuple[Update, dict[str, str]]]:
         """``(update, statuses just before it)`` for every resolving update, oldest first."""
         previous = dict(initial)
         for update, after in self._status_steps(initial):
@@ -263,7 +269,7 @@ class Incident:
                 yield update, previous
             previous = after
 
-    def _status_steps(self, initial: dict[str, str]):
+    def _status_steps(self, initial: dict[str, str]) -> Iterator[tuple[Update, dict[str, str]]]:
         """``(update, every component's status after it)`` for each update, oldest first.
 
         An update sets the statuses it names. A resolving update leaves every component

@@ -5,7 +5,7 @@ that public uptime and internal error budgets share. Every site, the CLI and not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -34,7 +34,7 @@ DEFAULT_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
 )
 
 
-def worst_status(statuses) -> str:
+def worst_status(statuses: Iterable[str]) -> str:
     """The worst of some component statuses; operational when there are none."""
     return max(statuses, key=STATUS_RANK.__getitem__, default=OPERATIONAL)
 

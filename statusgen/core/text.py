@@ -59,7 +59,7 @@ def text_problem(value: str) -> tuple[int, str] | None:
     return match.start(), f"contains {describe(match.group())}; {EXPECTED}"
 
 
-def forbidden_in(text: str) -> re.Pattern:
+def forbidden_in(text: str) -> re.Pattern[str]:
     """The pattern that finds the forbidden characters of ``text`` fastest."""
     return ASCII_FORBIDDEN if text.isascii() else FORBIDDEN
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 
 UTC = timezone.utc
@@ -90,7 +91,7 @@ def duration(delta: timedelta) -> str:
     return f"{minutes} min"
 
 
-def now_from(value: str | None = None, environ=os.environ) -> datetime:
+def now_from(value: str | None = None, environ: Mapping[str, str] = os.environ) -> datetime:
     """The one "now" of a run: ``--now ISO``, else ``SOURCE_DATE_EPOCH``, else the clock."""
     if value:
         return parse_time(value)

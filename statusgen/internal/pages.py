@@ -5,8 +5,10 @@ those statusgen renders itself) and, per page, the function that builds its temp
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache, partial
+from typing import Any
 
 from markupsafe import Markup
 
@@ -50,6 +52,9 @@ from statusgen.views.internal import (
 # The same instants are printed on several pages; formatting one costs more than looking it up.
 human_long = lru_cache(maxsize=1 << 17)(_human_long)
 
+# src_uri -> (template, title, markdown body, the page's view: called when mkdocs renders it)
+PageEntry = tuple[str, str, str, Callable[[], dict[str, Any]]]
+
 PAGE_SIZE = 500  # rows per page of the incident list, the action items and a runbook's incidents
 RUNBOOK_RECENT = 20  # incidents listed on a runbook's own page; the rest on its incidents pages
 SITE_URL = "https://<internal site>/"  # how the runbook and alert lists write the internal address in examples
@@ -72,18 +77,18 @@ class InternalPages:
         self.names = {c.id: c.name for c in self.config.components}
         self.missing = missing_postmortems(repo, now)
         self.missing_ids = {i.id for i in self.missing}
-        self._pages: dict[str, tuple[str, str, str, object]] | None = None
+        self._pages: dict[str, PageEntry] | None = None
 
     @cached_property
     def open_items(self) -> list:
         return open_action_items(self.repo, self.postmortems, self.now)
 
-    def mkdocs_pages(self) -> dict[str, tuple[str, str, str, object]]:
+    def mkdocs_pages(self) -> dict[str, PageEntry]:
         """``src_uri -> (template, title, markdown body, view)`` of every mkdocs page; the view
         is a dict or a function making one (called when mkdocs renders that page)."""
         if self._pages is None:
             home = f"{self.config.company or self.config.site_name} internal"
-            pages = {
+            pages: dict[str, PageEntry] = {
                 "index.md": ("internal/home.html", home, "", self.home_view),
                 "runbooks/index.md": ("internal/runbooks.html", "Runbooks", "", self.runbooks_view),
                 "runbooks/alerts/index.md": ("internal/alerts.html", "Alerts", "", self.alerts_view),
@@ -248,7 +253,7 @@ class InternalPages:
                     "missing": incident.id in self.missing_ids,
                 }
             )
-        years = {}
+        years: dict[int, int] = {}
         for index, incident in enumerate(incidents):
             years.setdefault(incident.started_at.year, index // PAGE_SIZE + 1)
         return {
@@ -342,7 +347,7 @@ class InternalPages:
             rows = [entry(i, p) for i, p in chosen if component.id in i.components]
             if rows:
                 by_component.append((component.name, rows))
-        counts = defaultdict(int)
+        counts: defaultdict[int, int] = defaultdict(int)
         for incident, _ in entries:
             counts[incident.started_at.year] += 1
         return {
@@ -375,6 +380,8 @@ class InternalPages:
         missing = []
         if number == 1:
             for incident in self.missing:
+                if incident.resolved_at is None:  # missing_postmortems lists resolved incidents only
+                    continue
                 late = self.now - incident.resolved_at - timedelta(hours=self.config.postmortem_due_hours)
                 missing.append((incident, human_long(incident.resolved_at), duration(late)))
         return {

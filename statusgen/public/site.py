@@ -130,7 +130,7 @@ class PublicSite:
         context["incident_url"] = self._incident_url
         if kind == "home":
             context["uptime"] = status.uptime
-        elif kind == "history":
+        elif kind == "history" and isinstance(payload, int):
             context["history"] = self._history_page(payload)
         elif kind == "incident":
             context["incident"] = payload

@@ -15,9 +15,11 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
 
+from statusgen.cache import pages as rendercache
 from statusgen.render import fork
 from statusgen.render.frame import DirectPage, Frame, NavFragments, nav_links, page_context, split_url, varying_names
 
@@ -123,8 +125,6 @@ class DirectPages:
 
     def _shared_key(self, base: dict, extra: dict | None) -> str | None:
         """Everything the pages of this build share, as one digest (statusgen/cache/pages.py)."""
-        from statusgen.cache import pages as rendercache
-
         try:
             code, dated = rendercache.code_digest(self.config.theme.dirs)
             config_file = Path(self.config.config_file_path).read_bytes()
@@ -149,7 +149,7 @@ class _Renderer:
         self.check = check
         self.problems: list[tuple[str, str]] = []
         self.navs = NavFragments(env) if with_nav else None
-        self.templates: dict[str, object] = {}
+        self.templates: dict[str, Any] = {}
         self.frames: dict[tuple, Frame | None] = {}
         # The render cache (statusgen/cache/pages.py): on when the build set a shared key.
         self.shared_key: str | None = None
@@ -158,22 +158,19 @@ class _Renderer:
         self.frame_reads: dict[tuple, list] = {}
         self.frame_digests: dict[tuple, str] = {}
         self.recorders: dict[tuple, object] = {}
-        self.sink = None
+        self.sink = rendercache.Sink()  # what recorders saw a page read (used when caching)
 
     def render(self, entries) -> None:
         # A frame may leave out only the data that is the same for every page it serves: compare
         # the first page of each kind with a second one to find the data that varies.
-        firsts, seconds = set(), {}
+        firsts: set[tuple[str, str | None, str]] = set()
+        seconds: dict[tuple[str, str | None, str], _Entry] = {}
         for entry in entries:
             key = (entry.template, entry.block, split_url(entry.page.url)[0])
             if key in firsts:
                 seconds.setdefault(key, entry)
             firsts.add(key)
-        from statusgen.cache import pages as rendercache
-
         caching = self.shared_key is not None
-        if caching and self.sink is None:
-            self.sink = rendercache.Sink()
         for entry in entries:
             page = entry.page
             if entry.template not in self.templates:
@@ -238,13 +235,11 @@ class _Renderer:
     def _keep(self, rel: str) -> None:
         """A page the previous build already holds: `statusgen build` leaves it where it is
         (build._commit); under `statusgen serve` it is linked into the emptied site."""
-        if self.pages.link_kept:
+        if self.pages.link_kept and self.pages.previous is not None:
             place(self.pages.previous / rel, self.site_dir / rel)
 
     def _own_key(self, key, frame, page, own: dict, shown: dict) -> str | None:
         """The digest of a page's own inputs and of the build's shared ones."""
-        from statusgen.cache import pages as rendercache
-
         try:
             if key not in self.frame_digests:  # the frame is the same for every page of its kind
                 self.frame_digests[key] = rendercache.digest((self.shared_key, key, frame.before, frame.after))
@@ -257,8 +252,6 @@ class _Renderer:
 
     def _unchanged(self, url: str, rel: str, own_key: str, own: dict) -> bool:
         """Whether the page's record says it would come out as the previous build's file."""
-        from statusgen.cache import pages as rendercache
-
         if self.pages.previous is None:
             return False
         old = self.pages.cache.old.get(url)

@@ -14,6 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 from statusgen.core.errors import StatusgenError
 
@@ -56,7 +57,7 @@ class Beside:
         os.close(write)
         self.read = read
 
-    def join(self) -> object:
+    def join(self) -> Any:
         # Read before waiting: a child whose result fills the pipe would never exit.
         with open(self.read, encoding="utf-8") as back:
             found = back.read()

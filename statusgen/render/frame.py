@@ -176,6 +176,10 @@ def page_context(config, page: DirectPage) -> dict:
     return {
         "page": page,
         "base_url": base_url,
-        "extra_css": [normalize_url(path, page, base_url) for path in config.extra_css],
-        "extra_javascript": [normalize_url(str(s), page, base_url) for s in config.extra_javascript],
+        # A DirectPage stands in for mkdocs' Page here: normalize_url reads only its ``url``.
+        "extra_css": [normalize_url(path, page, base_url) for path in config.extra_css],  # type: ignore[arg-type]
+        "extra_javascript": [
+            normalize_url(str(s), page, base_url)  # type: ignore[arg-type]
+            for s in config.extra_javascript
+        ],
     }

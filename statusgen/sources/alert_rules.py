@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from statusgen.core.documents import AlertRule, alert_slug
+from statusgen.core.documents import AlertRule, Runbook, alert_slug
 from statusgen.core.errors import Problem, display_path
-from statusgen.sources.checker import FileCheck, line_of
+from statusgen.core.model import Config
+from statusgen.sources.checker import Entry, FileCheck, line_of
 
 
 def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Problem]]:
@@ -69,7 +71,7 @@ def read_alert_rules(path: Path, root: Path) -> tuple[list[AlertRule], list[Prob
     return rules, check.problems
 
 
-def _text_map(check: FileCheck, entry, what: str) -> dict[str, str]:
+def _text_map(check: FileCheck, entry: Entry | None, what: str) -> dict[str, str]:
     """A mapping of names to text (labels, annotations); values that are not text are reported."""
     if entry is None:
         return {}
@@ -91,7 +93,7 @@ def rules_by_alert(rules: list[AlertRule]) -> dict[str, tuple[AlertRule, ...]]:
     return {alert: tuple(found) for alert, found in result.items()}
 
 
-def load_alert_rules(config) -> tuple[dict[str, tuple[AlertRule, ...]], list[Problem]]:
+def load_alert_rules(config: Config) -> tuple[dict[str, tuple[AlertRule, ...]], list[Problem]]:
     """The alerting rules of the files the ``alert_rules`` option names (globs relative to the
     repository), by alert name, with every problem found in them."""
     rules, problems = [], []
@@ -106,7 +108,7 @@ def load_alert_rules(config) -> tuple[dict[str, tuple[AlertRule, ...]], list[Pro
     return rules_by_alert(rules), problems
 
 
-def check_rule_files(paths, runbooks, config) -> list[Problem]:
+def check_rule_files(paths: Iterable[Path], runbooks: Collection[Runbook], config: Config) -> list[Problem]:
     """The problems of the Prometheus rule files ``paths`` and, when they all read, of their
     alerts against ``runbooks`` (``compare_with_runbooks``)."""
     rules, problems = [], []
@@ -119,7 +121,7 @@ def check_rule_files(paths, runbooks, config) -> list[Problem]:
     return problems
 
 
-def compare_with_runbooks(rules: list[AlertRule], runbooks, site_url: str = "") -> list[Problem]:
+def compare_with_runbooks(rules: list[AlertRule], runbooks: Collection[Runbook], site_url: str = "") -> list[Problem]:
     """Alerts with no runbook (errors); runbooks naming alerts no rule defines and runbook_url
     annotations that do not point at the alert's page (warnings: only some rule files may be given)."""
     problems = []

@@ -8,13 +8,16 @@ before it could be expanded. Rewriting files is ruamel's job (see ``edit.py``).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import TypeAlias
 
 import yaml
 
 from statusgen.core.errors import Problem
 from statusgen.core.text import EXPECTED, describe, forbidden_in, text_problem
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # libyaml, when PyYAML was built with it
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
@@ -33,18 +36,24 @@ PLAIN_TAGS = {
 }
 MAX_DEPTH = 50
 
+# Where a problem is: a line number, or the node whose first line it is.
+Where: TypeAlias = "int | yaml.Node"
+# One key of a mapping node: ``(key node, value node)``; ``FileCheck.mapping`` gives them by key.
+Entry: TypeAlias = "tuple[yaml.ScalarNode, yaml.Node]"
+Fields: TypeAlias = "dict[str, Entry]"
 
-def line_of(node) -> int:
+
+def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def suggest(word: str, choices) -> str:
+def suggest(word: str, choices: Iterable[object]) -> str:
     """`` (did you mean 'x'?)`` when one choice is close to ``word``, else ``''``."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def one_of(choices) -> str:
+def one_of(choices: Iterable[object]) -> str:
     return ", ".join(str(c) for c in choices)
 
 
@@ -56,17 +65,17 @@ class FileCheck:
         self.shown = shown
         self.problems: list[Problem] = []
 
-    def error(self, where, message: str) -> None:
+    def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(self.shown, _line(where), message))
 
-    def warn(self, where, message: str) -> None:
+    def warn(self, where: Where, message: str) -> None:
         self.problems.append(Problem(self.shown, _line(where), message, "warning"))
 
     @property
     def failed(self) -> bool:
         return any(p.is_error for p in self.problems)
 
-    def parse(self, data: bytes):
+    def parse(self, data: bytes) -> yaml.Node | None:
         """The root node of ``data``, or None after recording why it cannot be read."""
         try:
             text = data.decode("utf-8-sig")
@@ -110,7 +119,7 @@ class FileCheck:
             self.error(text.count("\n", 0, index) + 1, f"contains {describe(match.group())}; {EXPECTED}")
         return not found
 
-    def _plain(self, node, seen: set, depth: int) -> bool:
+    def _plain(self, node: yaml.Node, seen: set[int], depth: int) -> bool:
         """Refuse aliases, deep nesting and tags beyond plain YAML values."""
         if id(node) in seen:
             self.error(node, "YAML aliases (*name) are not allowed here; write the value out")
@@ -130,24 +139,24 @@ class FileCheck:
 
     # -- field readers: each returns the value, or None after recording a problem --
 
-    def mapping(self, node, what: str) -> dict | None:
+    def mapping(self, node: yaml.Node, what: str) -> Fields | None:
         """``{key: (key_node, value_node)}``; duplicate keys are errors."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{what} must be a mapping of keys to values, not {kind_of(node)}")
             return None
-        items = {}
+        items: Fields = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, f"{what} has a key that is not a plain word")
                 continue
-            key = key_node.value
+            key: str = key_node.value
             if key in items:
                 self.error(key_node, f"duplicate key '{key}' in {what} (first at line {line_of(items[key][0])})")
                 continue
             items[key] = (key_node, value_node)
         return items
 
-    def known_keys(self, items: dict, allowed, what: str) -> None:
+    def known_keys(self, items: Fields, allowed: Collection[str], what: str) -> None:
         for key, (key_node, _) in items.items():
             if key not in allowed:
                 self.error(
@@ -155,17 +164,18 @@ class FileCheck:
                     f"unknown key '{key}' in {what}{suggest(key, allowed)}; expected one of: {one_of(allowed)}",
                 )
 
-    def sequence(self, node, what: str) -> list | None:
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
         if not isinstance(node, yaml.SequenceNode):
             self.error(node, f"{what} must be a list, not {kind_of(node)}")
             return None
-        return node.value
+        items: list[yaml.Node] = node.value
+        return items
 
-    def text(self, node, what: str, *, allow_empty: bool = False) -> str | None:
+    def text(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str | None:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             self.error(node, f"{what} must be text, not {kind_of(node)}")
             return None
-        value = node.value
+        value: str = node.value
         problem = text_problem(value)
         if problem is not None:
             index, message = problem
@@ -176,7 +186,7 @@ class FileCheck:
             return None
         return value
 
-    def choice(self, node, what: str, choices) -> str | None:
+    def choice(self, node: yaml.Node, what: str, choices: Collection[str]) -> str | None:
         value = self.text(node, what)
         if value is None:
             return None
@@ -187,13 +197,13 @@ class FileCheck:
             return None
         return value
 
-    def boolean(self, node, what: str) -> bool | None:
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
             return node.value.lower() in ("true", "yes", "on", "y")
         self.error(node, f"{what} must be true or false, not {kind_of(node)}")
         return None
 
-    def number(self, node, what: str) -> float | None:
+    def number(self, node: yaml.Node, what: str) -> float | None:
         if isinstance(node, yaml.ScalarNode) and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
             try:
                 return float(node.value.replace("_", ""))
@@ -202,15 +212,16 @@ class FileCheck:
         self.error(node, f"{what} must be a number, not {kind_of(node)}")
         return None
 
-    def text_list(self, node, what: str) -> list[str] | None:
+    def text_list(self, node: yaml.Node, what: str) -> list[str] | None:
         items = self.sequence(node, what)
         if items is None:
             return None
         values = [self.text(item, f"each entry of {what}") for item in items]
-        return None if None in values else values
+        texts = [value for value in values if value is not None]
+        return texts if len(texts) == len(values) else None
 
 
-def kind_of(node) -> str:
+def kind_of(node: yaml.Node) -> str:
     """How a node reads to a person: ``a list``, ``a mapping``, ``the number 3``..."""
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -228,13 +239,14 @@ def kind_of(node) -> str:
     return f"'{node.value}'"
 
 
-def _line_in(node, index: int) -> int:
+def _line_in(node: yaml.ScalarNode, index: int) -> int:
     """The file line of character ``index`` of a scalar: exact for literal blocks (``|``),
     whose lines map one to one, else the scalar's first line."""
     if node.style == "|":
-        return line_of(node) + 1 + node.value.count("\n", 0, index)
+        value: str = node.value
+        return line_of(node) + 1 + value.count("\n", 0, index)
     return line_of(node)
 
 
-def _line(where) -> int:
+def _line(where: Where) -> int:
     return where if isinstance(where, int) else line_of(where)

@@ -18,7 +18,7 @@ from statusgen.core.model import DEFAULT_SEVERITIES, SITES, Component, Config, G
 from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
 from statusgen.core.times import UTC, TimeError, parse_date, parse_time
 from statusgen.sources import thirdparty
-from statusgen.sources.checker import FileCheck, suggest
+from statusgen.sources.checker import Entry, Fields, FileCheck, suggest
 
 CONFIG_FILE = "mkdocs.yml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -38,7 +38,7 @@ class Option:
     doc: str
 
     @property
-    def default(self):
+    def default(self) -> object:
         spec = Config.__dataclass_fields__[self.name]
         if spec.default is not MISSING:
             return spec.default
@@ -101,12 +101,12 @@ def load_config(root: Path) -> Config:
     except OSError as exc:
         raise StatusgenError(f"{check.shown}: cannot be read: {exc.strerror}") from None
     config = _read(check, root, check.parse(data))
-    if check.failed:
+    if config is None or check.failed:  # no config only after an error was recorded
         raise ValidationError(check.problems)
     return config
 
 
-def _read(check: FileCheck, root: Path, node) -> Config | None:
+def _read(check: FileCheck, root: Path, node: yaml.Node | None) -> Config | None:
     if node is None:
         return None
     top = check.mapping(node, CONFIG_FILE)
@@ -123,7 +123,7 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
     if options is None:
         return None
     check.known_keys(options, OPTION_NAMES, "the statusgen plugin options")
-    values = {}
+    values: dict[str, object] = {}
     for option in OPTIONS:
         if option.name in options and option.read != "custom":
             value = _simple(check, option, options[option.name][1])
@@ -168,11 +168,13 @@ def _read(check: FileCheck, root: Path, node) -> Config | None:
         components=components,
         groups=groups,
         severities=severities,
-        **values,
+        # Each value has the type of its Config field (the readers above), but the names come
+        # from the OPTIONS table, so mypy cannot pair a value with its field.
+        **values,  # type: ignore[arg-type]
     )
 
 
-def _simple(check: FileCheck, option: Option, node):
+def _simple(check: FileCheck, option: Option, node: yaml.Node) -> object:
     """The value of an option read the plain way (``option.read``), or None when it is wrong."""
     name = option.name
     if option.read in ("path", "text", "url"):
@@ -203,17 +205,19 @@ def _simple(check: FileCheck, option: Option, node):
     return env_name or None
 
 
-def _scalar(top: dict, key: str) -> str | None:
+def _scalar(top: Fields, key: str) -> str | None:
     if key in top and isinstance(top[key][1], yaml.ScalarNode):
-        return top[key][1].value
+        value: str = top[key][1].value
+        return value
     return None
 
 
-def _plugin_options(check: FileCheck, top: dict):
+def _plugin_options(check: FileCheck, top: Fields) -> yaml.Node | Fields | None:
     """The node of the statusgen plugin's options (an empty dict when it has none)."""
     if "plugins" not in top:
         return None
     plugins = top["plugins"][1]
+    entries: list[tuple[yaml.Node, yaml.Node | None]]
     if isinstance(plugins, yaml.MappingNode):
         entries = [(k, v) for k, v in plugins.value]
     elif isinstance(plugins, yaml.SequenceNode):
@@ -233,10 +237,10 @@ def _plugin_options(check: FileCheck, top: dict):
     return None
 
 
-def _groups(check: FileCheck, entry) -> tuple[Group, ...]:
+def _groups(check: FileCheck, entry: Entry | None) -> tuple[Group, ...]:
     if entry is None:
         return ()
-    groups = []
+    groups: list[Group] = []
     for position, node in enumerate(check.sequence(entry[1], "groups") or [], 1):
         fields = check.mapping(node, "a group")
         if fields is None:
@@ -251,12 +255,12 @@ def _groups(check: FileCheck, entry) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
+def _components(check: FileCheck, entry: Entry | None, groups: tuple[Group, ...]) -> tuple[Component, ...]:
     if entry is None:
         check.error(1, "the statusgen plugin options have no 'components'; expected a list of {id, name, group}")
         return ()
     group_ids = [g.id for g in groups]
-    components = []
+    components: list[Component] = []
     for position, node in enumerate(check.sequence(entry[1], "components") or [], 1):
         fields = check.mapping(node, "a component")
         if fields is None:
@@ -289,7 +293,7 @@ def _components(check: FileCheck, entry, groups) -> tuple[Component, ...]:
     return tuple(components)
 
 
-def _weights(check: FileCheck, node):
+def _weights(check: FileCheck, node: yaml.Node) -> dict[str, Decimal] | None:
     """``downtime_weights: {major_outage: 1, partial_outage: 0.3, degraded_performance: 0}``."""
     fields = check.mapping(node, "downtime_weights")
     if fields is None:
@@ -309,7 +313,7 @@ def _weights(check: FileCheck, node):
     return weights
 
 
-def _alert_rules(check: FileCheck, node) -> tuple[str, ...]:
+def _alert_rules(check: FileCheck, node: yaml.Node) -> tuple[str, ...]:
     """``alert_rules: [prometheus/rules/*.yml]``: Prometheus rule files, globs inside the repository."""
     patterns = check.text_list(node, "alert_rules") or []
     kept = []
@@ -324,7 +328,7 @@ def _alert_rules(check: FileCheck, node) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _created(check: FileCheck, node) -> datetime | None:
+def _created(check: FileCheck, node: yaml.Node) -> datetime | None:
     """A ``created`` date (midnight UTC) or time."""
     text = check.text(node, "created")
     if text is None:
@@ -338,7 +342,7 @@ def _created(check: FileCheck, node) -> datetime | None:
         return None
 
 
-def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
+def _severities(check: FileCheck, entry: Entry | None) -> tuple[Severity, ...]:
     if entry is None:
         return DEFAULT_SEVERITIES
     severities = []
@@ -361,13 +365,15 @@ def _severities(check: FileCheck, entry) -> tuple[Severity, ...]:
     return tuple(severities) or DEFAULT_SEVERITIES
 
 
-def _alertmanager(check: FileCheck, node, components, severities) -> dict:
+def _alertmanager(
+    check: FileCheck, node: yaml.Node, components: tuple[Component, ...], severities: tuple[Severity, ...]
+) -> dict[str, tuple[str, ...] | dict[str, str]]:
     """``alertmanager``: how `statusgen new --from-alert` maps alert labels (statusgen.authoring.alerts)."""
     from statusgen.core.status import COMPONENT_STATUSES
 
     fields = check.mapping(node, "alertmanager") or {}
     check.known_keys(fields, ("component_labels", "components", "severities", "statuses"), "alertmanager")
-    result = {}
+    result: dict[str, tuple[str, ...] | dict[str, str]] = {}
     if "component_labels" in fields:
         result["component_labels"] = tuple(check.text_list(fields["component_labels"][1], "component_labels") or ())
     for key, what, choices in (
@@ -377,10 +383,12 @@ def _alertmanager(check: FileCheck, node, components, severities) -> dict:
     ):
         if key not in fields:
             continue
-        mapped = {}
+        mapped: dict[str, str] = {}
         for label, (_, value_node) in (check.mapping(fields[key][1], f"alertmanager {key}") or {}).items():
             value = check.text(value_node, f"alertmanager {key} of '{label}'")
-            if value is not None and value not in choices:
+            if value is None:  # recorded by check.text: load_config refuses this config
+                continue
+            if value not in choices:
                 check.error(
                     value_node,
                     f"alertmanager {key} maps '{label}' to '{value}'{suggest(value, choices)}, which is not a {what}; "
@@ -392,7 +400,7 @@ def _alertmanager(check: FileCheck, node, components, severities) -> dict:
     return result
 
 
-def _cadence(check: FileCheck, node, severity_ids) -> dict[str, int]:
+def _cadence(check: FileCheck, node: yaml.Node, severity_ids: list[str]) -> dict[str, int]:
     """``update_cadence``: minutes between updates per severity, e.g. {SEV1: 30, SEV2: 60}."""
     result = {}
     for name, (key_node, value_node) in (check.mapping(node, "update_cadence") or {}).items():
@@ -409,7 +417,7 @@ def _cadence(check: FileCheck, node, severity_ids) -> dict[str, int]:
     return result
 
 
-def _id(check: FileCheck, fields: dict, node, what: str) -> str | None:
+def _id(check: FileCheck, fields: Fields, node: yaml.Node, what: str) -> str | None:
     if "id" not in fields:
         check.error(node, f"a {what} has no 'id'; expected a short lowercase id like 'api'")
         return None

@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from statusgen.core.errors import Problem, display_path
+from statusgen.core.model import Config
 
 DEFAULT_LIMIT = 1024 * 1024  # bytes: far above any incident, far below what slows a build
 
@@ -112,12 +113,12 @@ class ShownPaths:
         return rel if self.shown_dir == "." else f"{self.shown_dir}/{rel}"
 
 
-def file_limit(config) -> int:
+def file_limit(config: Config) -> int:
     """The size limit for one source file, in bytes (``max_file_kb`` in mkdocs.yml)."""
     return config.max_file_kb * 1024
 
 
-def read_source(path: Path, root: Path, limit: int = DEFAULT_LIMIT) -> tuple[bytes | None, str | None]:
+def read_source(path: Path, root: Path, limit: int = DEFAULT_LIMIT) -> tuple[bytes, None] | tuple[None, str]:
     """``(bytes, None)`` for a file that may be read, else ``(None, why not)``."""
     problem = refusal(path, root)
     if problem:

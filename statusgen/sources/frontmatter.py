@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from statusgen.sources.checker import FileCheck
 
 FENCE = "---"
 
 
-def read(check: FileCheck, data: bytes):
+def read(check: FileCheck, data: bytes) -> tuple[yaml.Node | None, str, int]:
     """``(root node or None, body, body_line)`` of a markdown file with front matter.
 
     The YAML is parsed with ``check`` so problems carry the line in the markdown file;

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
 from statusgen.core.model import Config, Incident
-from statusgen.sources.incidents import INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX, incident_summaries, read_incident
+from statusgen.sources.incident_file import INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX, read_incident
+from statusgen.sources.incidents import incident_summaries
 
 SHOWN = 5  # candidates listed in an error
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -119,7 +120,7 @@ def resolve(found: list[Candidate], text: str) -> Candidate:
     raise StatusgenError(f"no incident '{text}'{hint} (`statusgen list` shows the ids)")
 
 
-def _similarity(matcher, part: str) -> float:
+def _similarity(matcher: difflib.SequenceMatcher[str], part: str) -> float:
     """``matcher``'s ratio against ``part``, skipped (0) when the cheap upper bounds already
     rule out 0.6: with 10,000 incidents a typo must still be answered at once."""
     matcher.set_seq1(part)

@@ -10,11 +10,15 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
 from statusgen.core.documents import ITEM_STATUS_LABELS, ITEM_STATUSES, ActionItem, Postmortem
 from statusgen.core.errors import Problem
-from statusgen.core.model import Config
+from statusgen.core.listing import Listing
+from statusgen.core.model import Config, Incident
 from statusgen.core.times import TimeError, parse_date
 from statusgen.sources import frontmatter
 from statusgen.sources.checker import FileCheck, line_of
@@ -54,7 +58,9 @@ def item_status(text: str) -> str | None:
     return key if key in ITEM_STATUSES else None
 
 
-def load_postmortems(config: Config, incidents: Iterable) -> tuple[dict[str, Postmortem], list[Problem]]:
+def load_postmortems(
+    config: Config, incidents: Iterable[Incident | Listing]
+) -> tuple[dict[str, Postmortem], list[Problem]]:
     """Incident id -> postmortem, for each of ``incidents`` (Incidents, or Listings) that has
     one, and every problem found; files with errors are left out.
 
@@ -65,7 +71,8 @@ def load_postmortems(config: Config, incidents: Iterable) -> tuple[dict[str, Pos
     limit = file_limit(config)
     cache = StatCache(root / CACHE_DIR / "postmortems.json", code_key(_CODE, str(limit)))
     shown_path = ShownPaths(config.incidents_path, root)
-    result, problems = {}, []
+    result: dict[str, Postmortem] = {}
+    problems: list[Problem] = []
     for incident in incidents:
         path = incident.postmortem_path
         if path is None:
@@ -75,14 +82,14 @@ def load_postmortems(config: Config, incidents: Iterable) -> tuple[dict[str, Pos
             info = os.stat(path)  # before the read, so a change while reading shows next time
         except OSError:
             info = None
-        kept = cache.get(shown, info)
+        kept: list[Any] | None = cache.get(shown, info)  # [encoded postmortem or None, encoded problems]
         if kept is None:
-            data, refused = read_source(path, root, limit)
-            if refused:
-                problems.append(Problem(shown, 0, refused))
+            source = read_source(path, root, limit)  # (bytes, None) or (None, why not)
+            if source[0] is None:
+                problems.append(Problem(shown, 0, source[1]))
                 continue
             check = FileCheck(path, shown)
-            postmortem = read_postmortem(check, path, data, incident.id)
+            postmortem = read_postmortem(check, path, source[0], incident.id)
             encoded = _encode(postmortem) if postmortem is not None else None
             kept = [encoded, [[p.path, p.line, p.message, p.level] for p in check.problems]]
             cache.put(shown, info, kept)
@@ -111,14 +118,14 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
     status = "draft"
     if "status" in fields:
         status = check.choice(fields["status"][1], "status", STATUSES) or "draft"
-    authors = []
+    authors: list[str] = []
     if "authors" in fields:
         authors = check.text_list(fields["authors"][1], "authors") or []
     title = check.text(fields["title"][1], "title") if "title" in fields else ""
     summary = ""
     if "public_summary" in fields:
         summary = check.text(fields["public_summary"][1], "public_summary") or ""
-    items = []
+    items: list[ActionItem] = []
     if "action_items" in fields:
         node = fields["action_items"][1]
         if not (node.tag.endswith(":null")):
@@ -152,13 +159,13 @@ _CODE = (
 )  # fmt: skip
 
 
-def _encode(p: Postmortem) -> list:
+def _encode(p: Postmortem) -> list[Any]:
     items = [[i.id, i.action, i.type, i.priority, i.owner, i.due.isoformat(), i.status, i.ticket, i.line]
              for i in p.action_items]  # fmt: skip
     return [p.status, list(p.authors), items, p.body, p.title, p.public_summary]
 
 
-def _decode(values: list, incident_id: str, path: Path, shown: str) -> Postmortem:
+def _decode(values: list[Any], incident_id: str, path: Path, shown: str) -> Postmortem:
     status, authors, items, body, title, summary = values
     action_items = tuple(
         ActionItem(ident, action, kind, priority, owner, date.fromisoformat(due), state, ticket, line)
@@ -167,7 +174,7 @@ def _decode(values: list, incident_id: str, path: Path, shown: str) -> Postmorte
     return Postmortem(incident_id, path, shown, status, tuple(authors), action_items, body, title, summary)
 
 
-def _action_item(check: FileCheck, node) -> ActionItem | None:
+def _action_item(check: FileCheck, node: yaml.Node) -> ActionItem | None:
     fields = check.mapping(node, "an action item")
     if fields is None:
         return None
@@ -176,7 +183,7 @@ def _action_item(check: FileCheck, node) -> ActionItem | None:
     for key in ITEM_REQUIRED:
         if key not in fields:
             check.error(node, f"action item is missing '{key}'; expected {_ITEM_HINTS[key]}")
-    values = {}
+    values: dict[str, str | None] = {}
     for key in ("id", "action", "owner"):
         if key in fields:
             values[key] = check.text(fields[key][1], key)
@@ -184,33 +191,46 @@ def _action_item(check: FileCheck, node) -> ActionItem | None:
     for key, choices in (("type", ITEM_TYPES), ("priority", ITEM_PRIORITIES)):
         if key in fields:
             values[key] = check.choice(fields[key][1], f"action item {key}", choices)
+    status = None
     if "status" in fields:
         text = check.text(fields["status"][1], "action item status")
         if text is not None:
-            values["status"] = item_status(text)
-            if values["status"] is None:
+            status = item_status(text)
+            if status is None:
                 check.error(
                     fields["status"][1],
                     f"action item status '{text}' is not valid; expected one of: "
                     + ", ".join(ITEM_STATUS_LABELS[s].lower() for s in ITEM_STATUSES),
                 )
+    due = None
     if "due" in fields:
         text = check.text(fields["due"][1], "due")
         if text is not None:
             try:
-                values["due"] = parse_date(text)
+                due = parse_date(text)
             except TimeError as exc:
                 check.error(fields["due"][1], f"due: {exc}")
-    if any(p.is_error for p in check.problems[before:]):
+    ident, action, kind, priority, owner = (values.get(key) for key in ("id", "action", "type", "priority", "owner"))
+    # A required field missing or wrong was recorded as an error: a None never gets past the first test.
+    if (
+        any(p.is_error for p in check.problems[before:])
+        or ident is None
+        or action is None
+        or kind is None
+        or priority is None
+        or owner is None
+        or due is None
+        or status is None
+    ):
         return None
     return ActionItem(
-        id=values["id"].strip(),
-        action=values["action"].strip(),
-        type=values["type"],
-        priority=values["priority"],
-        owner=values["owner"].strip(),
-        due=values["due"],
-        status=values["status"],
+        id=ident.strip(),
+        action=action.strip(),
+        type=kind,
+        priority=priority,
+        owner=owner.strip(),
+        due=due,
+        status=status,
         ticket=(values["ticket"] or "").strip(),
         line=line_of(node),
     )

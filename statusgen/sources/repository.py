@@ -3,12 +3,15 @@ rules, read in one load before anything renders, with every problem found in the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 
+from statusgen.core.documents import AlertRule, Postmortem, Runbook
 from statusgen.core.errors import Problem
-from statusgen.core.model import Config, Repository, frozen_map
+from statusgen.core.listing import Listing
+from statusgen.core.model import Config, Incident, Repository, frozen_map
 from statusgen.sources.alert_rules import check_rule_files, load_alert_rules
 from statusgen.sources.config import load_config
 from statusgen.sources.incidents import load_incidents
@@ -29,7 +32,7 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
 
 
 def check_documents(
-    config: Config, incidents: Iterable, now: datetime, rule_files: Iterable[Path] = ()
+    config: Config, incidents: Iterable[Incident | Listing], now: datetime, rule_files: Iterable[Path] = ()
 ) -> list[Problem]:
     """What ``statusgen validate`` reports beyond the incidents: every problem the load finds in
     the runbooks, the postmortems of ``incidents`` (Incidents, or the Listings validate reads)
@@ -43,7 +46,19 @@ def check_documents(
     return list(dict.fromkeys(problems))  # a rule file given that the config names too: its problems once
 
 
-def _documents(config: Config, incidents: Iterable) -> dict:
+class _Documents(TypedDict):
+    """The Repository's fields besides its config and incidents."""
+
+    runbooks: tuple[Runbook, ...]
+    postmortems: Mapping[str, Postmortem]
+    public_summaries: Mapping[str, str]
+    alert_rules: Mapping[str, tuple[AlertRule, ...]]
+    runbook_problems: tuple[Problem, ...]
+    postmortem_problems: tuple[Problem, ...]
+    alert_rule_problems: tuple[Problem, ...]
+
+
+def _documents(config: Config, incidents: Iterable[Incident | Listing]) -> _Documents:
     """The Repository's fields besides its config and incidents."""
     runbooks, runbook_problems = load_runbooks(config)
     postmortems, postmortem_problems = load_postmortems(config, incidents)

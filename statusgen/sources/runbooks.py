@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
 from statusgen.core.documents import Runbook, alert_slug
@@ -43,7 +44,7 @@ def load_runbooks(config: Config) -> tuple[list[Runbook], list[Problem]]:
         return [], []
     default_days = config.runbook_review_days
     severities = [s.id for s in config.severities]
-    runbooks = []
+    runbooks: list[Runbook] = []
     limit = file_limit(config)
     key = code_key(_CODE, str(limit), config.runbooks_dir, str(default_days), repr(severities))
     cache = StatCache(config.root / CACHE_DIR / "runbooks.json", key)
@@ -55,14 +56,14 @@ def load_runbooks(config: Config) -> tuple[list[Runbook], list[Problem]]:
             info = os.stat(path)  # before the read, so a change while reading shows next time
         except OSError:
             info = None
-        kept = cache.get(shown, info)
+        kept: list[Any] | None = cache.get(shown, info)  # [encoded runbook or None, encoded problems]
         if kept is None:
-            data, refused = read_source(path, config.root, limit)
-            if refused:
-                problems.append(Problem(shown, 0, refused))
+            source = read_source(path, config.root, limit)  # (bytes, None) or (None, why not)
+            if source[0] is None:
+                problems.append(Problem(shown, 0, source[1]))
                 continue
             check = FileCheck(path, shown)
-            runbook = read_runbook(check, path, data, directory, default_days, severities)
+            runbook = read_runbook(check, path, source[0], directory, default_days, severities)
             encoded = _encode(runbook) if runbook is not None else None
             kept = [encoded, [[p.path, p.line, p.message, p.level] for p in check.problems]]
             cache.put(shown, info, kept)
@@ -82,19 +83,24 @@ _CODE = (
 )  # fmt: skip
 
 
-def _encode(r: Runbook) -> list:
+def _encode(r: Runbook) -> list[Any]:
     return [r.rel, r.title, r.service, r.owner, r.last_reviewed.isoformat(), r.review_every, r.severity,
             list(r.alerts), list(r.alert_lines), r.body, r.body_line, list(r.sections)]  # fmt: skip
 
 
-def _decode(values: list, path: Path, shown: str) -> Runbook:
+def _decode(values: list[Any], path: Path, shown: str) -> Runbook:
     rel, title, service, owner, reviewed, every, severity, alerts, lines, body, body_line, sections = values
     return Runbook(path.stem, path, shown, rel, title, service, owner, date.fromisoformat(reviewed), every,
                    severity, tuple(alerts), tuple(lines), body, body_line, tuple(sections))  # fmt: skip
 
 
 def read_runbook(
-    check: FileCheck, path: Path, data: bytes, directory: Path, default_days: int = 90, severities=()
+    check: FileCheck,
+    path: Path,
+    data: bytes,
+    directory: Path,
+    default_days: int = 90,
+    severities: Collection[str] = (),
 ) -> Runbook | None:
     """Parse one runbook; None when it has errors (recorded in ``check``)."""
     rel = path.relative_to(directory).as_posix()
@@ -114,16 +120,16 @@ def read_runbook(
     for key in REQUIRED_KEYS:
         if key not in fields:
             check.error(1, f"front matter is missing '{key}'; expected {_HINTS[key]}")
-    values = {}
+    values: dict[str, str | None] = {}
     for key in ("title", "service", "owner"):
         if key in fields:
             values[key] = check.text(fields[key][1], key)
-    severity = ""
+    severity: str | None = ""
     if "severity" in fields:
         severity = check.choice(fields["severity"][1], "severity", severities) if severities else None
         if not severities:
             severity = check.text(fields["severity"][1], "severity")
-    last_reviewed = None
+    last_reviewed: date | None = None
     if "last_reviewed" in fields:
         text = check.text(fields["last_reviewed"][1], "last_reviewed")
         if text is not None:
@@ -138,7 +144,8 @@ def read_runbook(
             if number < 1 or number != int(number):
                 check.error(fields["review_every"][1], f"review_every must be a whole number of days, not {number:g}")
             review_every = int(number)
-    alerts, alert_lines = [], []
+    alerts: list[str] = []
+    alert_lines: list[int] = []
     if "alerts" in fields:
         node = fields["alerts"][1]
         for item in check.sequence(node, "alerts") or []:
@@ -165,16 +172,18 @@ def read_runbook(
             body_line,
             "runbook has no section for: " + ", ".join(missing) + "; responders expect '## " + missing[0] + "'",
         )
-    if check.failed:
+    title, owner = values.get("title"), values.get("owner")
+    # A required field missing or wrong was recorded as an error, so check.failed already holds.
+    if check.failed or title is None or service is None or owner is None or last_reviewed is None:
         return None
     return Runbook(
         name=name,
         path=path,
         shown=check.shown,
         rel=rel,
-        title=values["title"].strip(),
+        title=title.strip(),
         service=service.strip(),
-        owner=values["owner"].strip(),
+        owner=owner.strip(),
         last_reviewed=last_reviewed,
         review_every=review_every,
         severity=severity or "",

@@ -9,10 +9,13 @@ the clock (stages only move forward, times never go backwards, ids match the fil
 
 from __future__ import annotations
 
-from statusgen.core.fields import INCIDENT_FIELDS, MAINTENANCE_ONLY, REQUIRED_BY_KIND, UPDATE_FIELDS
+from collections.abc import Mapping
+from typing import Any
+
+from statusgen.core.fields import INCIDENT_FIELDS, MAINTENANCE_ONLY, REQUIRED_BY_KIND, UPDATE_FIELDS, Field
 from statusgen.core.model import DEFAULT_SEVERITIES, INCIDENT, KINDS, MAINTENANCE, STAGES, Config
 from statusgen.core.status import COMPONENT_STATUSES
-from statusgen.sources.incidents import ID_PATTERN
+from statusgen.sources.incident_file import ID_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 MODELINE = "# yaml-language-server: $schema={path}"
@@ -23,12 +26,12 @@ TEXT = {"type": ["string", "number", "boolean"], "pattern": r"\S"}
 NOTE = {"type": ["string", "number", "boolean"]}
 
 
-def incident_schema(config: Config | None = None) -> dict:
+def incident_schema(config: Config | None = None) -> dict[str, Any]:
     """The schema of one incident file; with ``config``, component ids and severities are its own."""
     severities = [s.id for s in (config.severities if config else DEFAULT_SEVERITIES)]
     component_ids = [c.id for c in config.components] if config else None
     component_id = {"enum": component_ids} if component_ids else {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$"}
-    types = {
+    types: dict[str, dict[str, Any]] = {
         "text": TEXT,
         "note": NOTE,
         "id": {"type": "string", "pattern": ID_PATTERN.pattern},
@@ -52,7 +55,7 @@ def incident_schema(config: Config | None = None) -> dict:
     }
     update = _object(UPDATE_FIELDS, types)
     types["updates"] = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/update"}}
-    schema = {
+    schema: dict[str, Any] = {
         "$schema": DRAFT,
         "title": "statusgen incident file",
         "description": "One incident or maintenance. `statusgen validate` checks this and the rules across updates.",
@@ -93,7 +96,7 @@ def modeline(path: str) -> str:
     return MODELINE.format(path=path)
 
 
-def _object(fields, types) -> dict:
+def _object(fields: Mapping[str, Field], types: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from statusgen.sources.checker import FileCheck
+from statusgen.sources.checker import Fields, FileCheck
 
 # Tags and attributes through which a browser fetches something while showing the page.
 _TAG = re.compile(r"<(script|link|img|iframe|frame|source|video|audio|embed|object|track|input)\b([^>]*)>", re.I)
@@ -62,7 +62,9 @@ def external_loads(html: str, own_hosts: frozenset[str] | set[str] = frozenset()
         css = _CSS_BEFORE.search(before)
         if css:
             scheme = before[len(before.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-:")) :]
-            url = scheme + _CSS_URL_AT.match(html, pos).group(0)
+            at = _CSS_URL_AT.match(html, pos)
+            assert at is not None  # its pattern matches any '//', and html has one at pos
+            url = scheme + at.group(0)
             if is_external(url, own_hosts):
                 found.append(f"style {url}")
         else:
@@ -87,11 +89,11 @@ def external_loads(html: str, own_hosts: frozenset[str] | set[str] = frozenset()
     return found
 
 
-def config_problems(check: FileCheck, top: dict, root: Path) -> None:
+def config_problems(check: FileCheck, top: Fields, root: Path) -> None:
     """Record, on ``check``, every setting of mkdocs.yml that would break the public site's
     promise (or its build): see the module docstring."""
     theme = top.get("theme")
-    theme_fields = {}
+    theme_fields: Fields = {}
     if theme is None:
         check.error(1, "no 'theme'; statusgen's pages build on mkdocs-material: expected theme: {name: material}")
     elif isinstance(theme[1], yaml.MappingNode):
@@ -136,7 +138,7 @@ def config_problems(check: FileCheck, top: dict, root: Path) -> None:
                 )
 
 
-def _check_asset(check: FileCheck, item, what: str) -> None:
+def _check_asset(check: FileCheck, item: yaml.Node, what: str) -> None:
     node = item
     if isinstance(item, yaml.MappingNode):
         node = next((v for k, v in item.value if getattr(k, "value", None) == "path"), item)
@@ -149,5 +151,8 @@ def _check_asset(check: FileCheck, item, what: str) -> None:
         )
 
 
-def _text(node) -> str | None:
-    return node.value if isinstance(node, yaml.ScalarNode) else None
+def _text(node: yaml.Node) -> str | None:
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    value: str = node.value
+    return value

@@ -5,7 +5,7 @@ of a runbook an alert's page quotes, and how the metrics page writes its figures
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -36,7 +36,7 @@ def used_by(repo: Repository) -> dict[str, list[Incident]]:
     return result
 
 
-def open_action_items(repo: Repository, postmortems: dict[str, Postmortem], now: datetime):
+def open_action_items(repo: Repository, postmortems: Mapping[str, Postmortem], now: datetime):
     """``[(item, incident, postmortem)]`` of every open item: overdue first, then by due date."""
     rows = []
     by_id = {i.id: i for i in repo.incidents}
@@ -163,7 +163,12 @@ def first_items(markdown: str, count: int) -> str:
     return "\n".join("\n".join(item).rstrip() for item in items)
 
 
-def alert_pages(repo: Repository, runbooks: Iterable[Runbook], rules: dict | None = None, recent: int = 5):
+def alert_pages(
+    repo: Repository,
+    runbooks: Iterable[Runbook],
+    rules: Mapping[str, tuple[AlertRule, ...]] | None = None,
+    recent: int = 5,
+):
     """Alert name -> AlertPage for every alert a runbook lists: the alert's rules (by alert name,
     as ``Repository.alert_rules``), the runbook's trigger, first steps and rollback, and the
     ``recent`` newest incidents that used the runbook."""

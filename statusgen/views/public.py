@@ -110,7 +110,7 @@ class PublicIncident:
     @property
     def update_late_text(self) -> str:
         """How late the promised update is, e.g. ``17 min``."""
-        return duration(self.now - self.update_late_since) if self.update_late_since else ""
+        return duration(self.now - self.update_late_since) if self.update_late_since and self.now else ""
 
     postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
 
@@ -134,7 +134,8 @@ class PublicIncident:
     def duration(self) -> timedelta | None:
         if self.is_upcoming:
             return None
-        return max((self.resolved_at or self.now) - self.started_at, timedelta(0))
+        end = self.resolved_at or self.now  # a resolved incident has no build time, and needs none
+        return max(end - self.started_at, timedelta(0)) if end is not None else None
 
     @property
     def duration_text(self) -> str:
@@ -214,14 +215,14 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
     statuses = views.component_statuses(config.components, published)
     changed = views.component_changed_at(published, now)
-    components = []
+    component_list: list[PublicComponent] = []
     for c in sorted(config.components, key=lambda c: c.position):
         created = c.created or config.created or EPOCH
         updated = max(changed.get(c.id, created), created)
-        components.append(
+        component_list.append(
             PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id], created, updated)
         )
-    components = tuple(components)
+    components = tuple(component_list)
     groups = tuple(
         PublicGroup(g.id, g.name, g.position, tuple(c for c in components if c.group == g.id))
         for g in sorted(config.groups, key=lambda g: g.position)

@@ -71,7 +71,7 @@ class Day:
     def label(self) -> str:
         """Accessible name: ``22 Nov 2026: partial outage 47 min (counted as 30% down), 1 incident``."""
         parts = [
-            f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))} (counted {weight_phrase(self.weights.get(status, 0))})"
+            f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))} (counted {weight_phrase(self.weights.get(status, Decimal(0)))})"
             for status, m in self.minutes
         ]
         if self.incidents:

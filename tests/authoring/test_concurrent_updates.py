@@ -12,7 +12,7 @@ from conftest import write_repo
 
 from statusgen.cli import main
 from statusgen.sources.config import load_config
-from statusgen.sources.incidents import read_incident
+from statusgen.sources.incident_file import read_incident
 
 PROCESSES = 20
 

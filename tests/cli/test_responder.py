@@ -14,7 +14,7 @@ from conftest import run_cli as run
 
 from statusgen.cli import main
 from statusgen.sources.config import load_config
-from statusgen.sources.incidents import read_incident
+from statusgen.sources.incident_file import read_incident
 
 NOW = "2026-11-22T16:00:00Z"
 

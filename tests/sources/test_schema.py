@@ -17,7 +17,7 @@ from statusgen.authoring import init as scaffolding
 from statusgen.cli import main
 from statusgen.core import fields
 from statusgen.sources.config import load_config
-from statusgen.sources.incidents import read_incident
+from statusgen.sources.incident_file import read_incident
 from statusgen.sources.schema import incident_schema
 
 
