@@ -317,9 +317,11 @@ def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str) -> No
     """Serve ``site`` with live reload: build it into a temporary folder, rebuild when an
     incident, the config, docs/ or overrides/ change. ``now`` pins the clock (else each rebuild
     reads it). A rebuild renders only the pages whose inputs changed (statusgen/render/serve.py)."""
+    import logging
+
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
-    from statusgen.render.serve import ServeSession
+    from statusgen.render.serve import ServeSession, host_guard
 
     root = Path(root).resolve()
     config = load_config(root)
@@ -337,6 +339,7 @@ def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str) -> No
         rebuild_served(root, session, site_dir, docs_dir, now, serve_url=serve_url, dev_addr=dev_addr)
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
+    server.set_app(host_guard(server.serve_request, host, logging.getLogger("mkdocs.plugins.statusgen")))
     try:
         builder()
         for watched in (

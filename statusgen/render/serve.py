@@ -10,15 +10,22 @@ temporary folder of its own, removed when the process ends), and makes each rebu
 from __future__ import annotations
 
 import atexit
+import ipaddress
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from statusgen.core.model import Repository
 from statusgen.render.context import BuildContext
 from statusgen.render.direct import place
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class MemoryRecords:
@@ -72,3 +79,35 @@ class ServeSession:
         self.held = wanted
         self.pages = pages
         self.records.save()
+
+
+def host_guard(app: WSGIApp, bound: str, log: logging.Logger) -> WSGIApp:
+    """``app`` answering only requests that name the served address or localhost in their
+    ``Host``: a web page a responder visits cannot read the served site through a name of its
+    own that resolves here (DNS rebinding). Bound to every address (0.0.0.0, ::), any address
+    literal is accepted, never another name."""
+    bound = bound.strip("[]").lower()
+    names = {bound, "localhost", "127.0.0.1", "::1"}
+    everywhere = bound in ("0.0.0.0", "::", "")
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        header = environ.get("HTTP_HOST", "")
+        try:
+            name = (urlsplit(f"//{header}").hostname or "").lower()
+        except ValueError:
+            name = ""
+        if name in names or (everywhere and _is_address(name)):
+            return app(environ, start_response)
+        log.warning("refused a request for Host %r: statusgen serve answers only %s and localhost", header, bound)
+        start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+        return [f"statusgen serve answers requests for {bound} and localhost only.\n".encode()]
+
+    return guarded
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
