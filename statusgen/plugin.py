@@ -258,7 +258,7 @@ def _escape_site_text(config) -> None:
 
     from statusgen.render.markup import sanitize_html
 
-    for key in ("site_name", "site_description", "site_author"):
+    for key in ("site_name", "site_description", "site_author", "repo_name"):
         if config.get(key) and not isinstance(config[key], Markup):
             config[key] = escape(config[key])
     if config.get("copyright") and not isinstance(config["copyright"], Markup):

@@ -4,13 +4,16 @@ The scaffold files ship as package data. Those that name the company, the compon
 date carry ``@@NAME@@`` markers, filled here; every value that lands in YAML is written as a
 JSON string (valid YAML), so no name can break the file. Nothing is written until every file
 is rendered and no target exists, and each file is created exclusively: ``init`` never
-replaces a file, even one that appears while it runs.
+replaces a file, even one that appears while it runs. Nor does it write through a symbolic
+link: not into a target that is one, nor into a linked folder inside it (``.github -> elsewhere``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -21,6 +24,7 @@ from statusgen.core.errors import StatusgenError
 from statusgen.core.model import Config
 from statusgen.core.times import human, iso
 from statusgen.sources.config import ID_PATTERN
+from statusgen.sources.site_settings import url_problem
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 SCHEMA_FILE = "incident.schema.json"
@@ -56,9 +60,9 @@ def parse_component(text: str) -> tuple[str, str]:
 def check_answers(answers: Answers) -> None:
     """Raise StatusgenError naming everything wrong with ``answers``."""
     _one_line(answers.company, "company name")
-    url = urlsplit(answers.site_url)
-    if url.scheme not in ("http", "https") or not url.hostname:
-        raise StatusgenError(f"site URL '{answers.site_url}': expected an address like https://status.example.com/")
+    problem = url_problem(answers.site_url, "the site URL")
+    if problem is not None:  # the rule validate applies to site_url in mkdocs.yml
+        raise StatusgenError(problem)
     if not answers.components:
         raise StatusgenError("no components; give at least one, like --component api=API")
     ids = [cid for cid, _ in answers.components]
@@ -103,7 +107,11 @@ def is_empty(directory: Path) -> bool:
 
 def check_target(directory: Path, shown: str, *, force: bool = False) -> None:
     """StatusgenError unless ``init`` may write into ``directory`` (shown to the user as ``shown``):
-    it must be a directory, or not exist yet, and be empty unless ``force``."""
+    it must be a directory, or not exist yet, never a symbolic link, and be empty unless ``force``."""
+    if directory.is_symlink():
+        raise StatusgenError(
+            f"{shown}: is a symbolic link; init never writes through a link: give the folder it points to, or a new one"
+        )
     if directory.exists() and not directory.is_dir():
         raise StatusgenError(f"{shown}: not a directory")
     if not force and not is_empty(directory):
@@ -136,16 +144,69 @@ def write_schema(path: Path, text: str) -> bool:
     return True
 
 
+def linked(directory: Path, files: dict[str, str]) -> list[str]:
+    """The folders (and files) on the way to ``files`` inside ``directory``, and ``directory``
+    itself (as ``.``), that are symbolic links: init writes through none of them."""
+    found = ["."] if directory.is_symlink() else []
+    for rel in files:
+        parts = rel.split("/")
+        for end in range(1, len(parts) + 1):
+            part = "/".join(parts[:end])
+            if part not in found and (directory / part).is_symlink():
+                found.append(part)
+    return found
+
+
 def write(directory: Path, files: dict[str, str]) -> list[str]:
-    """Create every file (exclusively: an existing file is never replaced); return the paths."""
+    """Create every file (exclusively: an existing file is never replaced) and the folders they
+    need, following no symbolic link; return the paths. StatusgenError, before writing anything,
+    when the way to one of them is a link."""
+    links = linked(directory, files)
+    if links:
+        raise StatusgenError(
+            f"{', '.join(links)} in {directory} {'is a symbolic link' if len(links) == 1 else 'are symbolic links'}; "
+            "init never writes through a link, so it wrote nothing"
+        )
     written = []
     for rel, text in files.items():
-        path = directory / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        *folders, name = rel.split("/")
+        dir_fd = _open_folder(directory, create=True)
+        try:
+            for folder in folders:
+                inner = _open_folder(Path(folder), create=True, dir_fd=dir_fd)
+                os.close(dir_fd)
+                dir_fd = inner
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(name, flags, 0o644, dir_fd=dir_fd)
+        finally:
+            os.close(dir_fd)
+        with open(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         written.append(rel)
     return written
+
+
+def _open_folder(path: Path, *, create: bool, dir_fd: int | None = None) -> int:
+    """A descriptor of the folder ``path`` (made when missing and ``create``), never through a link."""
+    if create:
+        try:
+            if dir_fd is None:
+                path.mkdir(parents=True)
+            else:
+                os.mkdir(path, dir_fd=dir_fd)
+        except FileExistsError:
+            pass
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as exc:
+        raise StatusgenError(
+            f"{path}: cannot be opened as a folder ({exc.strerror}); init never writes through a link"
+        ) from None
+    if not stat.S_ISDIR(os.fstat(fd).st_mode):  # pragma: no cover - O_DIRECTORY refuses it first
+        os.close(fd)
+        raise StatusgenError(f"{path}: not a folder")
+    return fd
 
 
 def requirement() -> str:

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from statusgen.core.errors import Problem, StatusgenError, display_path
 from statusgen.core.model import KINDS, STAGES, Config, frozen_map
 from statusgen.core.times import duration, human
-from statusgen.sources.checker import FileCheck, line_of, suggest
-from statusgen.sources.files import read_source
+from statusgen.sources.checker import Fields, FileCheck, line_of, suggest
+from statusgen.sources.files import read_source, source_files
 
 if TYPE_CHECKING:
     import yaml
@@ -94,7 +94,16 @@ def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Pro
     for directory, builtin in directories:
         if not directory.is_dir():
             continue
-        for path in sorted(directory.glob("*.y*ml")):
+        if builtin:
+            paths = sorted(directory.glob("*.y*ml"))
+        else:  # the team's folder: the access rules of every source folder (sources/files.py)
+            assert config is not None
+            shown_dir = display_path(directory, config.root)
+            listed, refusals = source_files(directory, config.root, (".yaml", ".yml"), shown_dir)
+            # Templates are not nested: only the folder's own files count.
+            paths = [path for path in listed if path.parent == directory]
+            problems.extend(p for p in refusals if "/" not in p.path[len(shown_dir) + 1 :])
+        for path in paths:
             root = config.root if config else path.parent
             shown = display_path(path, root)
             data, refused = (path.read_bytes(), None) if builtin else read_source(path, root)
@@ -162,21 +171,66 @@ def read_template(
         path.stem, title or path.stem, description or "", kind, frozen_map(stages), severity, path, builtin,
         frozen_map(follow_up),
     )  # fmt: skip
+    _check_rendering(check, template, fields)
+    if check.failed:
+        return None, check.problems
     return template, check.problems
 
 
+def _check_rendering(check: FileCheck, template: Template, fields: Fields) -> None:
+    """Render every message of ``template`` with sample values, as ``new`` and ``update`` will."""
+    for key, texts, follow in (("stages", template.stages, False), ("follow_up", template.follow_up, True)):
+        for stage in texts:
+            try:
+                render(template, stage, SAMPLE_VALUES, follow_up=follow)
+            except Exception as exc:  # noqa: BLE001 - any failure is the template's problem to report
+                node = fields[key][1]
+                check.error(line_of(node), f"the {stage} message cannot be rendered ({type(exc).__name__}: {exc})")
+
+
 def placeholder_problems(text: str) -> list[str]:
-    """What is wrong with the ``{placeholders}`` in ``text`` (empty when all are known)."""
+    """What is wrong with the ``{placeholders}`` in ``text`` (empty when all are known).
+
+    A placeholder is a plain name, ``{impact}``: no format spec (``{impact:>300000}`` would pad a
+    message to any size) and no conversion (``{now!r}``); ``{{`` and ``}}`` are literal braces.
+    """
     try:
-        names = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
     except ValueError as exc:
         return [f"{exc}; write a literal brace as {{{{ or }}}}"]
-    return [
-        f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; expected one of: "
-        + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        for name in names
-        if name not in PLACEHOLDERS
-    ]
+    problems = []
+    for name, spec, conv in fields:
+        if spec or conv:
+            problems.append(
+                f"placeholder {{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}} has a "
+                f"{'format spec' if spec else 'conversion'}; expected a plain name, like {{{name or 'impact'}}}"
+            )
+        elif name not in PLACEHOLDERS:
+            problems.append(
+                f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; expected one of: "
+                + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+            )
+    return problems
+
+
+# A literal brace, or a placeholder: what ``fill`` replaces, in one linear pass.
+_FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Values to render each message of a template with when it is checked.
+SAMPLE_VALUES = {name: f"sample {name}" for name in PLACEHOLDERS}
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` replaced by its value and ``{{``/``}}`` by a brace, as
+    ``str.format`` does for the plain placeholders templates have; anything else is left as it
+    is, so no template text can make it fail or run long."""
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group()
+        if found in ("{{", "}}"):
+            return found[0]
+        return values.get(match.group(1), found)
+
+    return _FIELD.sub(one, text)
 
 
 def render(template: Template, stage: str, values: Mapping[str, str], *, follow_up: bool = False) -> str:
@@ -194,14 +248,15 @@ def render(template: Template, stage: str, values: Mapping[str, str], *, follow_
         text = template.stages[stage]
     else:
         raise StatusgenError(f"template '{template.name}' has no message for stage '{stage}'; give one with -m TEXT")
-    message = text.format_map(values)
+    message = fill(text, values)
     if (
         stage in RECOVERY_STAGES
         and values.get("still_affected")
         and not re.search(r"\{(still_affected|impact)\}", text)
     ):
         message = message.rstrip() + "\n" + values["still_affected"]
-    message = re.sub(r"[ \t]+\n", "\n", message)
+    # Line by line, not one pattern over the message: [ \t]+\n retries every space of a long run.
+    message = "\n".join(line.rstrip(" \t") for line in message.split("\n"))
     return re.sub(r"(?<=\S) {2,}", " ", message).strip() + "\n"
 
 

@@ -9,23 +9,24 @@ What was posted is recorded in git notes (``refs/notes/statusgen-notify``), one 
 and target: ``sent KEY TARGET`` after the webhook accepted it, ``pending KEY TARGET`` for what a
 failed run could not post. Every run posts the pending ones too and skips the sent ones, so an
 update is posted once even when a job is re-run, and one a failed run missed is not lost.
-The URLs come from environment variables named in mkdocs.yml and are never printed.
+The URLs come from environment variables named in mkdocs.yml and are never printed; one that
+cannot be posted to is reported by its variable's name and its updates wait as pending
+(``webhooks`` checks the URLs, posts, and escapes Slack's text). Updates are told apart by
+incident id, not file, so moving a file posts nothing again; a REV lost to a force-push falls
+back to the last commit notify recorded on, with a warning.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from statusgen.authoring.webhooks import post, slack_escape, slack_link, slack_text, targets
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import FINAL_STAGES, Config, Incident, Update
 from statusgen.core.status import OPERATIONAL, status_label
@@ -33,8 +34,8 @@ from statusgen.core.times import human_long, iso
 from statusgen.sources.incident_file import POSTMORTEM_SUFFIX, read_incident
 
 NOTES_REF = "refs/notes/statusgen-notify"
-TARGETS = {"webhook": "notify_webhook_env", "slack": "notify_slack_env"}
 NULL_REV = "0" * 40
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: "before the first commit"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Outcome:
     sent: list[tuple[str, str]] = field(default_factory=list)  # (key, target)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (key, target, why)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # not tried after a failure
+    problems: list[str] = field(default_factory=list)  # webhooks that could not be tried at all
 
 
 def update_key(incident: Incident, update: Update) -> str:
@@ -67,47 +69,35 @@ def update_key(incident: Incident, update: Update) -> str:
 # -- what to post ---------------------------------------------------------------------------------
 
 
-def targets(config: Config, environ: Mapping[str, str] = os.environ) -> dict[str, tuple[str, str]]:
-    """``{target: (env var name, url)}`` for each configured webhook; an error when a named
-    variable is empty or not an http(s) URL (the message names the variable, never its value)."""
-    found: dict[str, tuple[str, str]] = {}
-    for target, option in TARGETS.items():
-        name = getattr(config, option)
-        if not name:
-            continue
-        url = environ.get(name, "").strip()
-        if not url:
-            raise StatusgenError(
-                f"mkdocs.yml: {option} names the environment variable {name}, which is not set or empty; "
-                f"set it to the {target} URL (in CI: a repository secret of that name)"
-            )
-        if not url.startswith(("https://", "http://")):
-            raise StatusgenError(f"the environment variable {name} does not hold an http(s) URL")
-        found[target] = (name, url)
-    return found
-
-
 def new_updates(root: Path, config: Config, since: str | None) -> list[Pending]:
-    """Every update of a public incident that HEAD has and ``since`` had not."""
+    """Every update of a public incident that HEAD has and ``since`` had not. Updates are
+    matched by incident id, not by file: a file moved (or renamed) keeps its updates as sent."""
     if since is None:
         return []
-    found: list[Pending] = []
     incidents_dir = config.incidents_dir.strip("/")
-    for rel in _git_lines(
-        root, "diff", "--name-only", "--relative", "--no-renames", since, "HEAD", "--", incidents_dir
-    ):
-        if not rel.endswith((".yaml", ".yml")) or rel.endswith(POSTMORTEM_SUFFIX):
-            continue
+    changed = [
+        rel
+        for rel in _git_lines(
+            root, "diff", "--name-only", "--relative", "--no-renames", since, "HEAD", "--", incidents_dir
+        )
+        if rel.endswith((".yaml", ".yml")) and not rel.endswith(POSTMORTEM_SUFFIX)
+    ]
+    seen: dict[str, set[tuple[datetime, str]]] = {}  # incident id -> its updates as ``since`` had them
+    for rel in changed:
+        before = _git_show(root, since, rel)
+        old = _read(root, config, rel, before) if before is not None else None
+        if old is not None:
+            seen.setdefault(old.id, set()).update((u.at, u.stage) for u in old.updates)
+    found: list[Pending] = []
+    for rel in changed:
         now_text = _git_show(root, "HEAD", rel)
-        if now_text is None:  # deleted
+        if now_text is None:  # deleted (or moved: its new path is in the list too)
             continue
         incident = _read(root, config, rel, now_text)
         if incident is None or incident.drill:
             continue
-        before = _git_show(root, since, rel)
-        old = _read(root, config, rel, before) if before is not None else None
-        seen = {(u.at, u.stage) for u in old.updates} if old is not None else set()
-        found.extend(Pending(incident, i) for i, u in enumerate(incident.updates) if (u.at, u.stage) not in seen)
+        had = seen.get(incident.id, set())
+        found.extend(Pending(incident, i) for i, u in enumerate(incident.updates) if (u.at, u.stage) not in had)
     return found
 
 
@@ -161,7 +151,6 @@ def webhook_payload(item: Pending, config: Config) -> dict[str, Any]:
 def slack_payload(item: Pending, config: Config) -> dict[str, Any]:
     """A Slack incoming webhook body: blocks with stage, severity, components, message, next update, link."""
     incident, update = item.incident, item.update
-    url = incident_url(config, incident)
     next_at = next_update_at(item)
     stage = update.stage.replace("_", " ").capitalize()
     affected = ", ".join(f"{_name(config, cid)}: {status_label(status)}" for cid, status in components_at(item).items())
@@ -172,18 +161,19 @@ def slack_payload(item: Pending, config: Config) -> dict[str, Any]:
         ("Next update", human_long(next_at) if next_at else "none promised"),
     ]
     blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": _cut(incident.title, 150), "emoji": False}},
+        {"type": "header", "text": {"type": "plain_text", "text": slack_text(incident.title, 150), "emoji": False}},
         {
             "type": "section",
-            "fields": [{"type": "mrkdwn", "text": f"*{name}*\n{_slack_escape(value)}"} for name, value in fields],
+            "fields": [{"type": "mrkdwn", "text": f"*{name}*\n{slack_text(value, 1900)}"} for name, value in fields],
         },
-        {"type": "section", "text": {"type": "mrkdwn", "text": _cut(_slack_escape(update.message), 3000)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": slack_text(update.message, 3000)}},
     ]
-    context = f"{_slack_escape(config.site_name)} · {human_long(update.at)}"
-    if url.startswith(("https://", "http://")):
-        context += f" · <{url}|Incident page>"
+    context = f"{slack_text(config.site_name, 1000)} · {slack_escape(human_long(update.at))}"
+    link = slack_link(config.site_url, incident.id)
+    if link is not None:
+        context += f" · <{link}|Incident page>"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
-    return {"text": _cut(f"[{stage}] {incident.title}: {update.message}", 3000), "blocks": blocks}
+    return {"text": slack_text(f"[{stage}] {incident.title}: {update.message}", 3000), "blocks": blocks}
 
 
 def next_update_at(item: Pending) -> datetime | None:
@@ -214,49 +204,6 @@ def incident_url(config: Config, incident: Incident) -> str:
 # -- posting --------------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:  # a webhook that redirects is not followed
-        return None
-
-
-def post(
-    url: str,
-    body: Mapping[str, Any],
-    *,
-    timeout: float,
-    attempts: int,
-    backoff: float,
-    sleep: Callable[[float], None] = time.sleep,
-) -> str | None:
-    """POST ``body`` as JSON; retry server errors, 429 and network errors with exponential backoff.
-    Returns None when accepted, else why not (never containing the URL)."""
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    opener = urllib.request.build_opener(_NoRedirect)
-    why = "not tried"
-    for attempt in range(attempts):
-        if attempt:
-            sleep(backoff * 2 ** (attempt - 1))
-        request = urllib.request.Request(
-            url, data=data, method="POST", headers={"Content-Type": "application/json", "User-Agent": "statusgen"}
-        )
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                response.read(65536)
-                if 200 <= response.status < 300:
-                    return None
-                why = f"HTTP {response.status}"
-        except urllib.error.HTTPError as exc:
-            why = f"HTTP {exc.code}"
-            if exc.code < 500 and exc.code != 429:
-                return why  # the request itself is wrong: retrying will not help
-        except (TimeoutError, OSError, urllib.error.URLError) as exc:
-            reason = getattr(exc, "reason", exc)
-            why = (
-                "timed out" if isinstance(reason, TimeoutError) or "timed out" in str(reason) else type(reason).__name__
-            )
-    return f"{why} after {attempts} attempt{'s' * (attempts != 1)}"
-
-
 def notify(
     root: Path,
     config: Config,
@@ -269,40 +216,51 @@ def notify(
     dry_run: bool = False,
     echo: Callable[[str], None] = print,
 ) -> Outcome:
-    """Post every new (and every pending) update to every configured webhook, once."""
+    """Post every new (and every pending) update to every configured webhook, once.
+
+    A webhook whose variable does not hold a usable URL is reported (naming the variable) and
+    its updates are recorded as pending, as for a failed post; a ``since`` that is not a commit
+    here (lost to a force-push) falls back to the last commit notify recorded on, with a warning.
+    """
     configured = targets(config, environ)
     outcome = Outcome()
     if not configured:
         echo("notifications are off: mkdocs.yml names no notify_webhook_env or notify_slack_env")
         return outcome
     _git_lines(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    if since is not None:
-        try:
-            _git_lines(root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
-        except StatusgenError:
-            raise StatusgenError(
-                f"--since {since}: no such commit here (fetch the full history, e.g. actions/checkout with fetch-depth: 0)"
-            ) from None
+    if since is not None and not _is_commit(root, since):
+        since = _fallback_base(root, since, echo)
     sent, pending = read_record(root)
     items = {item.key: item for item in new_updates(root, config, since)}
     for item in resolve_pending(root, config, {key for key, _ in pending}):
         items.setdefault(item.key, item)
     ordered = sorted(items.values(), key=lambda i: (i.update.at, i.incident.id, i.index))
     builders = {"webhook": webhook_payload, "slack": slack_payload}
-    for target, (env_name, url) in configured.items():
+    for target, hook in configured.items():
         todo = [item for item in ordered if (item.key, target) not in sent]
+        if hook.url is None:
+            problem = hook.problem or f"the environment variable {hook.env_name} holds no URL"
+            outcome.problems.append(problem)
+            echo(f"FAILED: {problem}")
+            if todo and not dry_run:
+                for item in todo:
+                    if (item.key, target) not in pending:
+                        record(root, "pending", item.key, target)
+                    outcome.skipped.append((item.key, target))
+                echo(f"{len(todo)} update{'s' * (len(todo) != 1)} for {target} recorded as pending")
+            continue
         for position, item in enumerate(todo):
             if dry_run:
-                echo(f"would post {item.key} to {target} ({env_name})")
+                echo(f"would post {item.key} to {target} ({hook.env_name})")
                 continue
-            why = post(url, builders[target](item, config), timeout=timeout, attempts=attempts, backoff=backoff)
+            why = post(hook.url, builders[target](item, config), timeout=timeout, attempts=attempts, backoff=backoff)
             if why is None:
                 record(root, "sent", item.key, target)
                 outcome.sent.append((item.key, target))
                 echo(f"posted {item.key} to {target}")
                 continue
             outcome.failed.append((item.key, target, why))
-            echo(f"FAILED to post {item.key} to {target} ({env_name}): {why}")
+            echo(f"FAILED to post {item.key} to {target} ({hook.env_name}): {why}")
             # keep the order readers see: the rest waits for the next run
             for later in [item, *todo[position + 1 :]]:
                 if (later.key, target) not in pending:
@@ -313,6 +271,39 @@ def notify(
     if not ordered:
         echo("no new updates to post")
     return outcome
+
+
+def _is_commit(root: Path, rev: str) -> bool:
+    result = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], capture_output=True
+    )
+    return result.returncode == 0
+
+
+def _fallback_base(root: Path, since: str, echo: Callable[[str], None]) -> str:
+    """What to compare HEAD with when ``since`` is not a commit here: the newest ancestor of
+    HEAD that notify recorded on (the last run's HEAD, when history was rewritten after it),
+    else HEAD's parent, else (a first commit) nothing, so every update is new. A shallow clone
+    without the parent cannot tell what is new: that stays an error."""
+    lost = f"--since {since} is not a commit here (history rewritten by a force-push, or not fetched)"
+    listing = subprocess.run(
+        ["git", "-C", str(root), "notes", f"--ref={NOTES_REF}", "list"], capture_output=True, text=True
+    )
+    noted = {line.split()[1] for line in listing.stdout.splitlines() if len(line.split()) == 2}
+    if noted:
+        for commit in _git_lines(root, "rev-list", "HEAD"):
+            if commit in noted:
+                echo(f"warning: {lost}; posting what came after {commit[:12]}, where notify last recorded")
+                return commit
+    if _is_commit(root, "HEAD^"):
+        echo(f"warning: {lost}; posting the updates of the last commit (HEAD^..HEAD) and what is pending")
+        return "HEAD^"
+    if _git_lines(root, "rev-parse", "--is-shallow-repository") == ["true"]:
+        raise StatusgenError(
+            f"--since {since}: no such commit here (fetch the full history, e.g. actions/checkout with fetch-depth: 0)"
+        )
+    echo(f"warning: {lost}; HEAD is the first commit, so each of its updates counts as new")
+    return EMPTY_TREE
 
 
 # -- the record in git notes ----------------------------------------------------------------------
@@ -385,11 +376,3 @@ def _severity(item: Pending) -> str | None:
 def _name(config: Config, cid: str) -> str:
     component = config.component(cid)
     return component.name if component else cid
-
-
-def _slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

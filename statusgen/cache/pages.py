@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from statusgen.cache.parsed import CACHE_DIR, SignedFile
+from statusgen.cache.store import CACHE_DIR, SignedFile
 
 FORMAT = 1
 _PLAIN = (str, int, float, bool, type(None))

@@ -7,33 +7,22 @@ with its line numbers), so a file whose bytes are unchanged is not parsed again 
 exactly what it reported before. Anything else (config, runbook names, statusgen's code)
 changes the whole cache's key.
 
-It lives in ``.statusgen-cache/`` under the repository, which ignores itself in git; deleting
-it is always safe. It is JSON (never pickle) and signed with a key kept outside the
-repository (``~/.cache/statusgen/key``), so a cache committed by someone else is ignored rather
-than trusted: it could otherwise make a bad file look valid.
+The files live in ``.statusgen-cache/``, written and read through statusgen/cache/store.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import os
-import secrets
-import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 
+from statusgen.cache.store import CACHE_DIR, SignedFile, StatCache, code_key
 from statusgen.core.errors import Problem
 from statusgen.core.listing import Listing, listing_of
 from statusgen.core.model import Config, Incident, Update, frozen_map
 
-CACHE_DIR = ".statusgen-cache"
-FORMAT = 3
-RACY_NS = 2_000_000_000  # a file changed this close to the index being written is read again
 _CODE = (
     "sources/incidents.py",
     "sources/incident_file.py",
@@ -44,87 +33,12 @@ _CODE = (
     "sources/config.py",
     "core/errors.py",
     "cache/parsed.py",
+    "cache/store.py",
     "core/text.py",
     "core/fields.py",
     "core/listing.py",
     "core/cadence.py",
 )
-
-
-class SignedFile:
-    """One JSON file of ``.statusgen-cache/``, signed with this user's key and valid only
-    for ``key`` (what its contents depend on besides the files they came from)."""
-
-    def __init__(self, path: Path, key: str):
-        self.path = path
-        self.key = key
-        self.secret = _secret()
-
-    def read(self) -> dict:
-        if self.secret is None:
-            return {}
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return {}
-        mac, _, body = text.partition("\n")
-        expected = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(mac, expected):
-            return {}
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
-            return {}
-        return data
-
-    def write(self, data: dict) -> None:
-        if self.secret is None:
-            return
-        body = json.dumps({"format": FORMAT, "key": self.key, **data}, separators=(",", ":"))
-        mac = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
-        write_cache_file(self.path, mac + "\n" + body)
-
-
-class StatCache:
-    """Values worked out from single files, kept by each file's metadata (mtime, ctime, size,
-    inode), so an unchanged file is not even read, as git does with its index. A file changed
-    within ``RACY_NS`` of the cache being written is read again: a quick second write could
-    leave its metadata alone."""
-
-    def __init__(self, path: Path, key: str):
-        self.file = SignedFile(path, key)
-        data = self.file.read()
-        self.saved_at = data.get("saved", 0)
-        self.old: dict[str, list] = data.get("files") or {}
-        self.new: dict[str, list] = {}
-        self.changed = False
-
-    def get(self, shown: str, info: os.stat_result | None):
-        """The value kept for a file whose metadata is unchanged; None when it must be read."""
-        entry = self.old.get(shown)
-        if entry is None or info is None or entry[0] != signature(info):
-            return None
-        if max(info.st_mtime_ns, info.st_ctime_ns) >= self.saved_at - RACY_NS:
-            self.changed = True  # settle it: the next cache is written after this change
-            return None
-        self.new[shown] = entry
-        return entry[1]
-
-    def put(self, shown: str, info: os.stat_result | None, value) -> None:
-        """Keep ``value`` for a file read in this run (``info``: its metadata from before the read)."""
-        if info is None:
-            return
-        entry = [signature(info), value]
-        if self.old.get(shown) != entry:
-            self.changed = True
-        self.new[shown] = entry
-
-    def save(self) -> None:
-        """Write it when anything changed (files added, edited or removed); never fails a command."""
-        if self.changed or self.new.keys() != self.old.keys():
-            self.file.write({"saved": time.time_ns(), "files": self.new})
 
 
 class IncidentCache:
@@ -200,65 +114,9 @@ class IncidentCache:
         self.index.save()
 
 
-def signature(info: os.stat_result) -> list[int]:
-    """What changes when a file's bytes do: its times, size and inode (a replaced file gets a new one)."""
-    return [info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino]
-
-
-def write_cache_file(path: Path, text: str) -> None:
-    """Write one file of ``.statusgen-cache/`` atomically (the folder ignores itself in git).
-    Never fails a command: in a read-only checkout there is simply no cache."""
-    try:
-        path.parent.mkdir(exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# statusgen's cache: safe to delete\n*\n")
-        fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except OSError:
-        pass
-
-
-def _secret() -> bytes | None:
-    """This user's key for signing caches (made on first use); None when it cannot be kept."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(home) / "statusgen" / "key"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (OSError, ValueError):
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(key + "\n")
-        return bytes.fromhex(key)
-    except FileExistsError:
-        try:
-            return bytes.fromhex(path.read_text().strip())
-        except (OSError, ValueError):
-            return None
-    except OSError:
-        return None
-
-
 def _generation(config: Config, runbooks: set[str] | None) -> str:
     """What every cached result depends on besides the file itself."""
     return code_key(_CODE, _canonical(config), repr(sorted(runbooks) if runbooks is not None else None))
-
-
-def code_key(names, *extra: str) -> str:
-    """A cache key from statusgen's own files ``names`` (relative to the package) and ``extra``."""
-    digest = hashlib.sha256()
-    here = Path(__file__).parent.parent  # the statusgen package
-    for name in names:
-        digest.update((here / name).read_bytes())
-    for text in extra:
-        digest.update(b"\0" + text.encode())
-    return digest.hexdigest()
 
 
 def _canonical(value) -> str:

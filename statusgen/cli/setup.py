@@ -176,7 +176,9 @@ def notify(since, dry_run, timeout, attempts, backoff):
     each option names the environment variable holding the URL; the URL is never printed. Off
     unless one is set. Only public fields are posted, drills never. What was posted (and what a
     failed run could not post) is recorded in git notes (refs/notes/statusgen-notify): a re-run
-    skips what was sent and posts what was missed. Exits 1 when a post failed.
+    skips what was sent and posts what was missed. Exits 1 when a post failed, or a variable
+    holds no usable URL (its updates then wait as pending). A REV no longer in the history (a
+    force-push) falls back, with a warning, to the last commit notify recorded on.
 
     \b
     Examples, as the workflow runs it after a deploy, and a preview:
@@ -197,11 +199,21 @@ def notify(since, dry_run, timeout, attempts, backoff):
         root, config, base, timeout=timeout, attempts=attempts, backoff=backoff, dry_run=dry_run,
         echo=lambda line: click.echo(line, err=True),
     )  # fmt: skip
-    if outcome.failed:
-        failed = ", ".join(f"{key} to {target}" for key, target, _ in outcome.failed)
+    if outcome.problems and not outcome.failed:
         waiting = len(outcome.skipped)
         raise StatusgenError(
-            f"{len(outcome.failed)} post{'s' * (len(outcome.failed) != 1)} failed ({failed})"
+            "; ".join(outcome.problems)
+            + (f". {waiting} update{'s' * (waiting != 1)} recorded as pending in git notes" if waiting else "")
+            + f". Sent: {len(outcome.sent)}."
+            + (" The next run posts what is pending." if waiting else "")
+        )
+    if outcome.failed:
+        failed = ", ".join(f"{key} to {target}" for key, target, _ in outcome.failed)
+        failed_targets = {target for _, target, _ in outcome.failed}
+        waiting = sum(1 for _, target in outcome.skipped if target in failed_targets)
+        raise StatusgenError(
+            (f"{'; '.join(outcome.problems)}; " if outcome.problems else "")
+            + f"{len(outcome.failed)} post{'s' * (len(outcome.failed) != 1)} failed ({failed})"
             + (f"; {waiting} later update{'s' * (waiting != 1)} held back to keep the order" if waiting else "")
             + f". Sent: {len(outcome.sent)}. What was not sent is recorded as pending in git notes "
             "and is posted by the next run."

@@ -32,7 +32,7 @@ from statusgen.internal.urls import (
     runbook_uri,
     runbook_url,
 )
-from statusgen.render.markup import render_markdown
+from statusgen.render.markup import own_id, render_markdown
 from statusgen.render.paging import page_count, pager
 from statusgen.views import metrics as m
 from statusgen.views.internal import (
@@ -441,6 +441,8 @@ class InternalPages:
 
 
 def _slug(heading: str) -> str:
+    """The id of a runbook's heading as its page has it (mkdocs' toc slug, in people's namespace:
+    statusgen/render/markup.py)."""
     from markdown.extensions.toc import slugify
 
-    return slugify(heading, "-")
+    return own_id(slugify(heading, "-"))

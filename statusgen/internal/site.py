@@ -23,8 +23,9 @@ from markupsafe import Markup, escape
 from statusgen.internal.pages import InternalPages, human_long
 from statusgen.internal.urls import alert_url, incident_url, runbook_uri
 from statusgen.render.context import BuildContext
+from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages, NavFragments
-from statusgen.render.markup import sanitize_html
+from statusgen.render.markup import own_id, sanitize_html
 from statusgen.views.internal import as_of
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
@@ -33,6 +34,7 @@ CSS_FILE = Path(__file__).with_name("internal.css")  # package data; the site ha
 CSS_URI = "assets/statusgen-internal.css"
 ALERTS_JSON = "runbooks/alerts.json"
 METRICS_JSON = "metrics.json"
+TEMPLATE_404 = "internal/404.html"
 
 
 class InternalSite:
@@ -99,6 +101,7 @@ class InternalSite:
         self._env = env
         self._navs = NavFragments(env)
         env.filters["utc"] = human_long
+        env.filters["sg_csp"] = jinja_filter("internal", enabled=not self.context.link_kept)  # statusgen/csp.html
         return env
 
     def nav_built(self, nav):
@@ -108,6 +111,7 @@ class InternalSite:
         """A document's body as mkdocs converted it, cleaned before any page embeds it."""
         # Markup: sanitized just now; removing an empty header row cannot make markup of text.
         clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
+        _own_toc(page.toc)  # the sanitizer moved the headings' ids: the table of contents follows
         self.bodies[page.file.src_uri] = clean
         return str(clean)
 
@@ -132,7 +136,10 @@ class InternalSite:
         return context
 
     def pre_template(self, template, name, mkdocs_config):
-        """The internal site keeps material's templates for pages that are not documents."""
+        """The internal site keeps material's templates for pages that are not documents; its
+        404 page is material's with the policy and settings every internal page has."""
+        if name == "404.html" and self._env is not None:
+            return self._env.get_template(TEMPLATE_404)
         return template
 
     def page_files(self) -> list[str]:
@@ -213,6 +220,15 @@ def _nav_uris(nav):
 # A Markdown table written without headings (``| | |``, as the postmortem scaffold starts)
 # renders an empty first row: left out, the table keeps its body.
 _EMPTY_HEADER_ROW = re.compile(r"<thead>\s*<tr>(?:\s*<th(?:\s[^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
+
+
+def _own_toc(links) -> None:
+    """Point a document's table of contents (mkdocs' AnchorLinks) at its headings' ids as the
+    sanitizer wrote them (``user-content-...``), so its links, the skip link and the search
+    index's sections still lead to them."""
+    for link in links or ():
+        link.id = own_id(link.id)
+        _own_toc(link.children)
 
 
 def _plain(text: str) -> str:

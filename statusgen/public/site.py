@@ -18,6 +18,7 @@ from pathlib import Path
 from statusgen.core.status import status_label
 from statusgen.core.times import duration, human_long, iso
 from statusgen.render.context import BuildContext
+from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages
 from statusgen.render.markup import render_prose
 from statusgen.render.paging import Pager, page_count, pager
@@ -116,6 +117,7 @@ class PublicSite:
         env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
         env.filters["pct"] = lambda v: f"{v:.1f}"
         env.filters["prose"] = render_prose  # sanitized Markup: people's hard-wrapped Markdown, never |safe
+        env.filters["sg_csp"] = jinja_filter("public", enabled=not self.context.link_kept)  # statusgen/csp.html
         return env
 
     def page_context(self, context, page, mkdocs_config):

@@ -250,3 +250,11 @@ def _line_in(node: yaml.ScalarNode, index: int) -> int:
 
 def _line(where: Where) -> int:
     return where if isinstance(where, int) else line_of(where)
+
+
+def scalar(fields: Fields, key: str) -> str | None:
+    """The text of ``key`` in a mapping's ``fields`` when it is a plain scalar, else None."""
+    if key in fields and isinstance(fields[key][1], yaml.ScalarNode):
+        value: str = fields[key][1].value
+        return value
+    return None

@@ -18,7 +18,8 @@ from statusgen.core.model import DEFAULT_SEVERITIES, SITES, Component, Config, G
 from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
 from statusgen.core.times import UTC, TimeError, parse_date, parse_time
 from statusgen.sources import thirdparty
-from statusgen.sources.checker import Entry, Fields, FileCheck, suggest
+from statusgen.sources.checker import Entry, Fields, FileCheck, scalar, suggest
+from statusgen.sources.site_settings import check_site_settings, url_problem
 
 CONFIG_FILE = "mkdocs.yml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -113,8 +114,9 @@ def _read(check: FileCheck, root: Path, node: yaml.Node | None) -> Config | None
     if top is None:
         return None
     thirdparty.config_problems(check, top, root)
-    site_name = _scalar(top, "site_name") or "Status"
-    site_url = _scalar(top, "site_url") or ""
+    check_site_settings(check, top)
+    site_name = scalar(top, "site_name") or "Status"
+    site_url = scalar(top, "site_url") or ""
     options_node = _plugin_options(check, top)
     if options_node is None:
         check.error(node, "no 'statusgen' entry under plugins; expected plugins: [statusgen: {components: ...}]")
@@ -129,11 +131,6 @@ def _read(check: FileCheck, root: Path, node: yaml.Node | None) -> Config | None
             value = _simple(check, option, options[option.name][1])
             if value is not None:
                 values[option.name] = value
-    # URLs printed into links and feeds: only web schemes, never javascript: or data:.
-    if site_url and not site_url.lower().startswith(("https://", "http://")):
-        check.error(
-            top["site_url"][1], "site_url must start with https:// or http://, like https://status.example.com/"
-        )
     groups = _groups(check, options.get("groups"))
     components = _components(check, options.get("components"), groups)
     severities = _severities(check, options.get("severities"))
@@ -181,9 +178,11 @@ def _simple(check: FileCheck, option: Option, node: yaml.Node) -> object:
         value = check.text(node, name, allow_empty=True)
         if value and option.read == "path" and (Path(value).is_absolute() or ".." in Path(value).parts):
             check.error(node, f"{name} '{value}' leaves the repository; expected a folder inside it")
-        # Printed into links and feeds: only web (and mail) schemes, never javascript: or data:.
-        if value and option.read == "url" and not value.lower().startswith(("https://", "http://", "mailto:")):
-            check.error(node, f"{name} must start with https://, http:// or mailto:")
+        # Printed into links, feeds and messages: only web (and mail) URLs, never javascript: or data:.
+        problem = url_problem(value, name, mail=True) if value and option.read == "url" else None
+        if problem is not None:
+            check.error(node, problem)
+            return None
         return value
     if option.read == "switch":
         return check.boolean(node, name)
@@ -203,13 +202,6 @@ def _simple(check: FileCheck, option: Option, node: yaml.Node) -> object:
         )
         return None
     return env_name or None
-
-
-def _scalar(top: Fields, key: str) -> str | None:
-    if key in top and isinstance(top[key][1], yaml.ScalarNode):
-        value: str = top[key][1].value
-        return value
-    return None
 
 
 def _plugin_options(check: FileCheck, top: Fields) -> yaml.Node | Fields | None:

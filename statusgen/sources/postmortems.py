@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
+from statusgen.cache.store import CACHE_DIR, StatCache, code_key
 from statusgen.core.documents import ITEM_STATUS_LABELS, ITEM_STATUSES, ActionItem, Postmortem
 from statusgen.core.errors import Problem
 from statusgen.core.listing import Listing
@@ -143,13 +143,19 @@ def read_postmortem(check: FileCheck, path: Path, data: bytes, incident_id: str)
 
 
 def public_summaries(postmortems: Mapping[str, Postmortem]) -> dict[str, str]:
-    """Incident id -> the ``public_summary`` of its postmortem, for postmortems that have one.
+    """Incident id -> the ``public_summary`` of its postmortem, for published postmortems that have one.
 
     The one part of a postmortem the public site may show: a team opts in per postmortem by
-    writing ``public_summary:`` in its front matter. A postmortem with errors gives nothing
-    (it is not loaded; ``statusgen validate`` reports it).
+    writing ``public_summary:`` in its front matter, and the summary appears once the
+    postmortem's status is ``published`` (a draft or one in review is still being written and
+    checked). A postmortem with errors gives nothing (it is not loaded; ``statusgen validate``
+    reports it).
     """
-    return {incident_id: p.public_summary for incident_id, p in postmortems.items() if p.public_summary}
+    return {
+        incident_id: p.public_summary
+        for incident_id, p in postmortems.items()
+        if p.status == "published" and p.public_summary
+    }
 
 
 # What a parsed postmortem depends on besides its file (the key of its parse cache).

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from statusgen.cache.parsed import CACHE_DIR, StatCache, code_key
+from statusgen.cache.store import CACHE_DIR, StatCache, code_key
 from statusgen.core.documents import Runbook, alert_slug
 from statusgen.core.errors import Problem
 from statusgen.core.markdown import HEADING, heading_key
@@ -79,7 +79,7 @@ def load_runbooks(config: Config) -> tuple[list[Runbook], list[Problem]]:
 # What a parsed runbook depends on besides its file and the config (the key of its parse cache).
 _CODE = (
     "sources/runbooks.py", "sources/frontmatter.py", "sources/checker.py", "sources/files.py", "core/text.py",
-    "core/times.py", "core/documents.py", "core/errors.py",
+    "core/times.py", "core/documents.py", "core/errors.py", "core/markdown.py",
 )  # fmt: skip
 
 

@@ -290,10 +290,13 @@ def test_dry_run_and_drills(repo, hooks):
     assert hooks.requests == []
 
 
-def test_an_unknown_since_is_a_clear_error(repo, hooks):
-    result = notify(repo, hooks, "deadbeef")
+def test_an_unknown_since_in_a_shallow_clone_is_a_clear_error(repo, hooks, tmp_path):
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    result = notify(shallow, hooks, "deadbeef")
     assert result.exit_code == 1
     assert "--since deadbeef: no such commit here" in result.output
+    assert hooks.requests == []
 
 
 @dataclass(frozen=True)
@@ -318,3 +321,151 @@ def test_a_promised_next_update_is_in_both_payloads(tmp_path):
     done = PromisingUpdate(at=at, stage="resolved", message="Done.", next_update=promised)
     incident = Incident(id="2026-11-22-x", title="X", kind="incident", updates=(done,), severity="SEV2")
     assert webhook_payload(Pending(incident, 0), config)["update"]["next_update_at"] is None
+
+
+# -- hostile content and broken settings -----------------------------------------------------------
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_slack_gets_no_mention_or_link_from_incident_text(tmp_path):
+    config = load_config(write_repo(tmp_path / "r", {}, NOTIFY_CONFIG))
+    at = datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc)
+    hostile = "<!channel> <https://evil.example/login|Reset your password here> <@U024BE7LH> & co"
+    update = Update(at=at, stage="identified", message=hostile)
+    incident = Incident(id="2026-11-22-x", title="Title <!here> & <b>", kind="incident", updates=(update,))
+    body = slack_payload(Pending(incident, 0), config)
+    link = "<https://status.acme.test/incidents/2026-11-22-x/|Incident page>"
+    for text in _strings(body):
+        assert "<" not in text.replace(link, ""), text
+        assert ">" not in text.replace(link, ""), text
+    assert body["text"] == (
+        "[Identified] Title &lt;!here&gt; &amp; &lt;b&gt;: &lt;!channel&gt; "
+        "&lt;https://evil.example/login|Reset your password here&gt; &lt;@U024BE7LH&gt; &amp; co"
+    )
+    assert body["blocks"][0]["text"]["text"] == "Title &lt;!here&gt; &amp; &lt;b&gt;"
+    assert link in body["blocks"][-1]["elements"][0]["text"]
+    # a long text is cut without leaving half an escape behind
+    long = Update(at=at, stage="identified", message="<" * 5000)
+    incident = Incident(id="2026-11-22-x", title="X", kind="incident", updates=(long,))
+    body = slack_payload(Pending(incident, 0), config)
+    assert body["text"].endswith("&lt;…") and len(body["text"]) <= 3000
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://status.acme.test/a|b",
+        "https://status.acme.test/a>b",
+        'https://status.acme.test/"x',
+        "https://status.acme.test/a b",
+        "http://[::1",
+        "javascript:alert(1)",
+        "status.acme.test",
+    ],
+)
+def test_slack_gets_no_link_when_the_site_url_would_break_one(tmp_path, site_url):
+    import dataclasses
+
+    config = dataclasses.replace(load_config(write_repo(tmp_path / "r", {}, NOTIFY_CONFIG)), site_url=site_url)
+    update = Update(at=datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc), stage="identified", message="m")
+    incident = Incident(id="2026-11-22-x", title="X", kind="incident", updates=(update,))
+    context = slack_payload(Pending(incident, 0), config)["blocks"][-1]["elements"][0]["text"]
+    assert "<" not in context and "Incident page" not in context
+
+
+def test_slack_link_escapes_an_ampersand_in_the_site_url(tmp_path):
+    import dataclasses
+
+    config = load_config(write_repo(tmp_path / "r", {}, NOTIFY_CONFIG))
+    config = dataclasses.replace(config, site_url="https://status.acme.test/a&b/")
+    update = Update(at=datetime(2026, 11, 22, 15, 0, tzinfo=timezone.utc), stage="identified", message="m")
+    incident = Incident(id="2026-11-22-x", title="X", kind="incident", updates=(update,))
+    context = slack_payload(Pending(incident, 0), config)["blocks"][-1]["elements"][0]["text"]
+    assert "<https://status.acme.test/a&amp;b/incidents/2026-11-22-x/|Incident page>" in context
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "{base}/slack/{secret} X",  # a space: http.client refuses it (InvalidURL, quoting the path)
+        "{base}/slack/{secret}\x01",
+        "{base}/slack/{secret}é",  # not ASCII
+        "http://[::1/slack/{secret}",  # does not parse
+        "http://127.0.0.1:port/slack/{secret}",
+        "ftp://127.0.0.1/slack/{secret}",
+    ],
+)
+def test_a_broken_webhook_url_is_named_never_shown_and_its_updates_wait(repo, hooks, broken):
+    before = declare_and_update(repo)
+    env = env_for(hooks) | {"TEST_STATUS_SLACK": broken.format(base=hooks.base, secret=SECRET)}
+    result = cli(repo, "notify", "--since", before, "--backoff", "0", "--timeout", "5", env=env)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # a clean error, not a traceback
+    assert "Traceback" not in result.output
+    assert SECRET not in result.output and "127.0.0.1" not in result.output and "::1" not in result.output
+    assert "the environment variable TEST_STATUS_SLACK does not hold a usable URL" in result.output
+    assert len(hooks.posted(f"/generic/{SECRET}")) == 2  # the other webhook is not held up
+    notes = git(repo, "notes", "--ref=refs/notes/statusgen-notify", "show", "HEAD")
+    assert "pending 2026-11-22-checkout-errors/2026-11-22T15:00:00Z/investigating slack" in notes
+    assert "pending 2026-11-20-api-errors/2026-11-22T15:10:00Z/investigating slack" in notes
+    # once the secret is fixed, the next run posts what waited, to Slack only
+    result = notify(repo, hooks, git(repo, "rev-parse", "HEAD"))
+    assert result.exit_code == 0, result.output
+    assert len(hooks.posted(f"/slack/{SECRET}")) == 2
+    assert len(hooks.posted(f"/generic/{SECRET}")) == 2
+
+
+def test_post_reports_a_url_it_cannot_send_without_quoting_it():
+    from statusgen.authoring.webhooks import post
+
+    for url in (f"http://127.0.0.1:9/x/{SECRET} X", f"http://127.0.0.1:9/x/{SECRET}é", "http://[::1/x"):
+        why = post(url, {"a": 1}, timeout=1, attempts=2, backoff=0, sleep=lambda _: None)
+        assert why is not None and SECRET not in why and "127.0.0.1" not in why
+
+
+def test_a_moved_incident_file_does_not_post_its_old_updates_again(repo, hooks):
+    before = git(repo, "rev-parse", "HEAD")
+    (repo / "incidents/archive").mkdir()
+    git(repo, "mv", "incidents/2026/2026-11-20-api-errors.yaml", "incidents/archive/2026-11-20-api-errors.yaml")
+    result = cli(repo, "reopen", "api-errors", "-m", "Back.", "-c", "api=degraded", "--at", "2026-11-22T12:00:00Z")
+    assert result.exit_code == 0, result.output
+    commit(repo, "archive and reopen")
+    result = notify(repo, hooks, before)
+    assert result.exit_code == 0, result.output
+    assert [b["update"]["key"] for b in hooks.posted(f"/generic/{SECRET}")] == [
+        "2026-11-20-api-errors/2026-11-22T12:00:00Z/investigating"
+    ]
+
+
+def test_a_since_lost_to_a_force_push_falls_back_to_the_last_recorded_commit(repo, hooks):
+    declare_and_update(repo)
+    assert notify(repo, hooks, "HEAD~1").exit_code == 0  # notes now on this commit
+    count = len(hooks.posted(f"/generic/{SECRET}"))
+    assert cli(repo, "update", "checkout", "--stage", "identified", "--at", "2026-11-22T15:20:00Z").exit_code == 0
+    commit(repo)
+    assert cli(repo, "update", "checkout", "--stage", "monitoring", "--at", "2026-11-22T15:40:00Z").exit_code == 0
+    commit(repo)
+    lost = "1234567890" * 4  # the old tip: gone from the rewritten history
+    result = notify(repo, hooks, lost)
+    assert result.exit_code == 0, result.output
+    assert f"warning: --since {lost} is not a commit here" in result.output
+    assert [b["update"]["stage"] for b in hooks.posted(f"/generic/{SECRET}")[count:]] == ["identified", "monitoring"]
+    assert len(hooks.posted(f"/slack/{SECRET}")) == count + 2
+
+
+def test_a_since_lost_to_a_force_push_without_notes_posts_the_last_commit(repo, hooks):
+    declare_and_update(repo)
+    result = notify(repo, hooks, "1234567890" * 4)
+    assert result.exit_code == 0, result.output
+    assert "warning: --since 1234567890" in result.output and "HEAD^..HEAD" in result.output
+    assert len(hooks.posted(f"/generic/{SECRET}")) == 2

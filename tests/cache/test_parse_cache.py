@@ -6,7 +6,7 @@ import json
 
 from conftest import NOW, copy_example
 
-from statusgen.cache.parsed import CACHE_DIR
+from statusgen.cache.store import CACHE_DIR
 from statusgen.sources.repository import load_repository
 
 BAD = """\
@@ -105,11 +105,10 @@ def test_the_cache_keeps_every_field_a_file_can_set():
 
 def test_a_warm_load_reads_no_incident_file_and_an_edit_is_seen(tmp_path, monkeypatch):
     """Unchanged files are known by their metadata (as git's index does): not even opened."""
-    from statusgen.cache import parsed as loadcache
     from statusgen.sources import incidents as loader
 
     root = copy_example(tmp_path / "repo")
-    monkeypatch.setattr(loadcache, "RACY_NS", 0)  # the files were written just now; trust them at once
+    monkeypatch.setattr("statusgen.cache.store.RACY_NS", 0)  # the files were written just now; trust them at once
     first = load(root)
     read = []
     real = loader.read_source
@@ -153,10 +152,9 @@ def test_a_lookup_uses_the_small_index_and_leaves_the_parsed_incidents_alone(tmp
 
 def test_an_index_not_signed_with_this_users_key_is_ignored(tmp_path, monkeypatch):
     """A forged index could say a broken file is fine: `validate` reads only the index."""
-    from statusgen.cache import parsed as loadcache
     from statusgen.sources.incidents import load_listings
 
-    monkeypatch.setattr(loadcache, "RACY_NS", 0)  # the index alone answers for unchanged files
+    monkeypatch.setattr("statusgen.cache.store.RACY_NS", 0)  # the index alone answers for unchanged files
     root = copy_example(tmp_path / "repo")
     (root / "incidents/2026/2026-11-23-broken.yaml").write_text(BAD)
     problems = [str(p) for p in load_listings(root, now=NOW)[1]]
@@ -184,13 +182,12 @@ def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
     problems (a broken file, a duplicate id, an overdue postmortem) and derived values."""
     from datetime import timedelta
 
-    from statusgen.cache import parsed as loadcache
     from statusgen.cache.parsed import encode_listing, lookup_fields
     from statusgen.core.cadence import next_update_due
     from statusgen.core.listing import listing_of
     from statusgen.sources.incidents import load_listings
 
-    monkeypatch.setattr(loadcache, "RACY_NS", 0)
+    monkeypatch.setattr("statusgen.cache.store.RACY_NS", 0)
     root = copy_example(tmp_path / "repo")
     (root / "incidents/2026/2026-11-23-broken.yaml").write_text(BAD)
     source = root / "incidents/2026/2026-11-22-webhook-delays.yaml"

@@ -169,3 +169,64 @@ def test_home_and_postmortem_on_a_phone_with_and_without_scripts(browser, site, 
     else:
         assert text.startswith("Home\n")
         assert "Right now" in text and "open action items" in text
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The internal site on 127.0.0.1 (material's search runs in a worker: not from file://)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+INCIDENT = "incidents/2026-11-22-sso-login-failures/"
+# Planted after the build, inside the article: what the sanitizer would let through if it were broken.
+PLANTED = (
+    '<script>document.documentElement.dataset.planted = "script";</script>'
+    '<img src="../../assets/images/favicon.png" alt="" onload="document.documentElement.dataset.planted = \'handler\'">'
+)
+
+
+def test_with_the_policy_on_search_finds_an_incident_and_planted_scripts_do_not_run(browser, site, served, tmp_path):
+    page_file = site / INCIDENT / "index.html"
+    html = page_file.read_text()
+    (site / INCIDENT / "planted.html").write_text(html.replace("</h1>", "</h1>" + PLANTED, 1))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(served + INCIDENT + "planted.html", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.dataset.planted") is None
+    blocked = [m for m in messages if "Content Security Policy" in m]
+    assert len(blocked) == 2 and all("script-src" in m for m in blocked), messages
+
+    messages.clear()
+    page.goto(served + INCIDENT, wait_until="networkidle")
+    assert page.locator("h1").inner_text() == "Single sign-on failing for some customers"
+    out = tmp_path / "internal-incident-csp.png"
+    page.screenshot(path=str(out), full_page=True)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.type("webhook deliveries")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15_000)
+    found = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("incidents/" in href for href in found), found
+    page.screenshot(path=str(tmp_path / "internal-search-csp.png"))
+    assert [m for m in messages if "Content Security Policy" in m] == [], messages
+    context.close()
+    keep = os.environ.get("STATUSGEN_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for name in ("internal-incident-csp.png", "internal-search-csp.png"):
+            shutil.copy(tmp_path / name, Path(keep) / name)

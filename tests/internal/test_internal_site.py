@@ -104,7 +104,7 @@ def test_every_alert_has_a_page_leading_to_its_runbook(site):
     html = page(site, "runbooks/alerts/apigateway5xx")
     assert text_of(html).startswith("APIGateway5xx Runbook: API errors (service api, owner team-api, severity SEV2).")
     assert "../../api/api-errors/" in hrefs(html)
-    assert "../../api/api-errors/#mitigation" in hrefs(html)
+    assert "../../api/api-errors/#user-content-mitigation" in hrefs(html)
     assert "../apierrorratehigh/" in hrefs(html)
     assert "Review overdue" in text_of(page(site, "runbooks/alerts/postgresdown"))
 
@@ -329,7 +329,7 @@ def test_alert_page_without_rule_files_says_so_and_shows_the_runbook_sections(si
     )
     assert "Rollback Nothing." in text
     assert "Recent incidents 2026-11-20: API errors (SEV3) 2026-10-31: Database unavailable (SEV1), postmortem" in text
-    assert "../../api/api-errors/#mitigation" in hrefs(html)
+    assert "../../api/api-errors/#user-content-mitigation" in hrefs(html)
 
 
 def test_alert_page_with_rule_files(tmp_path):

@@ -46,11 +46,18 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The example site, built and served on 127.0.0.1 from a thread."""
+def site_dir(tmp_path_factory) -> Path:
+    """The example site, built."""
     require_chromium()
     site = tmp_path_factory.mktemp("browser") / "site"
     build_sites(ROOT, NOW, sites=("public",), out=site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def served(site_dir):
+    """The example site, served on 127.0.0.1 from a thread."""
+    site = site_dir
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -253,7 +260,8 @@ def test_axe_finds_no_violations(served, browser, path, tmp_path):
     if script is None:
         pytest.fail("axe-core not found: pip install -e '.[test]' (axe-playwright-python ships it) or set AXE_CORE_JS")
     for scheme in ("light", "dark"):
-        visit = Visit(browser, color_scheme=scheme)
+        # axe is added as an inline script, which the page's own policy rightly refuses.
+        visit = Visit(browser, color_scheme=scheme, bypass_csp=True)
         visit.page.goto(served + path, wait_until="networkidle")
         visit.page.add_script_tag(path=str(script))
         result = visit.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -264,3 +272,53 @@ def test_axe_finds_no_violations(served, browser, path, tmp_path):
         (tmp_path / f"axe-{scheme}.json").write_text(json.dumps(result["violations"], indent=2))
         assert not violations, f"{path or '/'} [{scheme}]\n" + "\n".join(violations)
         visit.close()
+
+
+# Planted after the build, inside the page's content: what the sanitizer would let through if
+# it were broken. The page's policy must stop both.
+PLANTED = (
+    '<script>document.documentElement.dataset.planted = "script";</script>'
+    '<img src="assets/images/favicon.png" alt="" onload="document.documentElement.dataset.planted = \'handler\'">'
+)
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Content Security Policy" in m]
+
+
+def test_the_policy_blocks_a_planted_script_and_handler_and_the_page_still_works(site_dir, served, browser, tmp_path):
+    home = (site_dir / "index.html").read_text()
+    assert home.count('<div class="md-content__inner md-typeset sg-page">') == 1
+    planted = home.replace('<div class="md-content__inner md-typeset sg-page">',
+                           '<div class="md-content__inner md-typeset sg-page">' + PLANTED)  # fmt: skip
+    (site_dir / "planted.html").write_text(planted)
+    visit = Visit(browser, color_scheme="light")
+    page = visit.page
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(served + "planted.html", wait_until="networkidle")
+    assert page.locator("img[onload]").evaluate("img => img.complete && img.naturalWidth > 0")  # it loaded...
+    assert page.evaluate("document.documentElement.dataset.planted") is None  # ...and neither ran
+    blocked = csp_violations(messages)
+    assert len(blocked) == 2 and all("script-src" in m for m in blocked), messages
+
+    messages.clear()
+    page.goto(served, wait_until="networkidle")
+    assert csp_violations(messages) == []  # the theme's own scripts and styles are all allowed
+    # the stylesheets apply (statusgen.css: day bars in a row; material's: its header colour)
+    assert page.evaluate("getComputedStyle(document.querySelector('ol.sg-bars')).display") == "flex"
+    assert page.evaluate("getComputedStyle(document.querySelector('.sg-brand__suffix')).opacity") == "0.85"
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    # the theme's scripts run: local times as tooltips, and the light/dark toggle
+    assert page.locator("time[data-sg-local]").first.get_attribute("title").endswith("(your time)")
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    page.get_by_title("Switch to dark mode").click()
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    page.get_by_title("Switch to light mode").click()
+    shot = tmp_path / "public-home-csp.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep(shot)
+    assert csp_violations(messages) == []
+    assert not visit.foreign, visit.foreign
+    visit.close()

@@ -223,3 +223,25 @@ def test_internal_commands_have_help():
         assert command.help and "Example" in (
             command.help + "".join(c.help or "" for c in getattr(command, "commands", {}).values())
         )
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review"])
+def test_a_postmortem_not_yet_published_publishes_no_summary(tmp_path, status):
+    from conftest import INCIDENT, write_repo
+
+    from statusgen.sources.postmortems import public_summaries
+
+    text = "---\nincident: 2026-11-20-api-errors\nstatus: STATUS\npublic_summary: CANARY-DRAFT-SUMMARY-4e2b\n---\n\n# Summary\n"
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            "incidents/2026/2026-11-20-api-errors.yaml": INCIDENT,
+            "incidents/2026/2026-11-20-api-errors.postmortem.md": text.replace("STATUS", status),
+        },
+    )
+    repo = load(root)
+    assert repo.postmortems["2026-11-20-api-errors"].public_summary == "CANARY-DRAFT-SUMMARY-4e2b"
+    assert repo.public_summaries == {} and public_summaries(repo.postmortems) == {}
+    path = root / "incidents/2026/2026-11-20-api-errors.postmortem.md"
+    path.write_text(text.replace("STATUS", "published"))
+    assert load(root).public_summaries == {"2026-11-20-api-errors": "CANARY-DRAFT-SUMMARY-4e2b"}

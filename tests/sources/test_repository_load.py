@@ -11,7 +11,6 @@ from repos import internal_repo
 
 from statusgen import build
 from statusgen.build import build_sites
-from statusgen.cache import parsed as parse_cache
 from statusgen.cli import main
 from statusgen.core.errors import display_path
 from statusgen.sources import alert_rules, postmortems, runbooks
@@ -131,7 +130,7 @@ def test_the_sites_read_no_file_the_load_has_read(tmp_path, monkeypatch):
 def test_a_warm_load_reads_no_document_and_an_edit_is_seen(tmp_path, monkeypatch):
     """Runbooks and postmortems are kept in the parse cache by their file's metadata, as incidents are."""
     root = repository(tmp_path / "repo")
-    monkeypatch.setattr(parse_cache, "RACY_NS", 0)  # the files were written just now; trust them at once
+    monkeypatch.setattr("statusgen.cache.store.RACY_NS", 0)  # the files were written just now; trust them at once
     first, _ = load_repository(root, now=NOW)
     read = []
     for module in (runbooks, postmortems):
