@@ -73,13 +73,18 @@ def _indent_style(text: str) -> tuple[int, int]:
 
 
 def dump(doc: CommentedMap, like: str = "") -> str:
-    """YAML text for ``doc``, indenting lists the way ``like`` (the old text) does."""
+    """YAML text for ``doc``, indenting lists and ending lines the way ``like`` (the old text) does."""
     yaml = _yaml()
     sequence, offset = _indent_style(like)
     yaml.indent(mapping=2, sequence=sequence, offset=offset)
     out = io.StringIO()
     yaml.dump(doc, out)
-    return out.getvalue()
+    text = out.getvalue()
+    # A file written with CRLF line endings (an editor on Windows) keeps them: mixing in LF
+    # lines would show every line as changed in some diffs and editors.
+    if like.count("\r\n") * 2 > like.count("\n"):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return text
 
 
 @contextlib.contextmanager

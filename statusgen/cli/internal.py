@@ -164,10 +164,13 @@ def format_metrics(result, config) -> str:
         "",
     ]
     c = result.completion
-    rate = "n/a" if c.rate is None else f"{c.rate:.1%}"
-    lines.append(
-        f"Action items: {c.done} of {c.counted} done ({rate}); target {c.target:.0%}: {'met' if c.met else 'NOT met'}."
-    )
+    if c.rate is None:  # nothing to count: no verdict either way
+        lines.append(f"Action items: none to count yet, so no completion rate (target {c.target:.0%}).")
+    else:
+        lines.append(
+            f"Action items: {c.done} of {c.counted} done ({c.rate:.1%}); target {c.target:.0%}: "
+            f"{'met' if c.met else 'NOT met'}."
+        )
     lines += ["", f"Error budgets, rolling {result.rolling_days} days "
               f"({weights_sentence(result.weights)}; truncated, never rounded up):"]  # fmt: skip
     width = max((len(b.component.name) for b in result.rolling), default=0)

@@ -51,8 +51,11 @@ def build_feeds(status: PublicStatus, incidents: Iterable[PublicIncident], path:
         fg.id(status.absolute(f"{path}feed.{kind}"))
         fg.title(title)
         fg.subtitle(f"Incidents and maintenance for {status.site_name}")
-        fg.link(href=home, rel="alternate")
-        fg.link(href=status.absolute(f"{path}feed.{kind}"), rel="self")
+        links = [(home, "alternate"), (status.absolute(f"{path}feed.{kind}"), "self")]
+        if kind == "rss":  # feedgen makes the last link given the RSS <channel><link>: the page, not the feed
+            links.reverse()
+        for href, rel in links:
+            fg.link(href=href, rel=rel)
         fg.language("en")
         fg.updated(updated)
         fg.lastBuildDate(updated)

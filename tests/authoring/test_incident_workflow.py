@@ -130,3 +130,18 @@ def test_an_explicit_time_before_the_last_update_is_refused(tmp_path):
         "incidents/2026/2026-11-22-api-errors.yaml: --at 2026-11-22T10:05:00Z is before the last update "
         "(2026-11-22T10:10:00Z); updates are append-only"
     )
+
+
+def test_an_update_keeps_a_crlf_file_crlf(tmp_path):
+    """A file saved with Windows line endings gets no LF-only lines appended."""
+    from conftest import INCIDENT, cli_ok
+
+    root = write_repo(tmp_path / "repo", {})
+    path = root / "incidents/2026/2026-11-20-api-errors.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(INCIDENT.replace("\n", "\r\n").encode())
+    cli_ok(root, "reopen", "api-errors", "-m", "Found it.", "--at", "2026-11-22T12:00:00Z")
+    data = path.read_bytes()
+    assert b"Found it." in data
+    assert data.count(b"\n") == data.count(b"\r\n") > 20
+    cli_ok(root, "validate", "--strict")

@@ -393,3 +393,10 @@ def test_commands_outside_a_repository(tmp_path):
     result = CliRunner().invoke(main, ["-C", str(tmp_path), "list"])
     assert result.exit_code == 1
     assert "no mkdocs.yml here or above; run statusgen inside a status repository or pass -C DIR" in result.output
+
+
+def test_metrics_give_no_verdict_on_action_items_when_there_are_none(tmp_path):
+    root = write_repo(tmp_path / "repo", {})
+    output = ok(root, "metrics").output
+    assert "Action items: none to count yet, so no completion rate (target 90%)." in output
+    assert "NOT met" not in output and "n/a" not in output

@@ -418,3 +418,11 @@ def test_internal_footer_says_which_site_it_is_and_when_it_was_built(tmp_path):
     # The public site keeps its own footer.
     public = (tmp_path / "out/public/index.html").read_text()
     assert "for the team only" not in public and "Made with" not in public
+
+
+def test_metrics_page_gives_no_completion_verdict_without_action_items(tmp_path):
+    root = write_repo(tmp_path / "repo", {})
+    build_sites(root, NOW, sites=["internal"], out=tmp_path / "internal")
+    text = text_of(page(tmp_path / "internal", "metrics/"))
+    assert "No action items to count yet, so there is no completion rate (the target is 90%)." in text
+    assert "is below the" not in text

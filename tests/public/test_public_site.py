@@ -218,6 +218,16 @@ def test_feeds_parse_without_bozo_and_hold_every_update(small_site):
             assert urlsplit(other.link).netloc == "status.acme.test"
 
 
+def test_every_feed_links_to_its_page_and_to_itself(small_site):
+    """Readers show the channel's link as the site: the page a feed is about, in RSS as in Atom."""
+    for path, page in (("", "https://status.acme.test/"), ("components/db/", "https://status.acme.test/")):
+        for kind in ("rss", "atom"):
+            feed = parse_feed(small_site, f"{path}feed.{kind}").feed
+            assert feed.link == page, (path, kind, feed.link)
+            selves = [link.href for link in feed.links if link.rel == "self"]
+            assert selves == [f"https://status.acme.test/{path}feed.{kind}"], (path, kind)
+
+
 def test_component_feeds_hold_only_that_component(small_site):
     web = parse_feed(small_site, "components/web/feed.atom")
     assert [e.title for e in web.entries] == ["Incident: Website slow (Identified)"]
