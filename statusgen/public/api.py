@@ -4,7 +4,8 @@ Field names, nesting and enum values follow Statuspage's public v2 endpoints; ti
 Statuspage's (milliseconds and a zone: ``2026-11-28T12:00:00.000Z``). Component and group ids
 are the statusgen ids; ``page.id`` comes from the site host. A component's ``updated_at`` is the
 last change of its status and its ``created_at`` the ``created`` option (the component's, else
-the site's, else 1970-01-01). An update's ``affected_components`` lists the statuses it changed.
+the site's, else 1970-01-01). An update's ``affected_components`` lists the statuses it changed. Positions number the
+component list in order, groups and components alike.
 Lists hold at most the 50 most recent items, as Statuspage's do.
 """
 
@@ -37,6 +38,13 @@ class Api:
         times = [i.updated_at for i in status.incidents if i.updated_at <= status.now]
         times += [c.updated_at for c in status.components if c.updated_at <= status.now]
         self.updated_at = max(times, default=status.now)
+        # Positions count every item of the component list in order, groups and components alike
+        # (as Statuspage numbers them), so no two share a number.
+        order = [
+            item for g in status.groups for item in (("group", g.id), *(("component", c.id) for c in g.components))
+        ]
+        order += [("component", c.id) for c in status.ungrouped]
+        self.positions = {item: number for number, item in enumerate(order, 1)}
         self.components = {c.id: self._component(c) for c in status.components}
 
     def page(self) -> dict:
@@ -59,7 +67,7 @@ class Api:
             "status": c.status,
             "created_at": stamp(c.created_at),
             "updated_at": stamp(c.updated_at),
-            "position": c.position,
+            "position": self.positions["component", c.id],
             "description": c.description or None,
             "showcase": True,
             "start_date": None,
@@ -78,7 +86,7 @@ class Api:
             "status": g.status,
             "created_at": stamp(created),
             "updated_at": stamp(updated),
-            "position": g.position,
+            "position": self.positions["group", g.id],
             "description": None,
             "showcase": False,
             "start_date": None,

@@ -228,6 +228,14 @@ def test_every_feed_links_to_its_page_and_to_itself(small_site):
             assert selves == [f"https://status.acme.test/{path}feed.{kind}"], (path, kind)
 
 
+def test_api_positions_number_the_component_list_without_repeats(small_site):
+    """A group and its first component never share a position: the list is numbered in order."""
+    for path in ("api/v2/components.json", "api/v2/summary.json"):
+        items = json.loads((small_site / path).read_text())["components"]
+        assert [item["position"] for item in items] == list(range(1, len(items) + 1)), path
+        assert items[0]["group"] is True and items[1]["group_id"] == items[0]["id"]
+
+
 def test_component_feeds_hold_only_that_component(small_site):
     web = parse_feed(small_site, "components/web/feed.atom")
     assert [e.title for e in web.entries] == ["Incident: Website slow (Identified)"]
