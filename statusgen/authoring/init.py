@@ -267,6 +267,7 @@ def _values(answers: Answers, now: datetime) -> dict[str, str]:
             f"          name: {json.dumps(name, ensure_ascii=False)}",
             "          group: services",
             "          slo: 99.9",
+            f"          created: {now:%Y-%m-%d}",
         ]
     values = {
         "COMPANY": answers.company,

@@ -4,7 +4,7 @@ Field names, nesting and enum values follow Statuspage's public v2 endpoints; ti
 Statuspage's (milliseconds and a zone: ``2026-11-28T12:00:00.000Z``). Component and group ids
 are the statusgen ids; ``page.id`` comes from the site host. A component's ``updated_at`` is the
 last change of its status and its ``created_at`` the ``created`` option (the component's, else
-the site's, else 1970-01-01). An update's ``affected_components`` lists the statuses it changed. Positions number the
+the site's, else the start of the first incident the page shows). An update's ``affected_components`` lists the statuses it changed. Positions number the
 component list in order, groups and components alike.
 Lists hold at most the 50 most recent items, as Statuspage's do.
 """

@@ -24,7 +24,6 @@ from statusgen.views import status as views
 MONITORING_STAGES = ("monitoring", "verifying")
 # created_at of a component with no `created` date, here or for the whole site: fixed, so the
 # API never changes it from one build to the next.
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 STAGE_LABEL = {
     "investigating": "Investigating",
@@ -46,7 +45,7 @@ class PublicComponent:
     group: str | None
     description: str
     status: str  # now
-    created_at: datetime  # the component's `created` option, else the site's, else EPOCH
+    created_at: datetime  # the component's `created` option, else the site's, else the first incident's start
     updated_at: datetime  # when its status last changed (created_at if it never did)
 
     @property
@@ -215,9 +214,12 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
     statuses = views.component_statuses(config.components, published)
     changed = views.component_changed_at(published, now)
+    # Without a `created` option, the earliest moment the page's own history shows (its first
+    # incident's start), else now: never a made-up date.
+    earliest = min((i.started_at for i in published), default=now)
     component_list: list[PublicComponent] = []
     for c in sorted(config.components, key=lambda c: c.position):
-        created = c.created or config.created or EPOCH
+        created = c.created or config.created or earliest
         updated = max(changed.get(c.id, created), created)
         component_list.append(
             PublicComponent(c.id, c.name, c.position, c.group, c.description, statuses[c.id], created, updated)

@@ -4,6 +4,7 @@ terminal, flags for scripts, and never a replaced file."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,9 @@ def test_init_config_names_every_option_and_quotes_names(tmp_path):
     config = yaml.safe_load(text)
     options = config["plugins"][0]["statusgen"]
     assert options["company"] == 'Acme: "Widgets" #1'
-    assert options["components"] == [{"id": "api", "name": "Public API: v2 # new", "group": "services", "slo": 99.9}]
+    assert options["components"] == [
+        {"id": "api", "name": "Public API: v2 # new", "group": "services", "slo": 99.9, "created": date(2026, 11, 28)}
+    ]
     assert config["theme"] == {"name": "material", "font": False}
     for option in (
         "support_url", "incidents_dir", "runbooks_dir", "templates_dir", "update_cadence",
@@ -198,3 +201,13 @@ def test_the_team_readme_commands_work_in_the_new_repository(tmp_path):
     assert "stage: resolved" in incident.read_text()
     log = subprocess.run(["git", "-C", str(target), "log", "--oneline"], capture_output=True, text=True).stdout
     assert "resolved" in log
+
+
+def test_init_writes_when_each_component_was_created_and_the_api_reports_it(tmp_path):
+    target = tmp_path / "status"
+    init_repo(target)
+    config = (target / "mkdocs.yml").read_text()
+    assert config.count(f"created: {NOW[:10]}") == 2
+    assert run("-C", str(target), "build").exit_code == 0
+    components = json.loads((target / "site/public/api/v2/components.json").read_text())["components"]
+    assert {c["created_at"] for c in components if not c["group"]} == {f"{NOW[:10]}T00:00:00.000Z"}

@@ -236,6 +236,13 @@ def test_api_positions_number_the_component_list_without_repeats(small_site):
         assert items[0]["group"] is True and items[1]["group_id"] == items[0]["id"]
 
 
+def test_api_creation_dates_without_a_created_option_come_from_the_first_incident(tmp_path):
+    root = write_repo(tmp_path / "repo", {"incidents/2026/2026-11-20-api-errors.yaml": INCIDENT})
+    site = build(root, tmp_path / "out")
+    components = json.loads((site / "api/v2/components.json").read_text())["components"]
+    assert {c["created_at"] for c in components} == {"2026-11-20T10:00:00.000Z"}  # the incident's impact_start
+
+
 def test_component_feeds_hold_only_that_component(small_site):
     web = parse_feed(small_site, "components/web/feed.atom")
     assert [e.title for e in web.entries] == ["Incident: Website slow (Identified)"]
