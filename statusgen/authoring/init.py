@@ -10,6 +10,7 @@ link: not into a target that is one, nor into a linked folder inside it (``.gith
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import Config
+from statusgen.core.text import slugify
 from statusgen.core.times import human, iso
 from statusgen.sources.config import ID_PATTERN
 from statusgen.sources.site_settings import url_problem
@@ -254,6 +256,14 @@ def _target(rel: str, values: dict[str, str]) -> str:
     return rel
 
 
+def page_id(answers: Answers, now: datetime) -> str:
+    """A page id for ``page_id``: the company's name and a short digest of what init was given,
+    the same for the same answers and time (so init's output is reproducible)."""
+    name = slugify(answers.company) or "status"
+    digest = hashlib.sha256(f"{answers.company}\n{answers.site_url}\n{iso(now)}".encode()).hexdigest()[:8]
+    return f"{name}-{digest}"
+
+
 def _values(answers: Answers, now: datetime) -> dict[str, str]:
     first_id, first_name = answers.components[0]
     start = (now - timedelta(days=2)).replace(hour=10, minute=5, second=0, microsecond=0)
@@ -291,6 +301,7 @@ def _values(answers: Answers, now: datetime) -> dict[str, str]:
         "TODAY": f"{now:%Y-%m-%d}",
         "REQUIREMENT": requirement(),
         "SCHEMA_FILE": SCHEMA_FILE,
+        "PAGE_ID": page_id(answers, now),
     }
     for index, at in enumerate(times):
         values[f"T{index}"] = iso(at)

@@ -120,6 +120,7 @@ class Config:
     maintenance_auto_complete: bool = True  # complete a maintenance at the end of its window if nobody did
     notify_webhook_env: str = ""  # NAMES of environment variables holding webhook URLs, never the URLs
     notify_slack_env: str = ""
+    page_id: str = ""  # a stable id of the page: the API's page.id and calendar UIDs; else from the site's host
 
     def component(self, component_id: str) -> Component | None:
         return self._components_by_id.get(component_id)

@@ -1,6 +1,7 @@
 """``maintenance.ics``: scheduled maintenance as an RFC 5545 calendar, written by hand.
 
-UIDs are ``<incident id>@<site host>``; SEQUENCE is the number of updates after the first,
+UIDs are ``<incident id>@<page_id>`` (the option, kept when the address changes), else
+``<incident id>@<site host>``; SEQUENCE is the number of updates after the first,
 so a calendar app replaces the event when the maintenance gets an update. DTSTAMP and
 LAST-MODIFIED are the latest update's time, never the build clock. Times are UTC (``Z``).
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from statusgen.core.times import UTC
 from statusgen.views.public import PublicIncident, PublicStatus
@@ -78,7 +78,7 @@ def event(incident: PublicIncident, status: PublicStatus, host: str) -> list[str
 
 def calendar(status: PublicStatus) -> bytes:
     """Every maintenance with a schedule (past ones too), ordered by start then id."""
-    host = urlsplit(status.site_url).hostname or status.page_id
+    host = status.event_domain
     maintenance = [i for i in status.incidents if i.is_maintenance]
     maintenance.sort(key=lambda i: (i.scheduled_for or i.started_at, i.id))
     lines = [

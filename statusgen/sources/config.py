@@ -25,6 +25,7 @@ CONFIG_FILE = "mkdocs.yml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 IMPACTS = ("critical", "major", "minor", "none")
 
+PAGE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -67,6 +68,8 @@ OPTIONS: tuple[Option, ...] = (
            "Complete a scheduled maintenance at the end of its window when nobody updated it."),
     Option("notify_webhook_env", str, "env_name", "NAME of the environment variable holding the webhook URL."),
     Option("notify_slack_env", str, "env_name", "NAME of the environment variable holding the Slack webhook URL."),
+    Option("page_id", str, "page_id",
+           "A stable id of the page, kept when its address changes: the API's page.id and calendar event UIDs."),
     Option("groups", list, "custom", "Groups of components: {id, name}."),
     Option("components", list, "custom", "Components customers see: {id, name, group, slo}."),
     Option("severities", list, "custom", "Severities, worst first: {id, name, description, impact}."),
@@ -193,6 +196,15 @@ def _simple(check: FileCheck, option: Option, node: yaml.Node) -> object:
         return int(number) if number else option.default
     if option.read == "site":
         return check.choice(node, name, SITES)
+    if option.read == "page_id":
+        page_id = check.text(node, name)
+        if page_id is not None and not PAGE_ID.fullmatch(page_id):
+            check.error(
+                node,
+                f"page_id '{page_id}' must be 3 to 64 lowercase letters, digits or '-'; expected one like acme-4k2x9q",
+            )
+            return None
+        return page_id
     env_name = check.text(node, name)
     if env_name is not None and not ENV_NAME.match(env_name):
         check.error(

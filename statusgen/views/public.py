@@ -162,6 +162,7 @@ class PublicStatus:
     company: str
     support_url: str
     page_id: str
+    event_domain: str  # after '@' in calendar UIDs: the page_id option (kept across a change of address), else the host
     components: tuple[PublicComponent, ...]
     groups: tuple[PublicGroup, ...]
     ungrouped: tuple[PublicComponent, ...]
@@ -249,7 +250,8 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
         site_url=site_url,
         company=config.company,
         support_url=config.support_url,
-        page_id=_page_id(site_url, config.site_name),
+        page_id=config.page_id or _page_id(site_url, config.site_name),
+        event_domain=config.page_id or urlsplit(site_url).hostname or _page_id(site_url, config.site_name),
         components=components,
         groups=groups,
         ungrouped=tuple(c for c in components if c.group is None),

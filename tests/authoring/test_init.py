@@ -4,6 +4,7 @@ terminal, flags for scripts, and never a replaced file."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,21 @@ EXPECTED_FILES = [
     "runbooks/api/api-down.md",
     "templates/provider-outage.yaml",
 ]
+
+
+MAINTENANCE = """\
+id: 2026-12-20-db-upgrade
+title: Database upgrade
+kind: maintenance
+components:
+  api: under_maintenance
+scheduled_for: 2026-12-20T02:00:00Z
+scheduled_until: 2026-12-20T03:00:00Z
+updates:
+  - at: 2026-11-27T09:00:00Z
+    stage: scheduled
+    message: We will upgrade the database.
+"""
 
 
 def run(*args, input=None):
@@ -211,3 +227,33 @@ def test_init_writes_when_each_component_was_created_and_the_api_reports_it(tmp_
     assert run("-C", str(target), "build").exit_code == 0
     components = json.loads((target / "site/public/api/v2/components.json").read_text())["components"]
     assert {c["created_at"] for c in components if not c["group"]} == {f"{NOW[:10]}T00:00:00.000Z"}
+
+
+def test_init_writes_a_page_id_that_keeps_calendar_events_when_the_address_changes(tmp_path):
+    target = tmp_path / "status"
+    init_repo(target)
+    config = target / "mkdocs.yml"
+    (page_id,) = re.findall(r"^      page_id: (acme-[0-9a-f]{8})$", config.read_text(), re.M)
+    (target / "incidents/2026/2026-12-20-db-upgrade.yaml").write_text(MAINTENANCE)
+    assert run("-C", str(target), "build").exit_code == 0
+    calendar = (target / "site/public/maintenance.ics").read_text()
+    api = json.loads((target / "site/public/api/v2/status.json").read_text())
+    assert "UID:2026-12-20-db-upgrade@" + page_id in calendar and api["page"]["id"] == page_id
+    config.write_text(config.read_text().replace("https://status.example.com/", "https://status.acme.test/"))
+    assert run("-C", str(target), "build").exit_code == 0
+    assert "status.acme.test" in (target / "site/public/api/v2/status.json").read_text()
+    moved = (target / "site/public/maintenance.ics").read_text()
+    assert "status.acme.test/incidents/2026-12-20-db-upgrade/" in moved  # the event's link follows the move
+    assert re.findall(r"^UID:.*$", moved, re.M) == re.findall(r"^UID:.*$", calendar, re.M) != []
+
+
+def test_a_page_id_that_is_not_a_plain_id_is_refused_with_its_line(tmp_path):
+    target = tmp_path / "status"
+    init_repo(target)
+    config = target / "mkdocs.yml"
+    text = config.read_text()
+    line = text[: text.index("page_id:")].count("\n") + 1
+    config.write_text(re.sub(r"page_id: .*", 'page_id: "a b<c"', text))
+    result = run("-C", str(target), "validate")
+    assert result.exit_code == 1
+    assert f"mkdocs.yml:{line}: page_id 'a b<c' must be 3 to 64 lowercase letters, digits or '-'" in result.output
