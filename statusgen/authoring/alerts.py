@@ -34,8 +34,8 @@ from typing import Any
 
 from statusgen.core.errors import Problem, ValidationError
 from statusgen.core.model import Config
-from statusgen.core.status import COMPONENT_STATUSES, STATUS_RANK
-from statusgen.core.text import FORBIDDEN, printable
+from statusgen.core.status import COMPONENT_STATUSES, STATUS_RANK, status_label, worst_status
+from statusgen.core.text import printable
 from statusgen.core.times import TimeError
 from statusgen.sources.checker import suggest
 
@@ -50,7 +50,7 @@ RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\
 # below max_file_kb, so validate and build accept it).
 MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
 MAX_DIGITS = 40  # a JSON number with more digits is no count Alertmanager sends
-TITLE_LIMIT = 200  # characters of the summary kept as the title
+TITLE_LIMIT = 200  # characters of a title made from many component names
 NOTE_ALERTS = 50  # alerts listed in the internal note; the rest are counted
 NOTE_LINE_LIMIT = 1000  # characters of one alert's line in the note
 SHOWN_LIMIT = 60  # characters of a value quoted in an error message
@@ -233,7 +233,7 @@ def declaration(payload: dict[str, Any], config: Config, runbook_alerts: Mapping
 
     ``runbook_alerts`` maps an alert name to the runbook that lists it. Raises ValidationError
     listing everything that cannot be mapped. Text taken from the payload is cut to what an
-    incident file keeps (the title to TITLE_LIMIT characters, the note to NOTE_ALERTS alerts),
+    incident file keeps (the note to NOTE_ALERTS alerts),
     and the note says what was cut.
     """
     settings = config.alertmanager or {}
@@ -299,13 +299,7 @@ def declaration(payload: dict[str, Any], config: Config, runbook_alerts: Mapping
 
     first = firing[0]
     alertname = str(first["labels"].get("alertname", "alert"))
-    common = payload.get("commonAnnotations") or {}
-    summary = str(common.get("summary") or (first.get("annotations") or {}).get("summary") or "")
-    summary = FORBIDDEN.sub(" ", summary).strip()  # printable text (the rule validate applies)
     cut: list[str] = []
-    if len(summary) > TITLE_LIMIT:
-        cut.append(f"The title is the first {TITLE_LIMIT} characters of the summary, which has {len(summary):,}.")
-        summary = _cut(summary, TITLE_LIMIT)
     names = dict.fromkeys(str(a["labels"].get("alertname", "?")) for a in firing)
     missing = [name for name in names if name not in runbook_alerts]
     warnings = [
@@ -313,16 +307,17 @@ def declaration(payload: dict[str, Any], config: Config, runbook_alerts: Mapping
     ]
     if len(missing) > MAX_WARNINGS:
         warnings.append(f"{len(missing) - MAX_WARNINGS} more alerts have no runbook")
+    note = _note(payload, firing, cut)  # first: it says what it cut, and the warnings repeat that
     warnings.extend(f"cut: {line}" for line in cut)
     slug = words(_cut(alertname, TITLE_LIMIT))
     return Declaration(
         alertname=alertname,
-        title=summary or _cut(FORBIDDEN.sub(" ", slug).strip(), TITLE_LIMIT) or "Alert firing",
+        title=public_title(components, config),
         severity=min(severities, key=rank.__getitem__) if severities else None,
         components=components,
         impact_start=min(starts),
         runbooks=tuple(runbooks),
-        note=_note(payload, firing, cut),
+        note=note,
         slug=slug,
         warnings=tuple(dict.fromkeys(warnings)),
     )
@@ -374,10 +369,24 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(match.group(1) + zone)
 
 
+def public_title(components: Mapping[str, str], config: Config) -> str:
+    """The public title of a declaration from alerts: what customers feel, in the page's own
+    words (``Partial outage of Checkout and Public API``). An alert's summary is written for
+    engineers and may name hosts and internals, so it goes to the internal note instead."""
+    names = [c.name for c in config.components if c.id in components]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return _cut(f"{status_label(worst_status(components.values()))} of {listed}", TITLE_LIMIT)
+
+
 def _note(payload: dict[str, Any], firing: list[dict[str, Any]], cut: list[str]) -> str:
-    """The internal note: which alerts fired, with their labels and links (never published);
-    at most NOTE_ALERTS of them, each line cut to NOTE_LINE_LIMIT, and what was cut."""
+    """The internal note: the alerts' summary and description, which alerts fired, with their
+    labels and links (never published); at most NOTE_ALERTS alerts, each line cut to
+    NOTE_LINE_LIMIT, and what was cut."""
     lines = []
+    annotations = payload.get("commonAnnotations") or firing[0].get("annotations") or {}
+    for key in ("summary", "description"):
+        if annotations.get(key):
+            lines.append(_line(f"{key.capitalize()}: {annotations[key]}"))
     for alert in firing[:NOTE_ALERTS]:
         labels = alert["labels"]
         shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()) if k != "alertname")

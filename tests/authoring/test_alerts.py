@@ -66,15 +66,16 @@ def assert_refused(result, root, *expected):
     assert written(root) == []
 
 
-def test_the_valid_payload_declares_as_before(repo):
+def test_the_valid_payload_declares_with_a_public_title_and_the_summary_kept_internal(repo):
     result = declare_from(repo, json.dumps(PAYLOAD))
     assert result.exit_code == 0, result.output
     (path,) = written(repo)
     incident, problems = read_incident(path, path.read_bytes(), load_config(repo), "x.yaml", None)
-    assert incident is not None and incident.title == "API is down" and incident.severity == "SEV2"
+    assert incident is not None and incident.title == "Partial outage of API" and incident.severity == "SEV2"
     assert incident.impact_start.isoformat() == "2026-11-22T15:50:00+00:00"
     assert incident.updates[0].internal_note == (
         "Declared from an Alertmanager payload.\n"
+        "Summary: API is down\n"
         "ApiDown firing since 2026-11-22T15:50:00.123456789Z (component=api, severity=critical)\n"
         "  https://prom.example.test/graph\nAlertmanager: https://am.example.test"
     )
@@ -127,10 +128,12 @@ def test_json_python_cannot_hold_is_a_clean_error(repo):
 def test_a_huge_summary_is_cut_so_the_file_passes_validate(repo):
     result = declare_from(repo, json.dumps(payload(annotations={"summary": "Slow " * 400_000})))  # 2 MB
     assert result.exit_code == 0, result.output
-    assert "cut: The title is the first 200 characters of the summary, which has 1,999,999." in result.output
+    assert "cut: Lines marked [cut] are cut to 1000 characters." in result.output
     (path,) = written(repo)
     assert path.stat().st_size < 20_000
-    assert "The title is the first 200 characters" in path.read_text()  # said in the internal note
+    text = path.read_text()
+    assert "Summary: Slow Slow" in text and "[cut]" in text  # in the internal note, never the title
+    assert "title: Partial outage of API" in text
     validated = run_cli(repo, "validate")
     assert validated.exit_code == 0, validated.output
 

@@ -485,12 +485,14 @@ def test_from_alert_declares_from_the_example_payload(example_copy, monkeypatch)
     assert result.stdout == "incidents/2026/2026-11-22-checkout-auth-success-low.yaml\n"
     assert "next: statusgen update checkout-auth-success-low --stage identified" in result.stderr
     incident = read(example_copy, "incidents/2026/2026-11-22-checkout-auth-success-low.yaml")
-    assert (incident.title, incident.severity) == ("Card payments failing at checkout", "SEV2")
+    # The public title is the page's own words; the alert's summary stays in the internal note.
+    assert (incident.title, incident.severity) == ("Partial outage of Checkout", "SEV2")
     assert dict(incident.components) == {"checkout": "partial_outage"}
     assert incident.impact_start.isoformat() == "2026-11-22T15:52:30+00:00"
     assert incident.runbooks == ("checkout-card-declines",)
     note = incident.updates[0].internal_note
-    assert note.startswith("Declared from an Alertmanager payload.\nCheckoutAuthSuccessLow firing since")
+    assert note.startswith("Declared from an Alertmanager payload.\nSummary: Card payments failing at checkout\n")
+    assert "\nCheckoutAuthSuccessLow firing since" in note
     assert "AcquirerErrorRateHigh firing since 2026-11-22T15:54:00Z (acquirer=northpay" in note
     assert incident.updates[0].message.startswith(
         "We are investigating a problem that started at 15:52 UTC on 22 Nov: Checkout is partly unavailable."
