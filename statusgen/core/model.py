@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 # The two sites a build renders.
 SITES = ("public", "internal")
+# What a feed item is: a whole incident (updated in place), or one update (a new item each time).
+FEED_ITEMS = ("incident", "update")
 
 INCIDENT = "incident"
 MAINTENANCE = "maintenance"
@@ -114,6 +116,7 @@ class Config:
     uptime_days: int = 90
     history_page_size: int = 50
     feed_size: int = 50
+    feed_items: str = "incident"  # one of FEED_ITEMS: an item per incident, or per update (for chat apps)
     runbook_review_days: int = 90
     error_budget_days: int = 30
     max_file_kb: int = 1024  # size limit of one incident, runbook or postmortem file

@@ -42,7 +42,6 @@ def build_feeds(status: PublicStatus, incidents: Iterable[PublicIncident], path:
     from feedgen.feed import FeedGenerator
 
     items = newest(incidents, status.feed_size)
-    names = status.component_names
     updated = items[0].updated_at if items else status.now
     home = status.absolute(link_path)
     feeds = []
@@ -62,24 +61,62 @@ def build_feeds(status: PublicStatus, incidents: Iterable[PublicIncident], path:
         fg.generator("statusgen")
         if status.company:
             fg.author({"name": status.company})
-        for incident in items:
-            url = status.absolute(f"incidents/{incident.id}/")
-            entry = fg.add_entry(order="append")
-            entry.id(url)
-            entry.guid(url, permalink=True)
-            label = "Maintenance" if incident.is_maintenance else "Incident"
-            entry.title(f"{label}: {incident.title} ({incident.stage_label})")
-            entry.link(href=url)
-            entry.published(incident.created_at)
-            entry.updated(incident.updated_at)
-            body = incident_html(incident, names)
-            if kind == "rss":
-                entry.description(body)
-                entry.pubDate(incident.updated_at)
-            else:
-                entry.content(body, type="html")
+        if status.feed_items == "update":
+            _add_updates(fg, kind, status, items)
+        else:
+            _add_incidents(fg, kind, status, items)
         feeds.append(fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True))
     return feeds[0], feeds[1]
+
+
+def _add_incidents(fg, kind: str, status: PublicStatus, items: list[PublicIncident]) -> None:
+    """One item per incident, with every update in it; it changes in place when one is posted."""
+    names = status.component_names
+    for incident in items:
+        url = status.absolute(f"incidents/{incident.id}/")
+        entry = fg.add_entry(order="append")
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        label = "Maintenance" if incident.is_maintenance else "Incident"
+        entry.title(f"{label}: {incident.title} ({incident.stage_label})")
+        entry.link(href=url)
+        entry.published(incident.created_at)
+        entry.updated(incident.updated_at)
+        body = incident_html(incident, names)
+        if kind == "rss":
+            entry.description(body)
+            entry.pubDate(incident.updated_at)
+        else:
+            entry.content(body, type="html")
+
+
+def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident]) -> None:
+    """One item per update, newest first, linking to the update on its incident's page: each
+    update is a new item, which is what chat apps that post only new items need."""
+    updates = sorted(
+        ((update, incident) for incident in items for update in incident.updates_newest_first),
+        key=lambda pair: (pair[0].at, pair[0].id),
+        reverse=True,
+    )[: status.feed_size]
+    for update, incident in updates:
+        url = status.absolute(f"incidents/{incident.id}/#update-{update.id}")
+        entry = fg.add_entry(order="append")
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        label = "Maintenance" if incident.is_maintenance else "Incident"
+        entry.title(f"{label}: {incident.title} ({update.stage_label})")
+        entry.link(href=url)
+        entry.published(update.at)
+        entry.updated(update.at)
+        message = "<br>".join(escape(line) for line in update.message.splitlines())
+        body = (
+            f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at))}</p>\n<p>{message}</p>"
+        )
+        if kind == "rss":
+            entry.description(body)
+            entry.pubDate(update.at)
+        else:
+            entry.content(body, type="html")
 
 
 def all_feeds(status: PublicStatus) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
-from statusgen.core.model import DEFAULT_SEVERITIES, SITES, Component, Config, Group, Severity, frozen_map
+from statusgen.core.model import DEFAULT_SEVERITIES, FEED_ITEMS, SITES, Component, Config, Group, Severity, frozen_map
 from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
 from statusgen.core.times import UTC, TimeError, parse_date, parse_time
 from statusgen.sources import thirdparty
@@ -36,7 +36,7 @@ class Option:
 
     name: str
     yaml_type: type | tuple[type, ...]
-    read: str  # path | text | url | switch | whole | site | env_name | custom (a reader of its own below)
+    read: str  # path | text | url | switch | whole | site | feed_items | page_id | env_name | custom (a reader of its own below)
     doc: str
 
     @property
@@ -61,6 +61,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("uptime_days", int, "whole", "Days of uptime history on the public page."),
     Option("history_page_size", int, "whole", "Incidents per page of the public history."),
     Option("feed_size", int, "whole", "Entries in each feed."),
+    Option("feed_items", str, "feed_items",
+           "incident: one feed item per incident, updated in place; update: one item per update (chat apps)."),
     Option("runbook_review_days", int, "whole", "Days after its last review that a runbook counts as stale."),
     Option("error_budget_days", int, "whole", "Days of the rolling window of the error budgets."),
     Option("max_file_kb", int, "whole", "Size limit of one incident, runbook or postmortem file, in KB."),
@@ -196,6 +198,8 @@ def _simple(check: FileCheck, option: Option, node: yaml.Node) -> object:
         return int(number) if number else option.default
     if option.read == "site":
         return check.choice(node, name, SITES)
+    if option.read == "feed_items":
+        return check.choice(node, name, FEED_ITEMS)
     if option.read == "page_id":
         page_id = check.text(node, name)
         if page_id is not None and not PAGE_ID.fullmatch(page_id):

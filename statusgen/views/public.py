@@ -174,6 +174,7 @@ class PublicStatus:
     uptime_weights: str  # the weight table in words: "major outage counts as down, ..."
     history_page_size: int
     feed_size: int
+    feed_items: str  # incident | update (statusgen.core.model.FEED_ITEMS)
 
     def component(self, component_id: str) -> PublicComponent | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -263,6 +264,7 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
         uptime_weights=weights_sentence(config.downtime_weights),
         history_page_size=config.history_page_size,
         feed_size=config.feed_size,
+        feed_items=config.feed_items,
     )
 
 

@@ -243,6 +243,28 @@ def test_api_creation_dates_without_a_created_option_come_from_the_first_inciden
     assert {c["created_at"] for c in components} == {"2026-11-20T10:00:00.000Z"}  # the incident's impact_start
 
 
+def test_feed_items_update_makes_each_update_a_new_item_linking_to_it(tmp_path):
+    """For chat apps that post only new items: each update its own item, guid and anchor."""
+    config = SMALL_CONFIG.replace("      company: Acme\n", "      company: Acme\n      feed_items: update\n")
+    root = write_repo(tmp_path / "repo", PUBLIC_FILES, config=config)
+    site = build(root, tmp_path / "out")
+    page = (site / "incidents/2026-11-22-web-slow/index.html").read_text()
+    for kind in ("rss", "atom"):
+        entries = parse_feed(site, f"feed.{kind}").entries
+        guids = [e.id for e in entries]
+        assert len(guids) == len(set(guids)) == 5  # every update of the published incidents, once
+        first = entries[0]
+        assert first.link == "https://status.acme.test/incidents/2026-11-22-web-slow/#update-2026-11-22-web-slow-2"
+        assert first.title == "Incident: Website slow (Identified)"
+        assert "We found a slow database query" in (first.get("content", [{}])[0].get("value") or first.description)
+        assert "Pages on the website load slowly" not in (
+            first.get("content", [{}])[0].get("value") or first.description
+        )
+        assert 'id="update-2026-11-22-web-slow-2"' in page
+    incident_feed = parse_feed(build(write_repo(tmp_path / "plain", PUBLIC_FILES), tmp_path / "o2"), "feed.rss")
+    assert len(incident_feed.entries) == 3  # the default: one item per incident
+
+
 def test_component_feeds_hold_only_that_component(small_site):
     web = parse_feed(small_site, "components/web/feed.atom")
     assert [e.title for e in web.entries] == ["Incident: Website slow (Identified)"]
