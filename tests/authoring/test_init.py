@@ -223,7 +223,7 @@ def test_init_writes_when_each_component_was_created_and_the_api_reports_it(tmp_
     target = tmp_path / "status"
     init_repo(target)
     config = (target / "mkdocs.yml").read_text()
-    assert config.count(f"created: {NOW[:10]}") == 2
+    assert config.count(f"          created: {NOW[:10]}") == 2  # each component
     assert run("-C", str(target), "build").exit_code == 0
     components = json.loads((target / "site/public/api/v2/components.json").read_text())["components"]
     assert {c["created_at"] for c in components if not c["group"]} == {f"{NOW[:10]}T00:00:00.000Z"}
@@ -257,3 +257,12 @@ def test_a_page_id_that_is_not_a_plain_id_is_refused_with_its_line(tmp_path):
     result = run("-C", str(target), "validate")
     assert result.exit_code == 1
     assert f"mkdocs.yml:{line}: page_id 'a b<c' must be 3 to 64 lowercase letters, digits or '-'" in result.output
+
+
+def test_the_scaffold_config_explains_every_option_of_the_plugin():
+    """`init` says its mkdocs.yml explains every option: each one in the options table is named."""
+    from statusgen.authoring.init import SCAFFOLD_DIR
+    from statusgen.sources.config import OPTION_NAMES
+
+    text = (SCAFFOLD_DIR / "mkdocs.yml").read_text()
+    assert [name for name in OPTION_NAMES if not re.search(rf"^ +#? ?{name}:", text, re.M)] == []
