@@ -130,20 +130,7 @@ def test_maintenance_lifecycle(tmp_path):
 
 def test_backward_move_is_refused_without_the_flag_and_nothing_is_written(tmp_path):
     root = write_repo(tmp_path, {})
-    ok(
-        root,
-        "new",
-        "-t",
-        "API errors",
-        "-s",
-        "SEV3",
-        "-c",
-        "api=partial",
-        "-m",
-        "Looking.",
-        "--at",
-        "2026-11-22T10:00:00Z",
-    )
+    declare(root, "--at", "2026-11-22T10:00:00Z", severity="SEV3", message="Looking.")
     ok(root, "update", "api-errors", "--stage", "monitoring", "-m", "Fixed, watching.", "--at", "2026-11-22T10:30:00Z")
     before = incident_file(root).read_bytes()
     result = run(root, "update", "api-errors", "--stage", "identified", "-m", "Back.", "--at", "2026-11-22T10:40:00Z")
@@ -157,20 +144,7 @@ def test_backward_move_is_refused_without_the_flag_and_nothing_is_written(tmp_pa
 
 def test_severity_downgrade_is_refused_with_every_reason(tmp_path):
     root = write_repo(tmp_path, {})
-    ok(
-        root,
-        "new",
-        "-t",
-        "API errors",
-        "-s",
-        "SEV2",
-        "-c",
-        "api=partial",
-        "-m",
-        "Looking.",
-        "--at",
-        "2026-11-22T10:00:00Z",
-    )
+    declare(root, "--at", "2026-11-22T10:00:00Z", severity="SEV2", message="Looking.")
     before = incident_file(root).read_bytes()
     result = run(
         root, "update", "api-errors", "--stage", "identified", "-s", "SEV4", "-m", "x", "--at", "2026-11-22T10:10:00Z"
@@ -188,20 +162,7 @@ def test_severity_downgrade_is_refused_with_every_reason(tmp_path):
 
 def test_update_time_before_the_last_update_is_refused(tmp_path):
     root = write_repo(tmp_path, {})
-    ok(
-        root,
-        "new",
-        "-t",
-        "API errors",
-        "-s",
-        "SEV2",
-        "-c",
-        "api=partial",
-        "-m",
-        "Looking.",
-        "--at",
-        "2026-11-22T10:00:00Z",
-    )
+    declare(root, "--at", "2026-11-22T10:00:00Z", severity="SEV2", message="Looking.")
     result = run(root, "update", "api-errors", "--stage", "identified", "-m", "x", "--at", "2026-11-22T09:00:00Z")
     assert result.exit_code == 1
     assert (
