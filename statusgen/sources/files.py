@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from statusgen.cache.store import StatCache
 from statusgen.core.errors import Problem, display_path
 from statusgen.core.model import Config
+from statusgen.sources.checker import FileCheck
 
 DEFAULT_LIMIT = 1024 * 1024  # bytes: far above any incident, far below what slows a build
 
@@ -154,3 +158,25 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "a special file"
+
+
+def read_kept(
+    cache: StatCache, path: Path, shown: str, root: Path, limit: int, parse: Callable[[FileCheck, bytes], Any]
+) -> tuple[Any, list[Problem]]:
+    """What ``parse(check, data)`` made of the file at ``path`` (a JSON value, None when the file
+    has errors) and every problem found, kept in ``cache`` by the file's metadata: a file
+    unchanged since the last read is not read again. A file that may not be read gives
+    ``(None, [why])`` and is not kept."""
+    try:
+        info = os.stat(path)  # before the read, so a change while reading shows next time
+    except OSError:
+        info = None
+    kept: list[Any] | None = cache.get(shown, info)  # [parsed value or None, encoded problems]
+    if kept is None:
+        data, why = read_source(path, root, limit)
+        if data is None:
+            return None, [Problem(shown, 0, why or "cannot be read")]
+        check = FileCheck(path, shown)
+        kept = [parse(check, data), [[p.path, p.line, p.message, p.level] for p in check.problems]]
+        cache.put(shown, info, kept)
+    return kept[0], [Problem(*p) for p in kept[1]]

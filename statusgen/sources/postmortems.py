@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -22,7 +21,7 @@ from statusgen.core.model import Config, Incident
 from statusgen.core.times import TimeError, parse_date
 from statusgen.sources import frontmatter
 from statusgen.sources.checker import FileCheck, line_of
-from statusgen.sources.files import ShownPaths, file_limit, read_source
+from statusgen.sources.files import ShownPaths, file_limit, read_kept
 
 POSTMORTEM_KEYS = ("incident", "title", "status", "authors", "action_items", "public_summary")
 STATUSES = ("draft", "in_review", "published")
@@ -78,24 +77,15 @@ def load_postmortems(
         if path is None:
             continue
         shown = shown_path(path)
-        try:
-            info = os.stat(path)  # before the read, so a change while reading shows next time
-        except OSError:
-            info = None
-        kept: list[Any] | None = cache.get(shown, info)  # [encoded postmortem or None, encoded problems]
-        if kept is None:
-            source = read_source(path, root, limit)  # (bytes, None) or (None, why not)
-            if source[0] is None:
-                problems.append(Problem(shown, 0, source[1]))
-                continue
-            check = FileCheck(path, shown)
-            postmortem = read_postmortem(check, path, source[0], incident.id)
-            encoded = _encode(postmortem) if postmortem is not None else None
-            kept = [encoded, [[p.path, p.line, p.message, p.level] for p in check.problems]]
-            cache.put(shown, info, kept)
-        problems.extend(Problem(*p) for p in kept[1])
-        if kept[0] is not None:
-            result[incident.id] = _decode(kept[0], incident.id, path, shown)
+
+        def parse(check: FileCheck, data: bytes, path: Path = path, incident_id: str = incident.id) -> list[Any] | None:
+            postmortem = read_postmortem(check, path, data, incident_id)
+            return _encode(postmortem) if postmortem is not None else None
+
+        encoded, found = read_kept(cache, path, shown, root, limit, parse)
+        problems.extend(found)
+        if encoded is not None:
+            result[incident.id] = _decode(encoded, incident.id, path, shown)
     cache.save()
     return result, problems
 

@@ -6,7 +6,6 @@ are unique; ``stale_problems`` is the review-date check ``statusgen validate`` a
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
@@ -21,7 +20,7 @@ from statusgen.core.model import Config
 from statusgen.core.times import TimeError, parse_date
 from statusgen.sources import frontmatter
 from statusgen.sources.checker import FileCheck, line_of
-from statusgen.sources.files import ShownPaths, file_limit, read_source, source_files
+from statusgen.sources.files import ShownPaths, file_limit, read_kept, source_files
 
 RUNBOOK_KEYS = ("title", "service", "owner", "severity", "alerts", "last_reviewed", "review_every")
 REQUIRED_KEYS = ("title", "service", "owner", "last_reviewed")
@@ -52,24 +51,15 @@ def load_runbooks(config: Config) -> tuple[list[Runbook], list[Problem]]:
     paths, problems = source_files(directory, config.root, (".md",), shown_path.shown_dir)
     for path in paths:
         shown = shown_path(path)
-        try:
-            info = os.stat(path)  # before the read, so a change while reading shows next time
-        except OSError:
-            info = None
-        kept: list[Any] | None = cache.get(shown, info)  # [encoded runbook or None, encoded problems]
-        if kept is None:
-            source = read_source(path, config.root, limit)  # (bytes, None) or (None, why not)
-            if source[0] is None:
-                problems.append(Problem(shown, 0, source[1]))
-                continue
-            check = FileCheck(path, shown)
-            runbook = read_runbook(check, path, source[0], directory, default_days, severities)
-            encoded = _encode(runbook) if runbook is not None else None
-            kept = [encoded, [[p.path, p.line, p.message, p.level] for p in check.problems]]
-            cache.put(shown, info, kept)
-        problems.extend(Problem(*p) for p in kept[1])
-        if kept[0] is not None:
-            runbooks.append(_decode(kept[0], path, shown))
+
+        def parse(check: FileCheck, data: bytes, path: Path = path) -> list[Any] | None:
+            runbook = read_runbook(check, path, data, directory, default_days, severities)
+            return _encode(runbook) if runbook is not None else None
+
+        encoded, found = read_kept(cache, path, shown, config.root, limit, parse)
+        problems.extend(found)
+        if encoded is not None:
+            runbooks.append(_decode(encoded, path, shown))
     cache.save()
     problems.extend(_cross_checks(runbooks))
     bad = {p.path for p in problems if p.is_error}

@@ -13,7 +13,7 @@ from statusgen import build
 from statusgen.build import build_sites
 from statusgen.cli import main
 from statusgen.core.errors import display_path
-from statusgen.sources import alert_rules, postmortems, runbooks
+from statusgen.sources import alert_rules, files
 from statusgen.sources.files import ShownPaths, source_files
 from statusgen.sources.repository import load_repository
 
@@ -114,8 +114,7 @@ def test_the_sites_read_no_file_the_load_has_read(tmp_path, monkeypatch):
     def load_then_forbid(*args, **kwargs):
         result = loaded(*args, **kwargs)
         for module, name in (
-            (runbooks, "read_source"),
-            (postmortems, "read_source"),
+            (files, "read_source"),  # runbooks and postmortems are read through it
             (alert_rules, "read_alert_rules"),
         ):
             monkeypatch.setattr(module, name, forbidden)
@@ -133,9 +132,8 @@ def test_a_warm_load_reads_no_document_and_an_edit_is_seen(tmp_path, monkeypatch
     monkeypatch.setattr("statusgen.cache.store.RACY_NS", 0)  # the files were written just now; trust them at once
     first, _ = load_repository(root, now=NOW)
     read = []
-    for module in (runbooks, postmortems):
-        real = module.read_source
-        monkeypatch.setattr(module, "read_source", lambda path, *a, real=real: read.append(path.name) or real(path, *a))
+    real = files.read_source  # runbooks and postmortems are read through it
+    monkeypatch.setattr(files, "read_source", lambda path, *a: read.append(path.name) or real(path, *a))
     again, _ = load_repository(root, now=NOW)
     assert again == first and read == []
     for name, old, new in ((PM, "A bad deploy.", "A bad push."), ("runbooks/api/api-slow.md", "API slow", "API late")):
