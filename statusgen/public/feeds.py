@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape
 
 from statusgen.core.times import human_long
 from statusgen.render.markup import render_prose
-from statusgen.views.public import PublicIncident, PublicStatus
+from statusgen.views.public import PublicIncident, PublicStatus, PublicUpdate
 
 
 def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
@@ -25,11 +26,14 @@ def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
     if incident.components:
         affected = ", ".join(escape(names.get(cid, cid)) for cid, _ in incident.components)
         parts.append(f"<p>Affected: {affected}</p>")
-    for update in incident.updates_newest_first:
-        message = "<br>".join(escape(line) for line in update.message.splitlines())
-        parts.append(f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at))}</p>")
-        parts.append(f"<p>{message}</p>")
+    parts.extend(update_html(update) for update in incident.updates_newest_first)
     return "\n".join(parts)
+
+
+def update_html(update: PublicUpdate) -> str:
+    """One update in an item body: its stage and time, then its message."""
+    message = "<br>".join(escape(line) for line in update.message.splitlines())
+    return f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at))}</p>\n<p>{message}</p>"
 
 
 def newest(incidents: Iterable[PublicIncident], size: int) -> list[PublicIncident]:
@@ -73,21 +77,10 @@ def _add_incidents(fg, kind: str, status: PublicStatus, items: list[PublicIncide
     """One item per incident, with every update in it; it changes in place when one is posted."""
     names = status.component_names
     for incident in items:
-        url = status.absolute(f"incidents/{incident.id}/")
-        entry = fg.add_entry(order="append")
-        entry.id(url)
-        entry.guid(url, permalink=True)
-        label = "Maintenance" if incident.is_maintenance else "Incident"
-        entry.title(f"{label}: {incident.title} ({incident.stage_label})")
-        entry.link(href=url)
-        entry.published(incident.created_at)
-        entry.updated(incident.updated_at)
-        body = incident_html(incident, names)
-        if kind == "rss":
-            entry.description(body)
-            entry.pubDate(incident.updated_at)
-        else:
-            entry.content(body, type="html")
+        _add_entry(
+            fg, kind, status.absolute(f"incidents/{incident.id}/"), _title(incident, incident.stage_label),
+            incident.created_at, incident.updated_at, incident_html(incident, names),
+        )  # fmt: skip
 
 
 def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident]) -> None:
@@ -99,24 +92,31 @@ def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident
         reverse=True,
     )[: status.feed_size]
     for update, incident in updates:
-        url = status.absolute(f"incidents/{incident.id}/#update-{update.id}")
-        entry = fg.add_entry(order="append")
-        entry.id(url)
-        entry.guid(url, permalink=True)
-        label = "Maintenance" if incident.is_maintenance else "Incident"
-        entry.title(f"{label}: {incident.title} ({update.stage_label})")
-        entry.link(href=url)
-        entry.published(update.at)
-        entry.updated(update.at)
-        message = "<br>".join(escape(line) for line in update.message.splitlines())
-        body = (
-            f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at))}</p>\n<p>{message}</p>"
-        )
-        if kind == "rss":
-            entry.description(body)
-            entry.pubDate(update.at)
-        else:
-            entry.content(body, type="html")
+        _add_entry(
+            fg, kind, status.absolute(f"incidents/{incident.id}/#update-{update.id}"),
+            _title(incident, update.stage_label), update.at, update.at, update_html(update),
+        )  # fmt: skip
+
+
+def _title(incident: PublicIncident, stage_label: str) -> str:
+    label = "Maintenance" if incident.is_maintenance else "Incident"
+    return f"{label}: {incident.title} ({stage_label})"
+
+
+def _add_entry(fg, kind: str, url: str, title: str, published: datetime, updated: datetime, body: str) -> None:
+    """One feed item at ``url`` (its id, guid and link), dated by ``published`` and ``updated``."""
+    entry = fg.add_entry(order="append")
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(title)
+    entry.link(href=url)
+    entry.published(published)
+    entry.updated(updated)
+    if kind == "rss":
+        entry.description(body)
+        entry.pubDate(updated)
+    else:
+        entry.content(body, type="html")
 
 
 def all_feeds(status: PublicStatus) -> dict[str, bytes]:
