@@ -206,45 +206,6 @@ def create(
     return path
 
 
-def add_update(
-    config: Config,
-    path: Path,
-    *,
-    stage: str,
-    message: str,
-    at: datetime,
-    components: dict[str, str] | None = None,
-    reopened: bool = False,
-    severity: str | None = None,
-    note: str = "",
-    backward: bool = False,
-    milestones: dict[str, datetime] | None = None,
-    next_update: datetime | None = None,
-) -> Incident:
-    """Append one update to the incident at ``path`` under the edit lock; return the incident
-    as written. ``components`` are the statuses given (see ``lifecycle.statuses_after``);
-    the other options as for ``append``."""
-    with locked(config):
-        text, incident = read_current(config, path)
-        change = lifecycle.statuses_after(incident, stage, components or {}, reopened=reopened)
-        return append(
-            config,
-            path,
-            text,
-            incident,
-            change,
-            stage=stage,
-            message=message,
-            at=at,
-            severity=severity,
-            note=note,
-            backward=backward,
-            reopened=reopened,
-            milestones=milestones,
-            next_update=next_update,
-        )
-
-
 def read_current(config: Config, path: Path) -> tuple[str, Incident]:
     """The text of the incident file at ``path`` and the incident it holds, as an edit sees
     them: read under the loader's rules, and refused while the file has errors."""

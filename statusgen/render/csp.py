@@ -84,6 +84,6 @@ def jinja_filter(site: str, enabled: bool = True):
     that changes at each rebuild, which no hash can allow)."""
 
     def sg_csp(theme_html) -> Markup:
-        return policy(site, theme_html) if enabled else Markup("")
+        return policy(site, theme_html) if enabled else Markup("")  # Markup: the empty string, nothing of anyone's
 
     return sg_csp

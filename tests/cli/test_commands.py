@@ -322,6 +322,7 @@ def test_concurrent_updates_are_not_lost(tmp_path):
 
 def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     """The write goes to a temporary file first: failing before the rename keeps the old bytes."""
+    from statusgen.authoring import incidents
     from statusgen.authoring import writer as edit
 
     root = write_repo(tmp_path, {})
@@ -334,7 +335,7 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(edit.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        edit.add_update(load_config(root), path, stage="identified", message="y", at=NOW)
+        incidents.post_update(load_config(root), path, stage="identified", message="y", at=NOW, clock=lambda: NOW)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
 
