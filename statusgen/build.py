@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -177,19 +178,25 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
         else:
             _swap(temp, target)
         cache.save()  # only now: the records describe the site as it now stands
-    except (MkDocsException, Abort) as exc:
+    except (MkDocsException, Abort, jinja2.TemplateError) as exc:
         shutil.rmtree(temp, ignore_errors=True)
-        # mkdocs logs a plugin's error and raises a bare Abort: show the plugin's own message.
-        raise StatusgenError(f"building the {site} site failed: {getattr(plugin, 'failure', None) or exc}") from None
-    except jinja2.TemplateError as exc:  # a team's override that names a missing template, say
-        from statusgen.render.theme_errors import describe
-
-        shutil.rmtree(temp, ignore_errors=True)
-        custom_dir = cfg.theme.custom_dir if cfg is not None else None
-        raise StatusgenError(f"building the {site} site failed: {describe(exc, root, custom_dir)}") from None
+        raise _build_failure(exc, site, root, cfg, plugin) from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _build_failure(exc: Exception, site: str, root: Path, cfg, plugin) -> StatusgenError:
+    """What a failed mkdocs build of ``site`` says to a person."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateError):  # a team's override that names a missing template, say
+        from statusgen.render.theme_errors import describe
+
+        custom_dir = cfg.theme.custom_dir if cfg is not None else None
+        return StatusgenError(f"building the {site} site failed: {describe(exc, root, custom_dir)}")
+    # mkdocs logs a plugin's error and raises a bare Abort: show the plugin's own message.
+    return StatusgenError(f"building the {site} site failed: {getattr(plugin, 'failure', None) or exc}")
 
 
 def _statusgen_plugin(cfg):
@@ -313,44 +320,70 @@ def _source_date(now: datetime):
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str) -> None:
-    """Serve ``site`` with live reload: build it into a temporary folder, rebuild when an
-    incident, the config, docs/ or overrides/ change. ``now`` pins the clock (else each rebuild
-    reads it). A rebuild renders only the pages whose inputs changed (statusgen/render/serve.py)."""
+def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str, report: Callable[[str, bool], None]) -> None:
+    """Serve ``site`` with live reload on ``dev_addr`` until interrupted: build it, then rebuild
+    when an incident, the config, a runbook, docs/ or overrides/ change. ``now`` pins the clock
+    (else each rebuild reads it). ``report(line, is_problem)`` is told where the site is served,
+    each rebuild and its problems. While a rebuild fails every request gets the list of its
+    problems, at once (statusgen/render/serve.py)."""
     import logging
 
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import _serve_url
 
-    from statusgen.render.serve import ServeSession, host_guard
+    from statusgen.render.serve import LiveServer, ServeSession, changed_text, host_guard, is_loopback
 
     root = Path(root).resolve()
     config = load_config(root)
-    session = ServeSession(site)
-    site_dir = Path(tempfile.mkdtemp(prefix="statusgen-serve-site-"))
-    empty_docs = Path(tempfile.mkdtemp(prefix="statusgen-docs-"))
-    docs_dir = root / "docs" if (root / "docs").is_dir() else empty_docs
-    first = _served_config(root, site_dir, docs_dir, dev_addr)
+    watched = [root / CONFIG_FILE, config.incidents_path, root / config.runbooks_dir, root / "docs", root / "overrides"]
+    session = ServeSession(site, root, [path for path in watched if path.exists()])
+    docs_dir = root / "docs" if (root / "docs").is_dir() else session.staging()
+    first = _served_config(root, session.site_dir, docs_dir, dev_addr)
     first.plugins.on_startup(command="serve", dirty=False)
     host, port = first.dev_addr
     mount_path = urlsplit(first.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
 
     def builder(config=None) -> None:
-        rebuild_served(root, session, site_dir, docs_dir, now, serve_url=serve_url, dev_addr=dev_addr)
+        verb = "Rebuilt" if session.built or session.problems else "Built"
+        what = changed_text(session.changes())
+        start = time.perf_counter()
+        try:
+            warnings = rebuild_served(root, session, docs_dir, now, serve_url=serve_url, dev_addr=dev_addr)
+        except Exception as exc:  # any failure: the server answers with it instead of hanging
+            if isinstance(exc, ValidationError):
+                problems = [str(problem) for problem in exc.problems]
+            elif isinstance(exc, StatusgenError):
+                problems = exc.message.splitlines()
+            else:  # a fault of statusgen's own: its traceback too, for a bug report
+                logging.getLogger("mkdocs.plugins.statusgen").exception("the rebuild failed")
+                problems = [f"{type(exc).__name__}: {exc}"]
+            session.failed(problems)
+            count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{f'; {what}' if what else ''}"
+            report(
+                f"The {site} site cannot be built ({count}). Every page lists the problems until they are fixed:", True
+            )
+            for line in problems:
+                report(f"  {line}", True)
+            return
+        for warning in warnings:
+            report(warning, True)
+        report(f"{verb} the {site} site in {time.perf_counter() - start:.2f} s{f' ({what})' if what else ''}", False)
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
+    listening = lambda url: report(f"Serving the {site} site on {url}", False)  # noqa: E731
+    server = LiveServer(session, builder, (host, port), mount_path, listening)
     server.set_app(host_guard(server.serve_request, host, logging.getLogger("mkdocs.plugins.statusgen")))
     try:
+        try:
+            server.server_bind()  # before the first build: a busy port is said at once
+        except OSError as exc:
+            raise StatusgenError(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc}; expected a free port, choose one with --dev-addr"
+            ) from None
+        if not is_loopback(host):
+            report(f"warning: other machines can reach {host}: anyone on its network can read the {site} site", True)
         builder()
-        for watched in (
-            root / CONFIG_FILE,
-            config.incidents_path,
-            root / config.runbooks_dir,
-            root / "docs",
-            root / "overrides",
-        ):
-            if watched.exists():
-                server.watch(str(watched))
+        for path in session.watched:
+            server.watch(str(path))
         server = first.plugins.on_serve(server, config=first, builder=builder)
         try:
             server.serve()
@@ -360,18 +393,20 @@ def serve_site(root: Path, site: str, now: datetime | None, dev_addr: str) -> No
             server.shutdown()
     finally:
         first.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
-        shutil.rmtree(empty_docs, ignore_errors=True)
+        shutil.rmtree(session.top, ignore_errors=True)
 
 
 def rebuild_served(
-    root: Path, session, site_dir: Path, docs_dir: Path, now: datetime | None, *, serve_url=None, dev_addr=None
-) -> None:
-    """One rebuild of a served site into ``site_dir``, starting from what ``session`` (a
-    ServeSession) kept of the last one; it keeps this one's pages when the build succeeds."""
-    import logging
-
+    root: Path, session, docs_dir: Path, now: datetime | None, *, serve_url=None, dev_addr=None
+) -> list[str]:
+    """One rebuild of a served site: a whole mkdocs build into a folder of its own, then brought
+    into ``session.site_dir`` (a ServeSession's) file by file, as `statusgen build` does: a
+    page whose inputs did not change is not rendered again. Returns the loader's warnings not
+    reported before. Raises StatusgenError (ValidationError: every problem) and leaves the
+    served site as it was."""
+    import jinja2
     from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
 
     from statusgen.core.times import now_from
 
@@ -379,15 +414,22 @@ def rebuild_served(
     repo, problems = load_repository(root, now=now)
     if any(p.is_error for p in problems):
         raise ValidationError(problems)
-    for problem in problems:
-        logging.getLogger("mkdocs.plugins.statusgen").warning(str(problem))
-    cfg = _served_config(root, site_dir, docs_dir, dev_addr)
-    if serve_url is not None:
-        cfg.site_url = serve_url
-    plugin = _statusgen_plugin(cfg)
-    plugin.use(session.context(repo, now))
-    build(cfg, serve_url=serve_url)
-    session.keep(site_dir, plugin.page_files)
+    temp = session.staging()
+    cfg = plugin = None
+    try:
+        cfg = _served_config(root, temp, docs_dir, dev_addr)
+        if serve_url is not None:
+            cfg.site_url = serve_url
+        plugin = _statusgen_plugin(cfg)
+        plugin.use(session.context(repo, now))
+        build(cfg, serve_url=serve_url)
+        previous = _tree_files(session.site_dir) if session.built else set()
+        _commit(temp, session.site_dir, previous or set(), kept=set(plugin.page_files))
+    except (MkDocsException, Abort, jinja2.TemplateError) as exc:
+        raise _build_failure(exc, session.site, root, cfg, plugin) from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return session.succeeded([str(p) for p in problems])
 
 
 def _served_config(root: Path, site_dir: Path, docs_dir: Path, dev_addr=None):

@@ -188,3 +188,15 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
     pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+
+
+def axe_script() -> Path | None:
+    """axe.min.js: $AXE_CORE_JS, else the copy axe-playwright-python (a test dependency) ships."""
+    candidates = [os.environ.get("AXE_CORE_JS", "")]
+    try:
+        import axe_playwright_python
+
+        candidates.append(str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    except ImportError:
+        pass
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)

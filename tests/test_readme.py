@@ -21,6 +21,9 @@ TESTED_SECTIONS = ("## Mid-incident, in one command each", "## After the inciden
 STEP = timedelta(minutes=7)  # each command runs this much later than the one before
 NEVER_EXITS = ("statusgen serve",)  # a live-reload server: its example is checked for form only
 NEEDS_CI = ('statusgen notify --since "$BEFORE"',)  # needs the push's previous commit: checked for form only
+# rewrites the pins init writes, which this repository (it installs its own checkout) has not:
+# run in a repository init made (tests/authoring/test_pins.py)
+NEEDS_INIT = ("statusgen upgrade-pins",)
 
 
 def sections(text: str, headings) -> dict[str, str]:
@@ -131,8 +134,9 @@ def test_every_file_the_readme_names_exists():
 
 # The order the examples run in, so each finds what the ones before it made.
 HELP_ORDER = [
-    "", "new", "update", "resolve", "reopen", "list", "show", "due", "validate", "templates", "templates show",
+    "", "new", "update", "resolve", "reopen", "reschedule", "cancel", "notice", "notice post", "notice end", "list", "show", "due", "validate", "templates", "templates show",
     "build", "serve", "postmortem", "runbook", "runbook new", "metrics", "init", "schema", "notify",
+    "upgrade-pins",
 ]  # fmt: skip
 
 
@@ -168,7 +172,7 @@ def test_every_help_example_runs_verbatim(tmp_path):
     root = git_repo(tmp_path)
     commands = all_commands()
     lines = [line for name in HELP_ORDER for line in help_examples(commands[name])]
-    runnable = [line for line in lines if not line.startswith(NEVER_EXITS) and line not in NEEDS_CI]
+    runnable = [line for line in lines if not line.startswith(NEVER_EXITS) and line not in NEEDS_CI + NEEDS_INIT]
     assert len(runnable) >= 25
     for line in lines:
         shlex.split(line)  # every example is a well-formed shell command

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,10 +86,12 @@ def test_a_wheel_installed_elsewhere_goes_from_init_to_both_sites(wheel_env, tmp
         "-c",
         "app=App",
         "--yes",
+        "--requirement",  # installed from a wheel file, which CI cannot install: a team names a release
+        "statusgen==0.1.0",
         cwd=tmp_path,
         env=env,
     )
-    assert "Created a status repository" in out
+    assert "Created a status repository" in out and "does not pin" not in out
     run(statusgen, "--now", NOW, "validate", "--strict", cwd=team, env=env)
     args = (
         "-t",
@@ -198,3 +201,107 @@ def test_the_readme_first_command_runs_verbatim_in_a_copy_of_this_repository(tmp
     where = run(venv / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)", cwd=tmp_path, env=env)
     assert Path(where.strip()).is_relative_to(copy), where  # the editable install is the copy's
     assert (copy / "site/public/index.html").is_file() and (copy / "site/internal/index.html").is_file()
+
+
+def scaffold_readme_commands(readme: str) -> list[str]:
+    """Every command line of the ```sh blocks of the README init writes, in order."""
+    blocks = re.findall(r"```sh\n(.*?)```", readme, flags=re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.e2e
+def test_a_new_team_goes_from_the_wheel_to_a_green_first_ci_run(wheel_env, tmp_path):
+    """As a team: init from the installed wheel in a new git repository, then, as CI and a
+    teammate would, a second fresh venv installs that repository's requirements.txt (statusgen
+    from the wheel folder, standing in for the package index or a tag), pre-commit installs its
+    own statusgen and checks every file, and the team README's commands run verbatim. Only the
+    package index is reached. The transcript goes to $STATUSGEN_TRANSCRIPT when set."""
+    dist, venv, env = wheel_env
+    transcript: list[str] = []
+
+    def step(*args, cwd: Path, env: dict, ok: bool = True) -> str:
+        started = time.monotonic()
+        result = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=env)
+        shown = " ".join(str(a) for a in args).replace(str(tmp_path), "$TMP")
+        output = (result.stdout + result.stderr).rstrip().replace(str(tmp_path), "$TMP")
+        took = time.monotonic() - started
+        transcript.append(f"$ {shown}\n{output}\n(exit {result.returncode}, {took:.1f} s)")
+        assert (result.returncode == 0) == ok, f"{args}\n{result.stdout}\n{result.stderr}"
+        return result.stdout + result.stderr
+
+    git_env = {
+        **env,
+        "GIT_AUTHOR_NAME": "On Call",
+        "GIT_AUTHOR_EMAIL": "oncall@acme.test",
+        "GIT_COMMITTER_NAME": "On Call",
+        "GIT_COMMITTER_EMAIL": "oncall@acme.test",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
+    }
+    team = tmp_path / "team"
+    step("git", "init", "-q", "-b", "main", team, cwd=tmp_path, env=git_env)
+
+    # installed from a local wheel, init cannot know how CI would install it: it says so
+    out = step(venv / "bin" / "statusgen", "init", tmp_path / "trial", "--yes", cwd=tmp_path, env=git_env)
+    assert "requirements.txt does not pin statusgen yet" in out and "a local wheel" in out
+    version = step(venv / "bin" / "statusgen", "--version", cwd=tmp_path, env=git_env).split()[-1]
+    out = step(
+        venv / "bin" / "statusgen", "init", team, "--company", "Teamco", "-c", "api=Public API", "--yes",
+        "--requirement", f"statusgen=={version}", cwd=tmp_path, env=git_env,
+    )  # fmt: skip
+    assert "does not pin" not in out
+    requirements = (team / "requirements.txt").read_text()
+    assert f"\nstatusgen=={version}\n" in requirements and "\nmkdocs-material==" in requirements
+
+    # a teammate (and CI): a second fresh venv, only what requirements.txt names, statusgen from
+    # the wheel folder as it would come from the index; the README's commands as written
+    other, team_env = fresh_venv(tmp_path / "venv2")
+    team_env = {**git_env, "PATH": team_env["PATH"], "VIRTUAL_ENV": str(other)}
+    team_env["PIP_FIND_LINKS"] = f"{dist} {os.environ.get('PIP_FIND_LINKS', '')}".strip()
+    remote = tmp_path / "origin.git"
+    step("git", "init", "-q", "--bare", remote, cwd=tmp_path, env=git_env)
+    step("git", "remote", "add", "origin", remote, cwd=team, env=git_env)
+    step("git", "add", "-A", cwd=team, env=git_env)
+    step("git", "commit", "-q", "-m", "Status repository", cwd=team, env=git_env)
+    step("git", "push", "-q", "-u", "origin", "main", cwd=team, env=git_env)
+    commands = scaffold_readme_commands((team / "README.md").read_text())
+    assert (
+        commands[0] == "python -m pip install -r requirements.txt      # statusgen and what it runs on, as pinned here"
+    )
+    for command in commands:
+        if command.startswith("python -m pip install --upgrade statusgen"):
+            continue  # upgrading: run below, once the incident is resolved
+        step("bash", "-c", f"set -euo pipefail\n{command}", cwd=team, env=team_env)
+    where = step(other / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)", cwd=team, env=team_env)
+    assert Path(where.strip()).is_relative_to(other)
+    installed = step(other / "bin" / "python", "-m", "pip", "freeze", cwd=team, env=team_env)
+    pinned = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert set(pinned) <= set(installed.splitlines()), set(pinned) - set(installed.splitlines())
+
+    # the resolve above was committed through the hook, and pushed; the site is built
+    log = step("git", "log", "--format=%s", cwd=team, env=git_env)
+    assert "Resolve" in log or "resolve" in log, log
+    assert (team / "site" / "public" / "index.html").is_file()
+    pushed = step("git", "--git-dir", remote, "log", "-1", "--format=%s", "main", cwd=tmp_path, env=git_env)
+    assert pushed.strip() == log.splitlines()[0]
+
+    # pre-commit on every file, from a shell without any venv on PATH: the hooks bring their own
+    bare = {**git_env, "PATH": "/usr/bin:/bin"}
+    hook = step(other / "bin" / "pre-commit", "run", "--all-files", cwd=team, env=bare)
+    assert "statusgen validate" in hook and "Passed" in hook
+    # a broken incident is blocked at commit time with its path:line
+    (path,) = [p for p in (team / "incidents").rglob("*.yaml") if "example" not in p.name]
+    path.write_text(path.read_text().replace("stage: resolved", "stage: fixed"))
+    step("git", "add", path, cwd=team, env=bare)
+    blocked = step("git", "commit", "-m", "oops", cwd=team, env=bare, ok=False)
+    assert f"{path.relative_to(team).as_posix()}:" in blocked and "fixed" in blocked
+    step("git", "checkout", "--", path, cwd=team, env=bare)
+    step("git", "reset", "-q", cwd=team, env=bare)
+
+    # upgrading, as the README says: the pins are rewritten from what is installed (the same)
+    step("bash", "-c", "statusgen upgrade-pins", cwd=team, env=team_env)
+    assert (team / "requirements.txt").read_text() == requirements
+
+    text = "\n\n".join(transcript) + "\n"
+    (tmp_path / "transcript.txt").write_text(text)
+    if os.environ.get("STATUSGEN_TRANSCRIPT"):
+        Path(os.environ["STATUSGEN_TRANSCRIPT"]).write_text(text)

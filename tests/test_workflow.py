@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT
 
 from statusgen.authoring import init as scaffolding
+from statusgen.authoring.pins import Pin
 
 REPO_WORKFLOW = ROOT / ".github" / "workflows" / "status.yml"
 SCAFFOLD_WORKFLOW = scaffolding.SCAFFOLD_DIR / "dot-github" / "workflows" / "status.yml"
@@ -42,17 +43,21 @@ def test_statusgen_is_installed_from_requirements_pinned_in_a_team_repository():
     installs = [
         line.strip() for line in text.splitlines() if "pip install" in line and not line.lstrip().startswith("#")
     ]
-    assert installs == ["run: python -m pip install -r requirements.txt"] * 2
+    assert installs == ["python -m pip install -r requirements.txt"] * 2
     assert "-e ." not in text and "pip install ." not in text
+    # a run whose requirements.txt installed no statusgen says why, at the file
+    assert text.count("command -v statusgen >/dev/null") == 2
+    assert text.count("::error file=requirements.txt::statusgen is not pinned") == 2
     # the only difference between this repository and a team's: what requirements.txt names
     files = scaffolding.plan(
         scaffolding.Answers("Acme", "https://status.acme.test/", (("api", "API"),)),
         datetime(2026, 11, 28, tzinfo=timezone.utc),
+        Pin("statusgen==1.2.0"),
     )
     team = [line for line in files["requirements.txt"].splitlines() if line and not line.startswith("#")]
     ours = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
-    assert re.fullmatch(r"statusgen==\d+\.\d+\.\d+\S*", team[0]) and len(team) == 1
-    assert team[0] == scaffolding.requirement()
+    assert team[0] == "statusgen==1.2.0"
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+==\S+", line) for line in team[1:]) and len(team) > 5
     assert ours == ["."]
 
 

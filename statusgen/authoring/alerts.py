@@ -76,6 +76,7 @@ class Declaration:
     note: str = ""
     slug: str = ""
     warnings: tuple[str, ...] = field(default=())
+    template: str | None = None  # the message template ``alertmanager.templates`` picks
 
 
 class _TooManyDigits(ValueError):
@@ -311,6 +312,7 @@ def declaration(payload: dict[str, Any], config: Config, runbook_alerts: Mapping
     warnings.extend(f"cut: {line}" for line in cut)
     slug = words(_cut(alertname, TITLE_LIMIT))
     return Declaration(
+        template=chosen_template(firing, _label_map(settings, "templates")),
         alertname=alertname,
         title=public_title(components, config),
         severity=min(severities, key=rank.__getitem__) if severities else None,
@@ -332,6 +334,19 @@ def declaration_from_file(config: Config, path: Path) -> Declaration:
     runbooks, _ = load_runbooks(config)
     alerts = {alert: runbook.name for runbook in runbooks for alert in runbook.alerts}
     return declaration(payload, config, alerts, str(path))
+
+
+def chosen_template(firing: list[dict[str, Any]], templates: Mapping[str, str]) -> str | None:
+    """The template ``alertmanager.templates`` maps the first firing alert it can to: by the
+    alert's name, else by one of its labels written ``label=value``; None when none is mapped."""
+    for alert in firing:
+        labels = {str(k): str(v) for k, v in alert["labels"].items()}
+        if labels.get("alertname") in templates:
+            return templates[labels["alertname"]]
+        for key, value in labels.items():
+            if f"{key}={value}" in templates:
+                return templates[f"{key}={value}"]
+    return None
 
 
 def words(name: str) -> str:

@@ -1,5 +1,6 @@
 """Declare incidents and post their updates: the workflow behind ``statusgen new``, ``update``,
-``resolve`` and ``reopen``, usable without the command line.
+``resolve``, ``reopen``, and a maintenance's ``reschedule`` and ``cancel``, usable without the
+command line.
 
 Each action holds the repository's edit lock from reading the incident to writing it. Under
 the lock it reads the incident as it is now, takes the time from ``clock`` (unless a time was
@@ -18,10 +19,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from statusgen.authoring import writer
-from statusgen.authoring.messages import DEFAULT_TEMPLATE, Template, find, load_templates, placeholder_values, render
+from statusgen.authoring.messages import (
+    DEFAULT_TEMPLATE,
+    Template,
+    find,
+    load_templates,
+    placeholder_values,
+    render,
+    render_message,
+)
 from statusgen.core import lifecycle
 from statusgen.core.cadence import next_promise
-from statusgen.core.errors import StatusgenError
+from statusgen.core.errors import StatusgenError, display_path
 from statusgen.core.model import INCIDENT, MAINTENANCE, STAGES, Config, Incident
 from statusgen.core.status import OPERATIONAL
 from statusgen.sources.checker import suggest
@@ -61,6 +70,7 @@ class Posted:
     promise: datetime | None  # when this update promises the next one
     reopened: bool = False
     named: bool = False  # the responder gave component statuses
+    action: str = ""  # rescheduled | cancelled: what the update did besides its stage
 
     @property
     def left_affected(self) -> dict[str, str]:
@@ -82,6 +92,8 @@ class Posted:
     @property
     def commit_message(self) -> str:
         incident = self.incident
+        if self.action:
+            return f"{incident.kind} {incident.id}: {self.action}"
         return f"{incident.kind} {incident.id}: {incident.stage}{' (reopened)' if self.reopened else ''}"
 
 
@@ -254,6 +266,8 @@ def _post(
     check_components(config, given)
     with writer.locked(config):
         old_text, current = writer.read_current(config, path)
+        if current.is_cancelled:
+            raise StatusgenError(f"{display_path(path, config.root)}: {lifecycle.CANCELLED}")
         stage = stage_of(current.kind)
         at = at if at is not None else clock()
         change = lifecycle.statuses_after(current, stage, given, reopened=reopened)
@@ -273,6 +287,98 @@ def _post(
             next_update=promise,
         )  # fmt: skip
     return Posted(path, incident, promise, reopened, bool(given))
+
+
+def reschedule(
+    config: Config,
+    path: Path,
+    *,
+    clock: Clock,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    at: datetime | None = None,
+    message: str | None = None,
+    template_name: str | None = None,
+    note: str = "",
+    next_minutes: int | None = None,
+) -> Posted:
+    """Move the window of the maintenance in the file ``path`` to ``start``..``end`` (either
+    may be None: that end stays) and post an update that says so, in one write.
+
+    The message is ``message``, else the template's ``rescheduled`` message (statusgen's own
+    when the template has none), with ``{window}`` the new window and ``{previous_window}`` the
+    one subscribers were told last. The update records the window it announced, so
+    ``validate`` can tell a window changed by hand from one announced. Refused with
+    StatusgenError, nothing written, for an incident, a completed or cancelled maintenance, a
+    window that ends before it starts or before now, or a start moved after work began
+    (``core.lifecycle.reschedule_error``). Other arguments as for ``post_update``.
+    """
+    with writer.locked(config):
+        old_text, current = writer.read_current(config, path)
+        at = at if at is not None else clock()
+        auto = config.maintenance_auto_complete
+        error = lifecycle.reschedule_error(current, start, end, at, auto_complete=auto)
+        window = lifecycle.new_window(current, start, end)
+        if error or window is None:
+            raise StatusgenError(f"{display_path(path, config.root)}: {error}")
+        change = lifecycle.statuses_after(current, current.stage, {})
+        promise = next_promise(config, current.kind, current.stage, current.severity, at, window, next_minutes)
+        if not message:
+            values = _values(
+                config, title=current.title, components=change.current, worst=change.worst,
+                started=current.started_at, at=at, promise=promise, window=window,
+                previous_window=current.announced_window or _window(current),
+            )  # fmt: skip
+            message = render_message(_incident_template(config, current, template_name), "rescheduled", values)
+        incident = writer.append(
+            config, path, old_text, current, change, stage=current.stage, message=message, at=at, note=note,
+            next_update=promise, window=window,
+        )  # fmt: skip
+    return Posted(path, incident, promise, action="rescheduled")
+
+
+def cancel(
+    config: Config,
+    path: Path,
+    *,
+    clock: Clock,
+    at: datetime | None = None,
+    message: str | None = None,
+    template_name: str | None = None,
+    note: str = "",
+) -> Posted:
+    """Call off the maintenance in the file ``path`` before it starts: a final update (stage
+    completed, marked ``cancelled: true``) with ``message``, else the template's ``cancelled``
+    message. Its calendar event is then cancelled and it never counts as downtime. Refused
+    with StatusgenError, nothing written, for an incident or a maintenance someone started,
+    completed or cancelled (``core.lifecycle.cancel_error``).
+    """
+    with writer.locked(config):
+        old_text, current = writer.read_current(config, path)
+        where = display_path(path, config.root)
+        if current.is_cancelled:
+            raise StatusgenError(f"{where}: {lifecycle.CANCELLED}")
+        stage = lifecycle.RESOLVING[MAINTENANCE]
+        error = lifecycle.cancel_error(current.kind, current.stage, stage)
+        if error:
+            raise StatusgenError(f"{where}: {error}")
+        at = at if at is not None else clock()
+        change = lifecycle.statuses_after(current, stage, {})
+        if not message:
+            values = _values(
+                config, title=current.title, components=change.current, worst=change.worst,
+                started=current.started_at, at=at, promise=None, window=_window(current),
+            )  # fmt: skip
+            message = render_message(_incident_template(config, current, template_name), "cancelled", values)
+        incident = writer.append(
+            config, path, old_text, current, change, stage=stage, message=message, at=at, note=note, cancelled=True
+        )
+    return Posted(path, incident, None, action="cancelled")
+
+
+def _incident_template(config: Config, incident: Incident, name: str | None) -> Template:
+    """The template named ``name``, else the incident's own, else its kind's default."""
+    return _template(config, name or incident.template or DEFAULT_TEMPLATE[incident.kind])
 
 
 def _template(config: Config, name: str) -> Template:
@@ -298,11 +404,13 @@ def _values(
     at: datetime,
     promise: datetime | None,
     window: tuple[datetime, datetime] | None,
+    previous_window: tuple[datetime, datetime] | None = None,
 ) -> dict[str, str]:
     """The placeholder values of an update posted at ``at`` that promises the next by ``promise``."""
     return placeholder_values(
         config, title=title, components=components, worst=worst, started=started, at=at,
         next_update=(promise - at) if promise else timedelta(minutes=30), window=window or None,
+        previous_window=previous_window,
     )  # fmt: skip
 
 

@@ -17,15 +17,16 @@ import re
 import stat
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from statusgen.authoring.pins import Pin, dependency_pins, requirements_text, statusgen_pin
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import Config
 from statusgen.core.text import slugify
 from statusgen.core.times import human, iso
 from statusgen.sources.config import ID_PATTERN
+from statusgen.sources.requirements import REQUIREMENTS_FILE
 from statusgen.sources.site_settings import url_problem
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
@@ -73,11 +74,17 @@ def check_answers(answers: Answers) -> None:
         raise StatusgenError(f"component id {', '.join(repr(c) for c in twice)} is given twice; ids must be unique")
 
 
-def plan(answers: Answers, now: datetime) -> dict[str, str]:
-    """Every file ``init`` writes: relative path -> text."""
+def plan(answers: Answers, now: datetime, pin: Pin | None = None) -> dict[str, str]:
+    """Every file ``init`` writes: relative path -> text. ``pin`` names statusgen in
+    requirements.txt and the pre-commit hooks (default: the running statusgen, as it can be
+    installed elsewhere); what statusgen runs on is pinned as installed now."""
     check_answers(answers)
-    values = _values(answers, now)
-    files: dict[str, str] = {SCHEMA_FILE: _schema_text(answers)}
+    pin = pin or statusgen_pin()
+    values = _values(answers, now) | {"HOOK_REQUIREMENT": json.dumps([pin.line])}
+    files: dict[str, str] = {
+        SCHEMA_FILE: _schema_text(answers),
+        REQUIREMENTS_FILE: requirements_text(pin, dependency_pins()),
+    }
     for source in sorted(SCAFFOLD_DIR.rglob("*")):
         if not source.is_file() or "__pycache__" in source.parts:
             continue
@@ -211,14 +218,6 @@ def _open_folder(path: Path, *, create: bool, dir_fd: int | None = None) -> int:
     return fd
 
 
-def requirement() -> str:
-    """The pinned requirement a new repository installs: this very release of statusgen."""
-    try:
-        return f"statusgen=={version('statusgen')}"
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
-        return "statusgen"
-
-
 # -- helpers --------------------------------------------------------------------------------------
 
 
@@ -288,6 +287,7 @@ def _values(answers: Answers, now: datetime) -> dict[str, str]:
             f"Live status, incidents and scheduled maintenance for {answers.company}.", ensure_ascii=False
         ),
         "SITE_URL": answers.site_url,
+        "SITE_BASE": answers.site_url.rstrip("/") + "/",  # for paths under the site: SITE_BASE + "embed/"
         "SITE_URL_YAML": json.dumps(answers.site_url),
         "DOMAIN": host.removeprefix("status."),
         "COMPONENTS": "\n".join(components),
@@ -299,7 +299,6 @@ def _values(answers: Answers, now: datetime) -> dict[str, str]:
         "YEAR": f"{start:%Y}",
         "INCIDENT_ID": f"{start:%Y-%m-%d}-example-slow-responses",
         "TODAY": f"{now:%Y-%m-%d}",
-        "REQUIREMENT": requirement(),
         "SCHEMA_FILE": SCHEMA_FILE,
         "PAGE_ID": page_id(answers, now),
     }

@@ -16,13 +16,13 @@ import re
 import string
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from statusgen.core.errors import Problem, StatusgenError, display_path
-from statusgen.core.model import KINDS, STAGES, Config, frozen_map
-from statusgen.core.times import duration, human
+from statusgen.core.model import INCIDENT, KINDS, STAGES, Config, frozen_map
+from statusgen.core.times import UTC, duration, human, zone_label
 from statusgen.sources.checker import Fields, FileCheck, line_of, suggest
 from statusgen.sources.files import read_source, source_files
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import yaml
 
 BUILTIN_DIR = Path(__file__).parent / "message_templates"
-DEFAULT_TEMPLATE = {"incident": "generic", "maintenance": "scheduled-maintenance"}
+DEFAULT_TEMPLATE = {"incident": "generic", "maintenance": "scheduled-maintenance", "notice": "notice"}
 PLACEHOLDERS = {
     "title": "the incident's title",
     "components": "the affected components' names, e.g. 'Public API and Checkout'",
@@ -38,14 +38,23 @@ PLACEHOLDERS = {
     "now": "the time of this update",
     "next_update": "when the next update is due",
     "duration": "how long it lasted so far, e.g. '1 h 25 min'",
-    "window": "a maintenance window, e.g. '02:00–04:00 UTC on 3 Dec'",
+    "window": "a maintenance window, e.g. '02:00–04:00 UTC on 3 Dec' (after a reschedule: the new one)",
+    "previous_window": "the window before a reschedule, e.g. '02:00–03:00 UTC on 3 Dec' (elsewhere: the same as {window})",
     "impact": "each affected component's status now, e.g. 'Checkout is partly unavailable and Public API is slower than usual'",
     "peak": "the worst each component got, e.g. 'Checkout was partly unavailable and Public API was slower than usual'",
     "still_affected": "a sentence naming components not yet working normally, e.g. 'Checkout is still partly "
     "unavailable; we are working on it.' (empty when all are operational)",
     "recovered": "the affected components working normally again, e.g. 'Public API'",
 }
-KEYS = ("title", "description", "kind", "severity", "stages", "follow_up")
+KEYS = ("title", "description", "kind", "severity", "stages", "follow_up", "rescheduled", "cancelled")
+# Messages a maintenance template has besides its stages: the update `statusgen reschedule`
+# posts and the one `statusgen cancel` posts. A team's template without one uses statusgen's.
+MAINTENANCE_MESSAGES = {
+    "rescheduled": "The planned maintenance on {components} has moved: it now takes place during {window} "
+    "(it was planned for {previous_window}). We will post an update by {next_update}.",
+    "cancelled": "The planned maintenance on {components}, scheduled for {window}, is cancelled and will not "
+    "take place. Nothing changes on your side.",
+}
 # How a component's status reads in a sentence, worst first: (present, past).
 STATUS_WORDS = {
     "major_outage": ("unavailable", "unavailable"),
@@ -82,6 +91,7 @@ class Template:
     source: Path | None = None
     builtin: bool = True
     follow_up: Mapping[str, str] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)  # a maintenance's own MAINTENANCE_MESSAGES
 
 
 def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Problem]]:
@@ -114,7 +124,26 @@ def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Pro
             problems.extend(found)
             if template is not None:
                 templates[template.name] = template
+    if config is not None:
+        problems.extend(_mapped_template_problems(config, templates))
     return templates, problems
+
+
+def _mapped_template_problems(config: Config, templates: dict[str, Template]) -> list[Problem]:
+    """The templates ``alertmanager.templates`` names must exist and be for incidents."""
+    mapped = (config.alertmanager or {}).get("templates") or {}
+    assert isinstance(mapped, Mapping)
+    names = sorted(name for name, t in templates.items() if t.kind == INCIDENT)
+    return [
+        Problem(
+            "mkdocs.yml",
+            0,
+            f"alertmanager templates maps '{key}' to '{name}', which is not an incident template; "
+            f"expected one of: {', '.join(names)}",
+        )
+        for key, name in mapped.items()
+        if name not in names
+    ]
 
 
 def _stage_texts(
@@ -165,16 +194,36 @@ def read_template(
         follow_up = _stage_texts(
             check, fields["follow_up"][1], "follow_up", allowed, "cannot have a follow-up", "follow-up"
         )
+    messages = _maintenance_messages(check, fields, kind)
     if check.failed:
         return None, check.problems
     template = Template(
         path.stem, title or path.stem, description or "", kind, frozen_map(stages), severity, path, builtin,
-        frozen_map(follow_up),
+        frozen_map(follow_up), frozen_map(messages),
     )  # fmt: skip
     _check_rendering(check, template, fields)
     if check.failed:
         return None, check.problems
     return template, check.problems
+
+
+def _maintenance_messages(check: FileCheck, fields: Fields, kind: str) -> dict[str, str]:
+    """``{name: text}`` of the MAINTENANCE_MESSAGES a template has; only a maintenance's may."""
+    messages = {}
+    for name in MAINTENANCE_MESSAGES:
+        if name not in fields:
+            continue
+        key_node, text_node = fields[name]
+        if kind != "maintenance":
+            check.error(key_node, f"'{name}' is a message of maintenance templates; this template is for {kind}s")
+            continue
+        text = check.text(text_node, f"the {name} message")
+        if text is None:
+            continue
+        for problem in placeholder_problems(text):
+            check.error(line_of(text_node), f"{name} message: {problem}")
+        messages[name] = text.strip()
+    return messages
 
 
 def _check_rendering(check: FileCheck, template: Template, fields: Fields) -> None:
@@ -186,6 +235,13 @@ def _check_rendering(check: FileCheck, template: Template, fields: Fields) -> No
             except Exception as exc:  # noqa: BLE001 - any failure is the template's problem to report
                 node = fields[key][1]
                 check.error(line_of(node), f"the {stage} message cannot be rendered ({type(exc).__name__}: {exc})")
+    for name in template.messages:
+        try:
+            render_message(template, name, SAMPLE_VALUES)
+        except Exception as exc:  # noqa: BLE001 - any failure is the template's problem to report
+            check.error(
+                line_of(fields[name][1]), f"the {name} message cannot be rendered ({type(exc).__name__}: {exc})"
+            )
 
 
 def placeholder_problems(text: str) -> list[str]:
@@ -255,6 +311,20 @@ def render(template: Template, stage: str, values: Mapping[str, str], *, follow_
         and not re.search(r"\{(still_affected|impact)\}", text)
     ):
         message = message.rstrip() + "\n" + values["still_affected"]
+    return _tidy(message)
+
+
+def render_message(template: Template, name: str, values: Mapping[str, str]) -> str:
+    """The message ``name`` (one of MAINTENANCE_MESSAGES: ``rescheduled``, ``cancelled``) of a
+    maintenance ``template`` with its placeholders filled; statusgen's own when the template
+    has none (a team's template written before these messages existed)."""
+    if template.kind != "maintenance":
+        raise StatusgenError(f"template '{template.name}' is for {template.kind}s; only a maintenance is {name}")
+    return _tidy(fill(template.messages.get(name) or MAINTENANCE_MESSAGES[name], values))
+
+
+def _tidy(message: str) -> str:
+    """Trailing spaces and runs of spaces (left by empty placeholders) removed; one final newline."""
     # Line by line, not one pattern over the message: [ \t]+\n retries every space of a long run.
     message = "\n".join(line.rstrip(" \t") for line in message.split("\n"))
     return re.sub(r"(?<=\S) {2,}", " ", message).strip() + "\n"
@@ -270,6 +340,7 @@ def placeholder_values(
     next_update: timedelta = timedelta(minutes=30),
     window: tuple[datetime, datetime] | None = None,
     worst: Mapping[str, str] | None = None,
+    previous_window: tuple[datetime, datetime] | None = None,
 ) -> dict[str, str]:
     """The values a template's placeholders are filled with, for one update.
 
@@ -293,21 +364,24 @@ def placeholder_values(
         "still_affected": f"{describe(hurt, name, still=True)}; we are working on it." if hurt else "",
         "recovered": join_names(recovered) or "the affected services",
         "components": join_names(names) or "some of our services",
-        "started": human(started),
-        "now": human(at),
-        "next_update": human(at + next_update),
+        "started": human(started, zone=config.zone),
+        "now": human(at, zone=config.zone),
+        "next_update": human(at + next_update, zone=config.zone),
         "duration": duration(at - started),
         "window": "",
     }
-    if window:
-        start, end = window
-        same_day = start.date() == end.date()
-        values["window"] = (
-            f"{start:%H:%M}–{end:%H:%M} UTC on {start.day} {start:%b}"
-            if same_day
-            else f"{human(start)} to {human(end)}"
-        )
+    values["window"] = window_text(window, config.zone) if window else ""
+    values["previous_window"] = window_text(previous_window, config.zone) if previous_window else values["window"]
     return values
+
+
+def window_text(window: tuple[datetime, datetime], zone: tzinfo = UTC) -> str:
+    """``02:00–04:00 UTC on 3 Dec`` in ``zone``, or from one day to another with both dates (or
+    both zone names, when the clocks change inside the window)."""
+    start, end = (moment.astimezone(zone) for moment in window)
+    if start.date() == end.date() and zone_label(start) == zone_label(end):
+        return f"{start:%H:%M}–{end:%H:%M} {zone_label(start)} on {start.day} {start:%b}"
+    return f"{human(start, zone=zone)} to {human(end, zone=zone)}"
 
 
 def describe(

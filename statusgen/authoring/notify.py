@@ -13,7 +13,9 @@ The URLs come from environment variables named in mkdocs.yml and are never print
 cannot be posted to is reported by its variable's name and its updates wait as pending
 (``webhooks`` checks the URLs, posts, and escapes Slack's text). Updates are told apart by
 incident id, not file, so moving a file posts nothing again; a REV lost to a force-push falls
-back to the last commit notify recorded on, with a warning.
+back to the last commit notify recorded on, with a warning. Given the time, it also posts what
+the clock made due for a maintenance (``reminders``): a reminder before its window, and a notice
+when the window starts and when it completes on its own, each once, by the same record.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from statusgen.authoring.reminders import due_notices
 from statusgen.authoring.webhooks import post, slack_escape, slack_link, slack_text, targets
 from statusgen.core.errors import StatusgenError
 from statusgen.core.model import FINAL_STAGES, Config, Incident, Update
@@ -40,10 +43,13 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: "be
 
 @dataclass(frozen=True)
 class Pending:
-    """One update to post: the incident as of HEAD and the update's index in it."""
+    """One update to post: the incident as of HEAD and the update's index in it (or a notice the
+    clock made due: ``reminders.Notice``, with its own event and key)."""
 
     incident: Incident
     index: int
+    event: str = "incident.update"
+    notice_key: str = ""
 
     @property
     def update(self) -> Update:
@@ -51,7 +57,7 @@ class Pending:
 
     @property
     def key(self) -> str:
-        return update_key(self.incident, self.update)
+        return self.notice_key or update_key(self.incident, self.update)
 
 
 @dataclass
@@ -121,12 +127,43 @@ def resolve_pending(root: Path, config: Config, keys: set[str]) -> list[Pending]
     return found
 
 
+def maintenance_at_head(root: Path, config: Config) -> list[Incident]:
+    """Every maintenance HEAD has, read in one ``git cat-file --batch`` (only files that name
+    maintenance are parsed)."""
+    blobs = []
+    for line in _git_lines(root, "ls-tree", "-r", "HEAD", "--", config.incidents_dir.strip("/") + "/"):
+        meta, _, rel = line.partition("\t")
+        parts = meta.split()
+        wanted = rel.endswith((".yaml", ".yml")) and not rel.endswith(POSTMORTEM_SUFFIX)
+        if len(parts) == 3 and parts[1] == "blob" and wanted:
+            blobs.append((parts[2], rel))
+    if not blobs:
+        return []
+    batch = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in blobs).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    found, position = [], 0
+    for _sha, rel in blobs:
+        header_end = batch.index(b"\n", position)
+        size = int(batch[position:header_end].split()[2])
+        data = batch[header_end + 1 : header_end + 1 + size]
+        position = header_end + 1 + size + 1
+        if b"maintenance" in data:
+            incident = _read(root, config, rel, data)
+            if incident is not None and incident.is_maintenance:
+                found.append(incident)
+    return found
+
+
 def webhook_payload(item: Pending, config: Config) -> dict[str, Any]:
     """The generic JSON webhook's body: public fields only."""
     incident, update = item.incident, item.update
     next_at = next_update_at(item)
     return {
-        "event": "incident.update",
+        "event": item.event,
         "page": {"name": config.site_name, "url": config.site_url or None},
         "incident": {
             "id": incident.id,
@@ -158,7 +195,7 @@ def slack_payload(item: Pending, config: Config) -> dict[str, Any]:
         ("Stage", stage),
         ("Severity", _severity(item) or "none"),
         ("Components", affected or "none"),
-        ("Next update", human_long(next_at) if next_at else "none promised"),
+        ("Next update", human_long(next_at, config.zone) if next_at else "none promised"),
     ]
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": slack_text(incident.title, 150), "emoji": False}},
@@ -168,7 +205,7 @@ def slack_payload(item: Pending, config: Config) -> dict[str, Any]:
         },
         {"type": "section", "text": {"type": "mrkdwn", "text": slack_text(update.message, 3000)}},
     ]
-    context = f"{slack_text(config.site_name, 1000)} · {slack_escape(human_long(update.at))}"
+    context = f"{slack_text(config.site_name, 1000)} · {slack_escape(human_long(update.at, config.zone))}"
     link = slack_link(config.site_url, incident.id)
     if link is not None:
         context += f" · <{link}|Incident page>"
@@ -215,8 +252,10 @@ def notify(
     backoff: float = 2.0,
     dry_run: bool = False,
     echo: Callable[[str], None] = print,
+    now: datetime | None = None,
 ) -> Outcome:
-    """Post every new (and every pending) update to every configured webhook, once.
+    """Post every new (and every pending) update to every configured webhook, once; with
+    ``now``, also the maintenance notices due then (``reminders.due_notices``).
 
     A webhook whose variable does not hold a usable URL is reported (naming the variable) and
     its updates are recorded as pending, as for a failed post; a ``since`` that is not a commit
@@ -234,6 +273,9 @@ def notify(
     items = {item.key: item for item in new_updates(root, config, since)}
     for item in resolve_pending(root, config, {key for key, _ in pending}):
         items.setdefault(item.key, item)
+    if now is not None:
+        for notice in due_notices(maintenance_at_head(root, config), config, now):
+            items.setdefault(notice.key, Pending(notice.incident, notice.index, notice.event, notice.key))
     ordered = sorted(items.values(), key=lambda i: (i.update.at, i.incident.id, i.index))
     builders = {"webhook": webhook_payload, "slack": slack_payload}
     for target, hook in configured.items():

@@ -157,13 +157,8 @@ def create(
 
     start = scheduled[0] if scheduled else (impact_start or at)
     stage = stage or STAGES[kind][0]
-    directory = config.incidents_path / f"{start:%Y}"
-    base = f"{start:%Y-%m-%d}-{slugify(slug or title)}"
-    incident_id, number = base, 1
-    while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
-        number += 1
-        incident_id = f"{base}-{number}"
-    path = directory / f"{incident_id}.yaml"
+    path = free_path(config, start, slug or title)
+    incident_id = path.stem
 
     doc = CommentedMap()
     doc["id"] = incident_id
@@ -189,21 +184,47 @@ def create(
     if runbooks:
         doc["runbooks"] = CommentedSeq(runbooks)
         doc["runbooks"].fa.set_flow_style()
-    update = _update(at, stage, message, components, severity, note, next_update=next_update)
+    window = scheduled if kind == MAINTENANCE else None  # the window the first update announces
+    update = _update(at, stage, message, components, severity, note, next_update=next_update, window=window)
     doc["updates"] = CommentedSeq([update])
     doc.yaml_set_start_comment(
         f"{'Maintenance' if kind == MAINTENANCE else 'Incident'} created by `statusgen new`. "
         "Edit freely; `statusgen validate` checks it."
     )
+    write_new(config, path, doc)
+    return path
+
+
+def free_path(config: Config, start: datetime, slug: str) -> Path:
+    """``incidents/YYYY/YYYY-MM-DD-slug.yaml`` for a new file starting at ``start``, numbered
+    (``-2``, ``-3``, ...) past the ids already taken. The caller holds the edit lock."""
+    directory = config.incidents_path / f"{start:%Y}"
+    base = f"{start:%Y-%m-%d}-{slugify(slug)}"
+    incident_id, number = base, 1
+    while any((directory / f"{incident_id}{s}").exists() for s in INCIDENT_FILE_SUFFIXES):
+        number += 1
+        incident_id = f"{base}-{number}"
+    return directory / f"{incident_id}.yaml"
+
+
+def write_new(config: Config, path: Path, doc: CommentedMap) -> Incident:
+    """Write the new incident file ``doc`` at ``path`` (with the schema's modeline when the
+    repository has one), after the loader has checked it; ValidationError and nothing written
+    otherwise."""
     text = dump(doc)
     schema_file = config.root / "incident.schema.json"
     if schema_file.is_file():  # written by `statusgen init`: editors check the file as it is typed
         from statusgen.sources.schema import modeline
 
         text = modeline(os.path.relpath(schema_file, path.parent).replace(os.sep, "/")) + "\n" + text
-    _check(config, path, text)
+    incident = _check(config, path, text)
     write_atomic(path, text)
-    return path
+    return incident
+
+
+def new_update(at: datetime, stage: str, message: str) -> CommentedMap:
+    """An update with only its time, stage and message (a notice's), ready for a new file."""
+    return _update(at, stage, message, {}, None, "")
 
 
 def read_current(config: Config, path: Path) -> tuple[str, Incident]:
@@ -229,11 +250,16 @@ def append(
     reopened: bool = False,
     milestones: dict[str, datetime] | None = None,
     next_update: datetime | None = None,
+    window: tuple[datetime, datetime] | None = None,
+    cancelled: bool = False,
 ) -> Incident:
     """Append one update to ``incident`` (read from ``path`` as ``old_text`` under the edit lock,
     which the caller still holds), recording the statuses of ``change``; return the incident as
-    written. Refused with StatusgenError when the lifecycle forbids the move, when ``at`` is
-    before the last update, or when a reopening has nothing to restore."""
+    written. ``window``: a maintenance's new window, written to ``scheduled_for`` and
+    ``scheduled_until`` and recorded on the update as the one it announced; ``cancelled`` marks
+    the update that calls a maintenance off. Refused with StatusgenError when the lifecycle
+    forbids the move, when ``at`` is before the last update, or when a reopening has nothing to
+    restore."""
     where = display_path(path, config.root)
     error = lifecycle.transition_error(incident.kind, incident.stage, stage, backward=backward, reopened=reopened)
     if error:
@@ -250,8 +276,12 @@ def append(
     if severity and severity != incident.severity:
         doc["severity"] = severity
     _set_milestones(doc, milestones or {})
+    if window is not None:
+        doc["scheduled_for"], doc["scheduled_until"] = _time(window[0]), _time(window[1])
     recorded = dict(change.recorded)
-    doc["updates"].append(_update(at, stage, message, recorded, severity, note, backward, reopened, next_update))
+    doc["updates"].append(
+        _update(at, stage, message, recorded, severity, note, backward, reopened, next_update, window, cancelled)
+    )
     text = dump(doc, old_text)
     new = _check(config, path, text)
     write_atomic(path, text)
@@ -268,6 +298,8 @@ def _update(
     backward: bool = False,
     reopened: bool = False,
     next_update: datetime | None = None,
+    window: tuple[datetime, datetime] | None = None,
+    cancelled: bool = False,
 ) -> CommentedMap:
     from ruamel.yaml.comments import CommentedMap
 
@@ -280,6 +312,10 @@ def _update(
         update["backward"] = True
     if reopened:
         update["reopened"] = True
+    if cancelled:
+        update["cancelled"] = True
+    if window is not None:  # the window this update announced: `validate` compares the file's with it
+        update["scheduled_for"], update["scheduled_until"] = _time(window[0]), _time(window[1])
     update["message"] = _block(message)
     if note:
         update["internal_note"] = _block(note) if "\n" in note.strip() else note
@@ -294,6 +330,8 @@ def _set_worst(doc: CommentedMap, incident: Incident, worst: Mapping[str, str]) 
     """Write the statuses of ``worst`` that differ from the incident's top-level map into it."""
     from ruamel.yaml.comments import CommentedMap
 
+    if not worst:  # nothing to write (a notice has no components at all)
+        return
     if "components" not in doc or doc["components"] is None:
         doc["components"] = CommentedMap()
     top = doc["components"]

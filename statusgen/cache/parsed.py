@@ -148,6 +148,7 @@ INCIDENT_FIELDS = (
 )  # fmt: skip
 UPDATE_FIELDS = (
     "at", "stage", "message", "internal_note", "components", "severity", "backward", "reopened", "next_update", "line",
+    "window", "cancelled",
 )  # fmt: skip
 _INCIDENT_TIMES = ("impact_start", "detected_at", "acknowledged_at", "mitigated_at", "scheduled_for", "scheduled_until")
 
@@ -166,6 +167,8 @@ def _encode(incident: Incident) -> list:
             u.reopened,
             _iso(u.next_update),
             u.line,
+            [_iso(u.window[0]), _iso(u.window[1])] if u.window else None,
+            u.cancelled,
         ]
         for u in incident.updates
     ]
@@ -202,8 +205,10 @@ def _incident(values: list, path: Path) -> Incident:
                 next_update=_time(promised),
                 line=line,
                 automatic=False,
+                window=(_time(window[0]), _time(window[1])) if window else None,
+                cancelled=cancelled,
             )  # fmt: skip
-            for at, stage, message, note, parts, sev, backward, reopened, promised, line in updates
+            for at, stage, message, note, parts, sev, backward, reopened, promised, line, window, cancelled in updates
         ),
         severity=severity,
         components=frozen_map(components),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from statusgen.cli import incidents, internal, overview, setup, site, templates, validate
+from statusgen.cli import incidents, internal, maintenance, notices, overview, setup, site, templates, validate
 
 
 class CheckedGroup(click.Group):
@@ -66,6 +66,6 @@ def main(ctx, directory, now_text):
         ctx.obj["root"] = find_root(ctx.obj["directory"])
 
 
-for _module in (incidents, overview, validate, templates, site, internal, setup):
+for _module in (incidents, maintenance, notices, overview, validate, templates, site, internal, setup):
     for _command in _module.COMMANDS:
         main.add_command(_command)

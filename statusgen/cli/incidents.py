@@ -154,6 +154,9 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
         from statusgen.authoring.alerts import declaration_from_file
 
         alert = declaration_from_file(config, alert_file)
+        if alert.template and not template_name:  # alertmanager.templates picked one for this alert
+            template_name = alert.template
+            template = incidents.template_for(config, kind, template_name, message)
         title = title or (template.title if template is not None and template_name else alert.title)
         severity = severity or alert.severity
         components = (*(f"{cid}={status}" for cid, status in alert.components.items()), *components)
@@ -182,7 +185,7 @@ def new(ctx, title, severity, components, template_name, message, stage, impact_
     click.echo(shown(declared.path))
     for warning in declared.warnings:
         click.echo(f"warning: {warning}", err=True)
-    promised = f"; next update promised by {human(declared.promise)}" if declared.promise else ""
+    promised = f"; next update promised by {human(declared.promise, zone=config.zone)}" if declared.promise else ""
     verb = "declared" if kind == INCIDENT else "scheduled"
     click.echo(f"{verb} {declared.path.stem}: {declared.title}{promised}", err=True)
     next_stage = "in_progress" if maintenance else "identified"
@@ -267,7 +270,7 @@ def _post(ctx, incident_ref, action, *, stage=None, components=(), severity=None
         config, path, clock=clock, at=at, components=parsed, severity=severity, milestones=milestones, **options
     )
     incident = posted.incident
-    promised = f"; next update promised by {human(posted.promise)}" if posted.promise else ""
+    promised = f"; next update promised by {human(posted.promise, zone=config.zone)}" if posted.promise else ""
     click.echo(f"{shown(path)}: {incident.stage}, {len(incident.updates)} updates{promised}")
     for cid, status in posted.left_affected.items():
         click.echo(

@@ -145,7 +145,7 @@ def format_metrics(result, config) -> str:
 
     names = {c.id: c.name for c in config.components}
     lines = [
-        f"Metrics as of {human_long(result.now)}: {result.incidents} incidents counted "
+        f"Metrics as of {human_long(result.now, config.zone)}: {result.incidents} incidents counted "
         f"(drills left out: {result.drills_left_out}; maintenance left out).",
         "Each figure: mean (incidents counted / incidents; MTBF counts gaps).",
         "",

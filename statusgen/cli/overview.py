@@ -99,10 +99,16 @@ def show(ctx, incident):
     facts = [item.kind, item.severity or "", item.stage, state if state != item.stage else ""]
     click.echo(" · ".join(f for f in facts if f))
     click.echo(
-        f"started   {human_long(item.started_at)}; lasted {duration(item.duration(now))}{'' if item.resolved_at else ' so far'}"
+        f"started   {human_long(item.started_at, config.zone)}; lasted {duration(item.duration(now))}{'' if item.resolved_at else ' so far'}"
     )
-    if item.scheduled_for and item.scheduled_until:  # a maintenance's window
-        click.echo(f"window    {human_long(item.scheduled_for)} to {human_long(item.scheduled_until)}")
+    if item.is_notice:
+        start = human_long(item.scheduled_for, config.zone) if item.scheduled_for else "when posted"
+        end = human_long(item.scheduled_until, config.zone) if item.scheduled_until else "until ended"
+        click.echo(f"shown     from {start} {'to ' + end if item.scheduled_until else end}")
+    elif item.scheduled_for and item.scheduled_until:  # a maintenance's window
+        click.echo(
+            f"window    {human_long(item.scheduled_for, config.zone)} to {human_long(item.scheduled_until, config.zone)}"
+        )
     if item.drill:
         click.echo(click.style("drill     yes: left out of the public site and the metrics", fg="cyan"))
     due = next_update_due(item, config)
@@ -110,10 +116,14 @@ def show(ctx, incident):
         late = overdue_by(item, config, now)
         if late:
             click.echo(
-                click.style(f"UPDATE OVERDUE by {duration(late)} (promised by {human_long(due)})", fg="red", bold=True)
+                click.style(
+                    f"UPDATE OVERDUE by {duration(late)} (promised by {human_long(due, config.zone)})",
+                    fg="red",
+                    bold=True,
+                )
             )
         else:
-            click.echo(f"next      update due by {human_long(due)}, in {duration(due - now)}")
+            click.echo(f"next      update due by {human_long(due, config.zone)}, in {duration(due - now)}")
     current = dict(item.current_components())
     if item.is_resolved:  # what the final update recorded, even when it left a component down
         current |= dict(item.updates[-1].components)
@@ -126,7 +136,7 @@ def show(ctx, incident):
         ("mitigated", item.mitigated_at),
     ):
         if value:
-            click.echo(f"{label:<9} {human_long(value)}")
+            click.echo(f"{label:<9} {human_long(value, config.zone)}")
     if item.commander:
         click.echo(f"commander {item.commander}")
     for role, person in item.roles.items():
@@ -138,7 +148,7 @@ def show(ctx, incident):
     click.echo()
     for entry in reversed(item.updates):
         flags = " (reopened)" if entry.reopened else " (moved back)" if entry.backward else ""
-        click.echo(click.style(f"{human_long(entry.at)}  {entry.stage.upper()}{flags}", bold=True))
+        click.echo(click.style(f"{human_long(entry.at, config.zone)}  {entry.stage.upper()}{flags}", bold=True))
         for line in entry.message.splitlines():
             click.echo(f"  {line}")
         if entry.severity:
@@ -177,6 +187,7 @@ def due(ctx, within_minutes):
     from statusgen.core.times import duration, human
 
     listings, _ = load_listings()
+    zone = get_config(ctx).zone
     now = current_now()
     horizon = now + timedelta(minutes=within_minutes)
     found = []
@@ -193,7 +204,7 @@ def due(ctx, within_minutes):
         when = f"overdue by {duration(now - deadline)}" if deadline < now else f"due in {duration(deadline - now)}"
         click.echo(
             f"{incident.id}  {incident.severity or '-'}  {incident.stage}  update {when} "
-            f"(promised by {human(deadline)}): {incident.title}"
+            f"(promised by {human(deadline, zone=zone)}): {incident.title}"
         )
     ctx.exit(1)
 

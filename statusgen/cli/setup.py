@@ -31,18 +31,25 @@ def _interactive() -> bool:
 )
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Ask nothing: use the options given and defaults.")
 @click.option(
+    "--requirement",
+    "requirement",
+    metavar="SPEC",
+    help="How CI installs statusgen, e.g. statusgen==1.2.0 or statusgen @ git+https://HOST/OWNER/statusgen@v1.2.0 "
+    "(default: the way this statusgen was installed, when another machine can install it that way).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Write into a directory that is not empty. Still never replaces a file: when one of the "
     "files init writes exists, it lists them and writes nothing.",
 )
-def init(directory, company, site_url, components, assume_yes, force):
+def init(directory, company, site_url, components, assume_yes, requirement, force):
     """Create a ready status repository in DIRECTORY (default: here).
 
     Writes mkdocs.yml (the plugin's options explained), an example resolved incident, an example
     runbook with its alert, an example message template, the GitHub workflow, a pre-commit
-    config, .gitignore, requirements.txt (this statusgen release, pinned) and a README for the
-    team. On a terminal it asks for the company name, the address and the components that are
+    config, .gitignore, requirements.txt (statusgen and everything it runs on, pinned) and a
+    README for the team. On a terminal it asks for the company name, the address and the components that are
     not given as options; with --yes, or without a terminal, it asks nothing.
 
     DIRECTORY must be empty (a .git folder is fine) unless --force is given; even then init
@@ -54,6 +61,7 @@ def init(directory, company, site_url, components, assume_yes, force):
       statusgen init status --company Acme -c api="Public API" -c web=Website --yes
     """
     from statusgen.authoring import init as scaffolding
+    from statusgen.authoring.pins import statusgen_pin
     from statusgen.core.errors import StatusgenError, display_path
 
     obj = click.get_current_context().find_root().obj or {}
@@ -82,7 +90,8 @@ def init(directory, company, site_url, components, assume_yes, force):
     if not parsed:
         parsed = list(scaffolding.DEFAULT_COMPONENTS)
     answers = scaffolding.Answers(company.strip(), site_url.strip(), tuple(parsed))
-    files = scaffolding.plan(answers, current_now())
+    pin = statusgen_pin(requirement)
+    files = scaffolding.plan(answers, current_now(), pin)
     existing = scaffolding.conflicts(directory, files)
     if existing:
         raise StatusgenError(
@@ -93,6 +102,8 @@ def init(directory, company, site_url, components, assume_yes, force):
     click.echo(f"Created a status repository in {shown}/ ({len(written)} files):")
     for rel in written:
         click.echo(f"  {rel}")
+    if pin.problem:
+        click.echo(f"\nwarning: requirements.txt does not pin statusgen yet: {pin.problem}.", err=True)
     click.echo(
         "\nNext:\n"
         f"  cd {shown}\n"
@@ -180,6 +191,11 @@ def notify(since, dry_run, timeout, attempts, backoff):
     holds no usable URL (its updates then wait as pending). A REV no longer in the history (a
     force-push) falls back, with a warning, to the last commit notify recorded on.
 
+    It also posts what the clock made due (the time is --now, else the clock): a reminder
+    maintenance_reminder minutes (default 60) before a maintenance window starts, and a notice
+    when a window starts and when it completes on its own, each once. The scheduled workflow
+    runs `statusgen notify --since HEAD` for these.
+
     \b
     Examples, as the workflow runs it after a deploy, and a preview:
       statusgen notify --since "$BEFORE"
@@ -197,7 +213,7 @@ def notify(since, dry_run, timeout, attempts, backoff):
         click.echo(f"--since {since}: no previous commit (a new branch); only pending updates are posted", err=True)
     outcome = run_notify(
         root, config, base, timeout=timeout, attempts=attempts, backoff=backoff, dry_run=dry_run,
-        echo=lambda line: click.echo(line, err=True),
+        echo=lambda line: click.echo(line, err=True), now=current_now(),
     )  # fmt: skip
     if outcome.problems and not outcome.failed:
         waiting = len(outcome.skipped)
@@ -220,4 +236,37 @@ def notify(since, dry_run, timeout, attempts, backoff):
         )
 
 
-COMMANDS = [init, schema, notify]
+@click.command("upgrade-pins", short_help="Pin requirements.txt to what is installed now.")
+@click.option(
+    "--requirement",
+    "requirement",
+    metavar="SPEC",
+    help="How CI installs statusgen, e.g. statusgen==1.2.0 (default: the way this statusgen was installed).",
+)
+def upgrade_pins(requirement):
+    """Rewrite the pins of requirements.txt (and the pre-commit hooks' statusgen) from what is
+    installed now: statusgen, and every package it runs on at its exact version.
+
+    Only the lines between the pins markers that init wrote change; lines of your own stay.
+
+    \b
+    Example, upgrading statusgen:
+      python -m pip install --upgrade statusgen
+      statusgen upgrade-pins
+    """
+    from statusgen.authoring.pins import upgrade_pins as run_upgrade
+    from statusgen.cli.context import repo_root
+
+    outcome = run_upgrade(repo_root(), requirement)
+    for line in outcome.changed:
+        click.echo(f"  {line}")
+    hook = " and the pre-commit hooks" if outcome.hook_updated else ""
+    moved = len(outcome.changed)
+    click.echo(
+        f"Pinned {outcome.pin.line} in requirements.txt{hook} ({moved} pin{'s' * (moved != 1)} changed).", err=True
+    )
+    if outcome.pin.problem:
+        click.echo(f"warning: statusgen is not pinned yet: {outcome.pin.problem}.", err=True)
+
+
+COMMANDS = [init, schema, notify, upgrade_pins]

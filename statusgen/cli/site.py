@@ -48,10 +48,21 @@ def build(now_text, site, strict, out):
 
 @click.command(short_help="Preview a site with live reload.")
 @click.option("--now", "now_text", metavar="ISO", help="Render as of this time (else SOURCE_DATE_EPOCH, else now).")
-@click.option("--site", type=click.Choice(SITE_CHOICES[:2]), default="public", show_default=True)
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT")
+@click.option("--site", type=click.Choice(SITE_CHOICES[:2]), default="public", show_default=True, help="Which site.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Where to listen. Only this machine reaches 127.0.0.1; another address lets others read the site.",
+)
 def serve(now_text, site, dev_addr):
-    """Preview a site with live reload: it rebuilds when an incident file changes.
+    """Preview a site with live reload: it rebuilds when an incident file, mkdocs.yml, a
+    runbook, docs/ or overrides/ change, and the open pages reload by themselves.
+
+    It prints the address it serves, then a line per rebuild. While a file has a problem, every
+    page answers with the list of problems (file:line: message) until a save fixes them.
 
     \b
     Example:
@@ -59,8 +70,28 @@ def serve(now_text, site, dev_addr):
     """
     from statusgen.build import serve_site
 
+    _serve_logging()
     pinned = now_text or (click.get_current_context().find_root().obj or {}).get("now_text")
-    serve_site(repo_root(), site, current_now(now_text) if pinned else None, dev_addr)
+    serve_site(
+        repo_root(),
+        site,
+        current_now(now_text) if pinned else None,
+        dev_addr,
+        lambda line, err: click.echo(line, err=err),
+    )
+
+
+def _serve_logging() -> None:
+    """mkdocs' warnings and errors on the terminal, one line each; its progress (each build,
+    each browser that connects) left out: serve prints its own line per rebuild."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
 
 
 def _shown(path: Path, root: Path) -> str:

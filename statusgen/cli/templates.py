@@ -40,7 +40,7 @@ def templates_show(ctx, name):
     Example:
       statusgen templates show full-outage
     """
-    from statusgen.authoring.messages import FOLLOW_UP, PLACEHOLDERS, find, load_templates
+    from statusgen.authoring.messages import FOLLOW_UP, MAINTENANCE_MESSAGES, PLACEHOLDERS, find, load_templates
 
     found, _ = load_templates(get_config(ctx))
     template = find(found, name)
@@ -61,6 +61,12 @@ def templates_show(ctx, name):
             click.echo(click.style(f"{stage}, follow-up{origin}", bold=True))
             for line in (follow_up or FOLLOW_UP[stage]).splitlines():
                 click.echo(f"  {line}")
+    for message, default in MAINTENANCE_MESSAGES.items() if template.kind == "maintenance" else ():
+        own = template.messages.get(message)
+        click.echo()
+        click.echo(click.style(message if own else f"{message} (statusgen's)", bold=True))
+        for line in (own or default).splitlines():
+            click.echo(f"  {line}")
     click.echo()
     click.echo(click.style("placeholders", bold=True))
     for key, meaning in PLACEHOLDERS.items():

@@ -36,7 +36,7 @@ def next_promise(config: Config, incident_kind: str, stage: str, severity: str |
     """When an update posted at ``at`` promises the next one (None after a final stage).
 
     A scheduled maintenance promises its next update at the start of its window."""
-    if stage in ("resolved", "completed"):
+    if stage in ("resolved", "completed") or incident_kind == "notice":  # a notice promises no update
         return None
     if minutes:
         return at + timedelta(minutes=minutes)
@@ -49,8 +49,9 @@ def next_promise(config: Config, incident_kind: str, stage: str, severity: str |
 
 def next_update_due(incident: Incident, config: Config) -> datetime | None:
     """When ``incident`` owes its next update: the last update's promise, else its severity's
-    cadence after it. None for resolved incidents and for maintenance not in progress."""
-    if incident.is_resolved:
+    cadence after it. None for resolved incidents, for maintenance not in progress, and for
+    notices (they promise no update)."""
+    if incident.is_resolved or incident.is_notice:
         return None
     last = incident.updates[-1]
     if last.next_update:
@@ -75,7 +76,7 @@ def due_text(incident: Incident, config: Config, now: datetime) -> str:
         return ""
     if now > due:
         return f"update overdue by {duration(now - due)}"
-    return f"next update due in {duration(due - now)} ({human(due, with_date=False)})"
+    return f"next update due in {duration(due - now)} ({human(due, with_date=False, zone=config.zone)})"
 
 
 def overdue_mark(incident: Incident, config: Config, now: datetime) -> str:

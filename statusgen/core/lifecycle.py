@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from statusgen.core.model import FINAL_STAGES, INCIDENT, MAINTENANCE, STAGES, Config, Incident
+from statusgen.core.model import FINAL_STAGES, INCIDENT, MAINTENANCE, NOTICE, STAGES, Config, Incident, Update
 from statusgen.core.status import OPERATIONAL, rolled_up
 from statusgen.core.times import iso as _iso
 
@@ -25,8 +25,8 @@ REOPEN = "reopen"  # out of a final stage: only by reopening
 REFUSED = "refused"
 
 # The stage `statusgen resolve` and `statusgen reopen` move each kind to.
-RESOLVING = {INCIDENT: "resolved", MAINTENANCE: "completed"}
-REOPENING = {INCIDENT: "investigating", MAINTENANCE: "in_progress"}
+RESOLVING = {INCIDENT: "resolved", MAINTENANCE: "completed", NOTICE: "ended"}
+REOPENING = {INCIDENT: "investigating", MAINTENANCE: "in_progress", NOTICE: "posted"}
 
 
 def move(kind: str, before: str, after: str) -> str:
@@ -145,6 +145,7 @@ def check_incident(
         )
         if error:
             problems.append((update.line, error))
+        problems.extend((update.line, message) for message in _maintenance_update_problems(incident, previous, update))
         if previous and update.at < previous.at:
             problems.append(
                 (
@@ -217,9 +218,136 @@ def check_incident(
                 )
 
     begins, ends = incident.scheduled_for, incident.scheduled_until
-    if incident.is_maintenance and begins is not None and ends is not None and ends <= begins:
-        problems.append((lines.get("scheduled_until", 1), "scheduled_until must be after scheduled_for"))
+    if incident.kind != INCIDENT and begins is not None and ends is not None and ends <= begins:
+        problems.append(
+            (
+                lines.get("scheduled_until", 1),
+                f"scheduled_until ({_iso(ends)}) is not after scheduled_for ({_iso(begins)}); "
+                f"expected the end of the {'window' if incident.is_maintenance else 'notice'} after its start",
+            )
+        )
+    if incident.is_maintenance and incident.window_unannounced:
+        changed = "scheduled_until" if _window_differs(incident, 1) else "scheduled_for"
+        warnings.append((lines.get(changed, 1), window_change_warning(incident)))
     return problems
+
+
+def _maintenance_update_problems(incident: Incident, previous: Update | None, update: Update) -> list[str]:
+    """What is wrong with the window an update records, its ``cancelled`` mark, or an update
+    that follows a cancellation."""
+    problems = []
+    if previous is not None and previous.cancelled:
+        problems.append(f"no update may follow a cancellation: {CANCELLED}")
+    if update.cancelled:
+        error = cancel_error(incident.kind, previous.stage if previous else None, update.stage)
+        if error:
+            problems.append(error)
+    if update.window is not None:
+        if incident.kind != MAINTENANCE:
+            problems.append(
+                f"scheduled_for and scheduled_until on an update are for maintenance; this is a {incident.kind}"
+            )
+        elif update.window[1] <= update.window[0]:
+            problems.append(
+                f"the window this update announces ends ({_iso(update.window[1])}) before it starts "
+                f"({_iso(update.window[0])}); expected scheduled_until after scheduled_for"
+            )
+    return problems
+
+
+# A cancelled maintenance stays cancelled: what happens instead is a new maintenance.
+CANCELLED = (
+    "the maintenance is cancelled, and a cancellation is final; schedule a new maintenance "
+    "(`statusgen new --maintenance`) instead"
+)
+
+
+def cancel_error(kind: str, before: str | None, after: str) -> str | None:
+    """Why an update moving ``before -> after`` cannot cancel a ``kind``, or None if it can:
+    only a maintenance nobody has started yet is cancelled, by the update that completes it."""
+    if kind != MAINTENANCE:
+        return f"only a scheduled maintenance can be cancelled; this is a{'n' if kind[0] in 'aeiou' else ''} {kind}"
+    if after != RESOLVING[MAINTENANCE]:
+        return f"'cancelled: true' goes on the update that ends the maintenance (stage: {RESOLVING[MAINTENANCE]}), not on {after}"
+    if before is None:
+        return "the first update cannot cancel the maintenance; it announces it"
+    if before in FINAL_STAGES:
+        return f"the maintenance is already {before}; it cannot be cancelled"
+    if before != "scheduled":
+        return (
+            f"the maintenance is {before.replace('_', ' ')}, so it has started; "
+            "complete it (`statusgen resolve`) instead of cancelling"
+        )
+    return None
+
+
+def new_window(incident: Incident, start: datetime | None, end: datetime | None) -> tuple[datetime, datetime] | None:
+    """The window ``incident`` has with ``start`` and ``end`` (None: keep that end); None when
+    it has no window (not a maintenance)."""
+    if incident.kind != MAINTENANCE or incident.scheduled_for is None or incident.scheduled_until is None:
+        return None
+    return start or incident.scheduled_for, end or incident.scheduled_until
+
+
+def reschedule_error(
+    incident: Incident, start: datetime | None, end: datetime | None, at: datetime, *, auto_complete: bool = True
+) -> str | None:
+    """Why ``incident`` cannot move to a window from ``start`` to ``end`` (None: keep that end)
+    at ``at``, or None if it can.
+
+    Only a maintenance that is not completed (by a person, or at the end of its window by
+    statusgen) moves; once someone started it, only its end does. The new window must end
+    after it starts and after ``at``, and differ from what subscribers were last told.
+    """
+    window = new_window(incident, start, end)
+    if window is None:
+        return f"only a maintenance has a window to reschedule; this is a{'n' if incident.kind[0] in 'aeiou' else ''} {incident.kind}"
+    if start is None and end is None:
+        return "give the new window: --start TIME, --end TIME, or both"
+    start, end = window
+    if end <= start:
+        return f"the new window ends ({_iso(end)}) before it starts ({_iso(start)}); expected --end after --start"
+    now = incident.as_of(at, auto_complete=auto_complete)
+    if now.is_cancelled:
+        return CANCELLED
+    if now.is_resolved:
+        how = " automatically, at the end of its window" if now.updates[-1].automatic else ""
+        return (
+            f"the maintenance was completed{how} ({_iso(now.updates[-1].at)}); a completed maintenance cannot be "
+            "rescheduled: schedule a new one (`statusgen new --maintenance`)"
+        )
+    if end <= at:
+        return f"the new window ends ({_iso(end)}) before now ({_iso(at)}); expected an end in the future"
+    if incident.stage != "scheduled" and start != incident.scheduled_for:
+        return (
+            f"the maintenance is {incident.stage.replace('_', ' ')} since {_iso(incident.started_at)}; "
+            "only its end can move now (--end)"
+        )
+    if window == (incident.scheduled_for, incident.scheduled_until) and not incident.window_unannounced:
+        return f"the maintenance is already scheduled for {_iso(start)} to {_iso(end)}; nothing to change"
+    return None
+
+
+def window_change_warning(incident: Incident) -> str:
+    """What ``validate`` says of a window changed by hand without an update that announced it."""
+    announced = incident.announced_window
+    line = next((u.line for u in reversed(incident.updates) if u.window is not None), 0)
+    start, end = incident.scheduled_for, incident.scheduled_until
+    old = f"{_iso(announced[0])} to {_iso(announced[1])}" if announced else "none"
+    new = f"{_iso(start)} to {_iso(end)}" if start and end else "none"
+    return (
+        f"the window ({new}) is not the one the updates announced ({old}, at line {line}), so subscribers, "
+        f"the messages and calendars still have the old one; announce it with `statusgen reschedule {incident.id} "
+        f"--start {_iso(start) if start else 'TIME'} --end {_iso(end) if end else 'TIME'}`, or add an update "
+        "whose scheduled_for and scheduled_until say so"
+    )
+
+
+def _window_differs(incident: Incident, index: int) -> bool:
+    """Whether the start (0) or end (1) of the window differs from the one last announced."""
+    announced = incident.announced_window
+    current = (incident.scheduled_for, incident.scheduled_until)
+    return announced is not None and announced[index] != current[index]
 
 
 def postmortem_overdue(incident: Incident | Listing, config: Config, now: datetime) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL
+from statusgen.core.times import load_zone
 
 if TYPE_CHECKING:
     from statusgen.core.documents import AlertRule, Postmortem, Runbook
@@ -27,12 +28,14 @@ FEED_ITEMS = ("incident", "update")
 
 INCIDENT = "incident"
 MAINTENANCE = "maintenance"
-KINDS = (INCIDENT, MAINTENANCE)
+NOTICE = "notice"  # news that is not an incident: no components, no severity; shown from start to end
+KINDS = (INCIDENT, MAINTENANCE, NOTICE)
 
 INCIDENT_STAGES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STAGES = ("scheduled", "in_progress", "verifying", "completed")
-STAGES = {INCIDENT: INCIDENT_STAGES, MAINTENANCE: MAINTENANCE_STAGES}
-FINAL_STAGES = frozenset({"resolved", "completed"})
+NOTICE_STAGES = ("posted", "ended")
+STAGES = {INCIDENT: INCIDENT_STAGES, MAINTENANCE: MAINTENANCE_STAGES, NOTICE: NOTICE_STAGES}
+FINAL_STAGES = frozenset({"resolved", "completed", "ended"})
 
 # Holds nothing, so it stands for an empty Mapping[str, X] of any X.
 EMPTY: Mapping[str, NoReturn] = MappingProxyType({})
@@ -40,6 +43,8 @@ EMPTY: Mapping[str, NoReturn] = MappingProxyType({})
 # The messages of the updates statusgen adds when nobody updated a maintenance in time.
 MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
 MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
+# The message of the update statusgen adds when a notice reaches its end time.
+NOTICE_ENDED = "This notice has ended."
 
 
 _V = TypeVar("_V")
@@ -121,15 +126,23 @@ class Config:
     error_budget_days: int = 30
     max_file_kb: int = 1024  # size limit of one incident, runbook or postmortem file
     maintenance_auto_complete: bool = True  # complete a maintenance at the end of its window if nobody did
+    maintenance_reminder: int = 60  # minutes before a window starts that `notify` posts a reminder (0: none)
+    public_severity: bool = False  # show severity ids (SEV2) beside the impact words on the public site
     notify_webhook_env: str = ""  # NAMES of environment variables holding webhook URLs, never the URLs
     notify_slack_env: str = ""
     page_id: str = ""  # a stable id of the page: the API's page.id and calendar UIDs; else from the site's host
+    timezone: str = "UTC"  # the IANA zone times are shown in (pages, feeds, messages); always named beside them
 
     def component(self, component_id: str) -> Component | None:
         return self._components_by_id.get(component_id)
 
     def severity(self, severity_id: str) -> Severity | None:
         return next((s for s in self.severities if s.id == severity_id), None)
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone of ``timezone`` (checked by the config reader)."""
+        return load_zone(self.timezone)
 
     @cached_property
     def _components_by_id(self) -> dict[str, Component]:
@@ -155,6 +168,8 @@ class Update:
     next_update: datetime | None = None  # when this update promised the next one
     line: int = 0
     automatic: bool = False  # added by statusgen when a maintenance window began or ended (never in a file)
+    window: tuple[datetime, datetime] | None = None  # the maintenance window this update announced
+    cancelled: bool = False  # the final update of a maintenance called off before it started
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,10 @@ class Incident:
         return self.kind == MAINTENANCE
 
     @property
+    def is_notice(self) -> bool:
+        return self.kind == NOTICE
+
+    @property
     def stage(self) -> str:
         return self.updates[-1].stage
 
@@ -194,11 +213,40 @@ class Incident:
         return self.stage in FINAL_STAGES
 
     @property
+    def is_cancelled(self) -> bool:
+        """A maintenance called off before it started: it never affected anything."""
+        return self.updates[-1].cancelled
+
+    @property
+    def announced_window(self) -> tuple[datetime, datetime] | None:
+        """The window the latest update that records one announced (None when none does)."""
+        return next((u.window for u in reversed(self.updates) if u.window is not None), None)
+
+    @property
+    def window_unannounced(self) -> bool:
+        """The window in the file is not the one the updates last announced (changed by hand)."""
+        announced = self.announced_window
+        return announced is not None and announced != (self.scheduled_for, self.scheduled_until)
+
+    @property
+    def revision(self) -> int:
+        """How often what subscribers were shown has changed since the first update: each later
+        update, each later update that announced a window, and one more while the window was
+        changed by hand without an update. Never goes down as updates are added."""
+        announced = sum(1 for u in self.updates[1:] if u.window is not None)
+        return len(self.updates) - 1 + announced + self.window_unannounced
+
+    @property
     def is_active(self) -> bool:
-        """An incident not yet resolved; a maintenance that has started and not completed."""
+        """An incident not yet resolved; a maintenance that has started and not completed.
+        Never a notice: it affects no component and owes no update."""
         if self.is_maintenance:
             return self.stage in ("in_progress", "verifying")
-        return not self.is_resolved
+        return not self.is_resolved and not self.is_notice
+
+    def is_public_at(self, now: datetime) -> bool:
+        """On the public site at ``now``: never a drill; a notice from its start (before it, nowhere)."""
+        return not self.drill and not (self.is_notice and self.started_at > now)
 
     @property
     def started_at(self) -> datetime:
@@ -206,6 +254,8 @@ class Incident:
         if self.is_maintenance:
             started = next((u.at for u in self.updates if u.stage == "in_progress"), None)
             return started or self.scheduled_for or self.updates[0].at
+        if self.is_notice:
+            return self.scheduled_for or self.updates[0].at
         return self.impact_start or self.updates[0].at
 
     @property
@@ -227,8 +277,12 @@ class Incident:
         A maintenance still ``scheduled`` when its window begins is in progress from
         ``scheduled_for``; when its window has ended it is completed at ``scheduled_until``
         (or, with ``auto_complete`` off, stays in progress until someone completes it).
+        A notice still posted when its end time has passed ends at ``scheduled_until``.
         Other incidents are returned unchanged.
         """
+        if self.is_notice and self.stage == "posted" and self.scheduled_until and self.scheduled_until <= now:
+            ended = Update(max(self.scheduled_until, self.updates[-1].at), "ended", NOTICE_ENDED, automatic=True)
+            return replace(self, updates=(*self.updates, ended))
         if not self.is_maintenance or self.stage != "scheduled" or self.scheduled_for is None:
             return self
         if self.scheduled_for > now:
@@ -341,7 +395,7 @@ class Incident:
         the statuses the resolution ended). Everything still open ends at the final resolution
         (or ``now``).
         """
-        if self.is_maintenance and self.stage == "scheduled":
+        if self.is_maintenance and (self.stage == "scheduled" or self.is_cancelled):
             return []
         start = self.started_at
         end = self.resolved_at or now

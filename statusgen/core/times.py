@@ -1,11 +1,13 @@
-"""Parsing and printing times. Every time in statusgen is timezone-aware and in UTC."""
+"""Parsing and printing times. Every time in statusgen is timezone-aware and kept in UTC; it is
+printed in the page's zone (the ``timezone`` option, UTC unless set), always with the zone named."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 UTC = timezone.utc
 # Times outside these years are typing mistakes (or attacks on date arithmetic): near the ends
@@ -64,17 +66,49 @@ def iso(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def human(value: datetime, *, with_date: bool = True) -> str:
-    """``14:20 UTC on 22 Nov``: the form used in messages to customers."""
-    value = value.astimezone(UTC)
-    clock = f"{value:%H:%M} UTC"
+@lru_cache(maxsize=64)
+def load_zone(name: str) -> tzinfo:
+    """The IANA time zone ``name`` (``Europe/Berlin``); UTC for ``UTC``. TimeError when the
+    name is not a zone this machine's zone database knows."""
+    if name in ("UTC", "Etc/UTC", "Z"):
+        return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}", name):
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeError(f"'{name}' is not a time zone; expected an IANA name like Europe/Berlin or UTC") from None
+
+
+def zone_label(value: datetime) -> str:
+    """The name of ``value``'s zone at that instant: ``UTC``, ``CET``, ``CEST``, ``JST``; a zone
+    known only by its offset reads ``UTC+04``."""
+    name = value.tzname() or "UTC"
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def zone_text(name: str, zone: tzinfo, year: int) -> str:
+    """A zone for people: ``UTC``, or ``Europe/Berlin time (CET/CEST)`` with the names its
+    clocks take in ``year``."""
+    if zone is UTC:
+        return "UTC"
+    names = dict.fromkeys(zone_label(datetime(year, month, 1, 12, tzinfo=UTC).astimezone(zone)) for month in (1, 7))
+    return f"{name} time ({'/'.join(names)})"
+
+
+def human(value: datetime, *, with_date: bool = True, zone: tzinfo = UTC) -> str:
+    """``14:20 UTC on 22 Nov``: the form used in messages to customers, in ``zone``."""
+    value = value.astimezone(zone)
+    clock = f"{value:%H:%M} {zone_label(value)}"
     return f"{clock} on {value.day} {value:%b}" if with_date else clock
 
 
-def human_long(value: datetime) -> str:
-    """``22 Nov 2026, 14:20 UTC``: the form used on pages and in the terminal."""
-    value = value.astimezone(UTC)
-    return f"{value.day} {value:%b %Y}, {value:%H:%M} UTC"
+def human_long(value: datetime, zone: tzinfo = UTC) -> str:
+    """``22 Nov 2026, 14:20 UTC``: the form used on pages and in the terminal, in ``zone``."""
+    value = value.astimezone(zone)
+    return f"{value.day} {value:%b %Y}, {value:%H:%M} {zone_label(value)}"
 
 
 def duration(delta: timedelta) -> str:

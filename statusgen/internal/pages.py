@@ -16,8 +16,7 @@ from statusgen.core.cadence import overdue_by
 from statusgen.core.markdown import python_markdown_lists
 from statusgen.core.model import Incident, Repository
 from statusgen.core.status import status_label
-from statusgen.core.times import duration
-from statusgen.core.times import human_long as _human_long
+from statusgen.core.times import duration, human_long
 from statusgen.internal.charts import month_label, severity_chart
 from statusgen.internal.urls import (
     action_items_uri,
@@ -49,9 +48,6 @@ from statusgen.views.internal import (
     used_by,
 )
 
-# The same instants are printed on several pages; formatting one costs more than looking it up.
-human_long = lru_cache(maxsize=1 << 17)(_human_long)
-
 # src_uri -> (template, title, markdown body, the page's view: called when mkdocs renders it)
 PageEntry = tuple[str, str, str, Callable[[], dict[str, Any]]]
 
@@ -67,6 +63,7 @@ class InternalPages:
         self.repo = repo
         self.config = repo.config
         self.now = now
+        self.when = lru_cache(maxsize=1 << 17)(partial(human_long, zone=self.config.zone))  # once per instant
         self.runbooks = repo.runbooks
         self.postmortems = repo.postmortems
         self.runbook_by_name = {r.name: r for r in self.runbooks}
@@ -279,16 +276,16 @@ class InternalPages:
             ("Mitigated", incident.mitigated_at),
             ("Resolved", incident.resolved_at),
         ):
-            facts.append((label, human_long(value) if value else "not recorded"))
+            facts.append((label, self.when(value) if value else "not recorded"))
         facts.append(("Duration", duration(incident.duration(self.now)) + ("" if incident.resolved_at else " so far")))
         windows = [
-            (self.names.get(cid, cid), status_label(status), human_long(start), human_long(end),
+            (self.names.get(cid, cid), status_label(status), self.when(start), self.when(end),
              duration(end - start))
             for cid, status, start, end in incident.status_windows(self.now)
         ]  # fmt: skip
         updates = [
             {
-                "when": human_long(u.at),
+                "when": self.when(u.at),
                 "stage": u.stage.replace("_", " "),
                 "message": render_markdown(u.message.strip()),
                 "note": render_markdown(u.internal_note.strip()) if u.internal_note else None,
@@ -304,8 +301,8 @@ class InternalPages:
             "has_postmortem": incident.id in self.postmortems,
             "postmortem_url": postmortem_url(incident.id),
             "missing": incident.id in self.missing_ids,
-            "resolved": human_long(incident.resolved_at) if incident.resolved_at else "",
-            "as_of": "" if incident.is_resolved else human_long(self.now),  # its page changes with "now" anyway
+            "resolved": self.when(incident.resolved_at) if incident.resolved_at else "",
+            "as_of": "" if incident.is_resolved else self.when(self.now),  # its page changes with "now" anyway
             "windows": windows,
             "updates": updates,
         }
@@ -326,6 +323,7 @@ class InternalPages:
         years = self._postmortem_years()
         shown_year = year if year is not None else (years[0] if years else None)
         chosen = [e for e in entries if e[0].started_at.year == shown_year]
+        zone = self.config.zone
 
         def entry(incident, postmortem):
             return {
@@ -336,7 +334,7 @@ class InternalPages:
 
         by_month = defaultdict(list)
         for incident, postmortem in chosen:
-            by_month[month_label(m.month_key(incident.started_at))].append(entry(incident, postmortem))
+            by_month[month_label(m.month_key(incident.started_at, zone))].append(entry(incident, postmortem))
         by_severity = []
         for severity in self.config.severities:
             rows = [entry(i, p) for i, p in chosen if i.severity == severity.id]
@@ -383,7 +381,7 @@ class InternalPages:
                 if incident.resolved_at is None:  # missing_postmortems lists resolved incidents only
                     continue
                 late = self.now - incident.resolved_at - timedelta(hours=self.config.postmortem_due_hours)
-                missing.append((incident, human_long(incident.resolved_at), duration(late)))
+                missing.append((incident, self.when(incident.resolved_at), duration(late)))
         return {
             "now": self.now,
             "rows": [
@@ -402,7 +400,8 @@ class InternalPages:
         }
 
     def metrics_view(self) -> dict:
-        mx = self.metrics
+        mx, zone = self.metrics, self.config.zone
+        this_month = m.month_key(self.now, zone)
         severities = [s.id for s in self.config.severities]
         completion = mx.completion
 
@@ -428,10 +427,10 @@ class InternalPages:
             "completion": completion,
             # The configured weight table in words (the public uptime uses the same one).
             "weights": m.budget_explanation(mx.weights),
-            "rolling_from": human_long(self.now - timedelta(days=mx.rolling_days)),
+            "rolling_from": self.when(self.now - timedelta(days=mx.rolling_days)),
             "rolling": budget_rows(mx.rolling),
             "monthly": [
-                (month_label(key), key == m.month_key(self.now), budget_rows(rows), month_span(key, self.now))
+                (month_label(key), key == this_month, budget_rows(rows), month_span(key, self.now, zone))
                 for key, rows in reversed(mx.monthly)
             ],
         }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from statusgen.internal.pages import InternalPages, human_long
+from statusgen.internal.pages import InternalPages
 from statusgen.internal.urls import alert_url, incident_url, runbook_uri
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
@@ -100,8 +100,8 @@ class InternalSite:
     def env(self, env):
         self._env = env
         self._navs = NavFragments(env)
-        env.filters["utc"] = human_long
-        env.filters["sg_csp"] = jinja_filter("internal", enabled=not self.context.link_kept)  # statusgen/csp.html
+        env.filters["utc"] = self.views.when
+        env.filters["sg_csp"] = jinja_filter("internal")  # statusgen/csp.html
         return env
 
     def nav_built(self, nav):
@@ -117,7 +117,7 @@ class InternalSite:
 
     def page_context(self, context, page, mkdocs_config):
         context["statusgen_internal"] = True
-        context["statusgen_built"] = human_long(self.now)  # for the footer
+        context["statusgen_built"] = self.views.when(self.now)  # for the footer
         if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
             context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
         entry = self.views.mkdocs_pages().get(page.file.src_uri)
@@ -130,7 +130,7 @@ class InternalSite:
     def template_context(self, context, name, mkdocs_config):
         # Pages that are not documents (404.html) wear the internal footer too.
         context["statusgen_internal"] = True
-        context["statusgen_built"] = human_long(self.now)
+        context["statusgen_built"] = self.views.when(self.now)
         if name == "sitemap.xml" and self.direct is not None:
             context["pages"] = self.direct.sitemap_pages(context["pages"])
         return context

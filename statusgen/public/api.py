@@ -6,7 +6,9 @@ are the statusgen ids; ``page.id`` comes from the site host. A component's ``upd
 last change of its status and its ``created_at`` the ``created`` option (the component's, else
 the site's, else the start of the first incident the page shows). An update's ``affected_components`` lists the statuses it changed. Positions number the
 component list in order, groups and components alike.
-Lists hold at most the 50 most recent items, as Statuspage's do.
+Lists hold at most the 50 most recent items, as Statuspage's do. A notice is an incident with
+impact ``none`` (Statuspage's informational incident): ``identified`` while it is shown,
+``resolved`` once it has ended.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from statusgen.core.times import UTC
 from statusgen.views.public import PublicIncident, PublicStatus
 
 LIMIT = 50
+# A notice's stages in Statuspage's incident statuses.
+NOTICE_STATUS = {"posted": "identified", "ended": "resolved"}
 
 
 def stamp(value: datetime) -> str:
@@ -53,7 +57,7 @@ class Api:
             "id": s.page_id,
             "name": s.site_name,
             "url": s.site_url.rstrip("/"),
-            "time_zone": "Etc/UTC",
+            "time_zone": "Etc/UTC" if s.timezone == "UTC" else s.timezone,
             "updated_at": stamp(self.updated_at),
         }
 
@@ -117,7 +121,7 @@ class Api:
             updates.append(
                 {
                     "id": u.id,
-                    "status": u.stage,
+                    "status": NOTICE_STATUS.get(u.stage, u.stage) if i.is_notice else u.stage,
                     "body": u.message,
                     "incident_id": i.id,
                     "created_at": stamp(u.at),
@@ -132,7 +136,7 @@ class Api:
         data = {
             "id": i.id,
             "name": i.title,
-            "status": i.stage,
+            "status": NOTICE_STATUS.get(i.stage, i.stage) if i.is_notice else i.stage,
             "created_at": stamp(i.created_at),
             "updated_at": stamp(i.updated_at),
             "monitoring_at": _time(i.monitoring_at),

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds, made with feedgen: one item per incident or maintenance.
+"""RSS 2.0 and Atom feeds, made with feedgen: one item per incident, maintenance or notice.
 
 An item holds every public update, newest first; its date is the latest update's, so it
 moves when an update is added. Guids are the incident's page URL, which never changes.
@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 
-from statusgen.core.times import human_long
+from statusgen.core.times import UTC, human_long
 from statusgen.render.markup import render_prose
 from statusgen.views.public import PublicIncident, PublicStatus, PublicUpdate
 
 
-def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
+def incident_html(incident: PublicIncident, names: dict[str, str], zone: tzinfo = UTC) -> str:
     """The item body: affected components, then every update newest first."""
     parts = []
     if incident.postmortem_summary:
@@ -26,14 +26,18 @@ def incident_html(incident: PublicIncident, names: dict[str, str]) -> str:
     if incident.components:
         affected = ", ".join(escape(names.get(cid, cid)) for cid, _ in incident.components)
         parts.append(f"<p>Affected: {affected}</p>")
-    parts.extend(update_html(update) for update in incident.updates_newest_first)
+    parts.extend(update_html(update, incident.is_notice, zone) for update in incident.updates_newest_first)
     return "\n".join(parts)
 
 
-def update_html(update: PublicUpdate) -> str:
-    """One update in an item body: its stage and time, then its message."""
+def update_html(update: PublicUpdate, markdown: bool = False, zone: tzinfo = UTC) -> str:
+    """One update in an item body: its stage and time, then its message (a notice's is
+    Markdown, sanitized as on its page)."""
+    head = f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at, zone))}</p>"
+    if markdown:
+        return f"{head}\n{render_prose(update.message)}"
     message = "<br>".join(escape(line) for line in update.message.splitlines())
-    return f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at))}</p>\n<p>{message}</p>"
+    return f"{head}\n<p>{message}</p>"
 
 
 def newest(incidents: Iterable[PublicIncident], size: int) -> list[PublicIncident]:
@@ -79,7 +83,7 @@ def _add_incidents(fg, kind: str, status: PublicStatus, items: list[PublicIncide
     for incident in items:
         _add_entry(
             fg, kind, status.absolute(f"incidents/{incident.id}/"), _title(incident, incident.stage_label),
-            incident.created_at, incident.updated_at, incident_html(incident, names),
+            incident.created_at, incident.updated_at, incident_html(incident, names, status.zone),
         )  # fmt: skip
 
 
@@ -94,12 +98,13 @@ def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident
     for update, incident in updates:
         _add_entry(
             fg, kind, status.absolute(f"incidents/{incident.id}/#update-{update.id}"),
-            _title(incident, update.stage_label), update.at, update.at, update_html(update),
+            _title(incident, update.stage_label), update.at, update.at,
+            update_html(update, incident.is_notice, status.zone),
         )  # fmt: skip
 
 
 def _title(incident: PublicIncident, stage_label: str) -> str:
-    label = "Maintenance" if incident.is_maintenance else "Incident"
+    label = "Maintenance" if incident.is_maintenance else "Notice" if incident.is_notice else "Incident"
     return f"{label}: {incident.title} ({stage_label})"
 
 

@@ -1,9 +1,13 @@
 """``maintenance.ics``: scheduled maintenance as an RFC 5545 calendar, written by hand.
 
 UIDs are ``<incident id>@<page_id>`` (the option, kept when the address changes), else
-``<incident id>@<site host>``; SEQUENCE is the number of updates after the first,
-so a calendar app replaces the event when the maintenance gets an update. DTSTAMP and
-LAST-MODIFIED are the latest update's time, never the build clock. Times are UTC (``Z``).
+``<incident id>@<site host>``. SEQUENCE is the maintenance's ``revision``: the updates after
+the first, plus each later update that announced a new window (``statusgen reschedule``), plus
+one while the window in the file differs from the one last announced (edited by hand; ``validate``
+warns), so a calendar app replaces the event whenever its window, text or status changes.
+DTSTAMP and LAST-MODIFIED are the latest update's time, never the build clock. A cancelled
+maintenance keeps its event with STATUS:CANCELLED, so subscribed calendars drop it. Times are
+UTC (``Z``).
 """
 
 from __future__ import annotations
@@ -61,13 +65,13 @@ def event(incident: PublicIncident, status: PublicStatus, host: str) -> list[str
         f"DTSTAMP:{_time(incident.updated_at)}",
         f"DTSTART:{_time(start)}",
         f"DTEND:{_time(max(end, start))}",
-        f"SEQUENCE:{len(incident.updates) - 1}",
+        f"SEQUENCE:{incident.revision}",
         f"SUMMARY:{escape_text('Maintenance: ' + incident.title)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"URL:{url}",
         f"CREATED:{_time(incident.created_at)}",
         f"LAST-MODIFIED:{_time(incident.updated_at)}",
-        "STATUS:CONFIRMED",
+        "STATUS:CANCELLED" if incident.is_cancelled else "STATUS:CONFIRMED",
         "TRANSP:OPAQUE",
     ]
     if affected:

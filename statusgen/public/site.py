@@ -29,6 +29,7 @@ TEMPLATES = {
     "history": "status/history.html",
     "incident": "status/incident.html",
     "404": "status/404.html",
+    "uptime": "status/uptime.html",
 }
 
 
@@ -87,6 +88,7 @@ class PublicSite:
         incidents = self.status.incidents
         count = page_count(len(incidents), size)
         add("history/index.md", "history", 1, "History", True)
+        add("uptime/index.md", "uptime", None, "Uptime, day by day", False)
         # Incident pages and history pages after the first are rendered directly (one per
         # incident: thousands; one per page of history: hundreds), not by mkdocs.
         self.direct = DirectPages.for_build(mkdocs_config, self.context)
@@ -110,14 +112,15 @@ class PublicSite:
     def env(self, env):
         """Jinja filters the status templates use."""
         self._env = env
-        env.filters["utc"] = lru_cache(maxsize=1 << 16)(human_long)  # the same instants on many pages
+        # the same instants on many pages: formatted once each, in the page's zone
+        env.filters["utc"] = lru_cache(maxsize=1 << 16)(partial(human_long, zone=self.status.zone))
         env.filters["iso"] = iso
         env.filters["duration"] = duration
         env.filters["status_label"] = lambda s: status_label(s)
         env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
         env.filters["pct"] = lambda v: f"{v:.1f}"
         env.filters["prose"] = render_prose  # sanitized Markup: people's hard-wrapped Markdown, never |safe
-        env.filters["sg_csp"] = jinja_filter("public", enabled=not self.context.link_kept)  # statusgen/csp.html
+        env.filters["sg_csp"] = jinja_filter("public")  # statusgen/csp.html
         return env
 
     def page_context(self, context, page, mkdocs_config):
@@ -130,7 +133,7 @@ class PublicSite:
         context["status"] = status
         context["statusgen_page"] = kind
         context["incident_url"] = self._incident_url
-        if kind == "home":
+        if kind in ("home", "uptime"):
             context["uptime"] = status.uptime
         elif kind == "history" and isinstance(payload, int):
             context["history"] = self._history_page(payload)
@@ -163,8 +166,8 @@ class PublicSite:
 
     def post_build(self, mkdocs_config) -> list[tuple[str, str]]:
         """Write the pages statusgen renders itself, the feeds, the API, the calendar and the
-        badges into site_dir; return the page check's findings."""
-        from statusgen.public import api, badges, feeds, ical
+        badges and the embed (script and framed page) into site_dir; return the page check's findings."""
+        from statusgen.public import api, badges, embed, feeds, ical
 
         site_dir = Path(mkdocs_config["site_dir"])
         problems: list[tuple[str, str]] = []
@@ -180,6 +183,8 @@ class PublicSite:
         outputs.update(api.all_endpoints(self.status))
         outputs.update(badges.all_badges(self.status))
         outputs["maintenance.ics"] = ical.calendar(self.status)
+        if self._env is not None:
+            outputs.update(embed.embed_files(self.status, self._env, self._incident_url))
         for path, data in sorted(outputs.items()):
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,6 @@ class BuildContext:
     site: str  # one of statusgen.core.model.SITES
     previous: Path | None = None  # the earlier build whose unchanged pages are kept
     records: PageRecords | None = None
-    link_kept: bool = False  # serve: mkdocs empties the site, so kept pages are linked back into it
     page_check: PageCheck | None = None  # run on every page statusgen renders itself
 
 

@@ -78,12 +78,12 @@ def _add(items: list[str], item: str) -> None:
         items.append(item)
 
 
-def jinja_filter(site: str, enabled: bool = True):
-    """The ``sg_csp`` filter statusgen/csp.html calls: the policy of a page of ``site``, or
-    nothing when ``enabled`` is false (`statusgen serve`: its live reload is an inline script
-    that changes at each rebuild, which no hash can allow)."""
+def jinja_filter(site: str):
+    """The ``sg_csp`` filter statusgen/csp.html calls: the policy of a page of ``site``.
+    `statusgen serve` keeps it: its live reload script is a file of the server's own
+    (statusgen/render/serve.py), which ``script-src 'self'`` allows."""
 
     def sg_csp(theme_html) -> Markup:
-        return policy(site, theme_html) if enabled else Markup("")  # Markup: the empty string, nothing of anyone's
+        return policy(site, theme_html)
 
     return sg_csp

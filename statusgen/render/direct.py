@@ -11,7 +11,6 @@ to ``site_dir``. The sidebar navigation is rendered once per directory depth and
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +34,11 @@ class _Entry:
 class DirectPages:
     """The directly rendered pages of one build: ``add`` them, then ``write`` them after mkdocs."""
 
-    def __init__(self, mkdocs_config, *, previous: Path | None = None, records=None, link_kept: bool = False):
+    def __init__(self, mkdocs_config, *, previous: Path | None = None, records=None):
         """``previous`` is the site's earlier build: a page whose bytes are the same there is not
         written again (the build keeps the old file, build._commit). ``records`` say what each
         page was rendered from (statusgen/cache/pages.py); with ``previous``, a page whose inputs
-        did not change is not even rendered. ``link_kept``: under `statusgen serve` mkdocs
-        empties the site before each rebuild, so a kept page is linked back into it."""
+        did not change is not even rendered."""
         from mkdocs.utils import get_build_date
 
         self.config = mkdocs_config
@@ -51,12 +49,11 @@ class DirectPages:
         self.problems: list[tuple[str, str]] = []  # (url, what check() found), after write()
         self.previous = previous
         self.cache = records
-        self.link_kept = link_kept
 
     @classmethod
     def for_build(cls, mkdocs_config, context) -> DirectPages:
         """The directly rendered pages of the build ``context`` (a BuildContext) describes."""
-        return cls(mkdocs_config, previous=context.previous, records=context.records, link_kept=context.link_kept)
+        return cls(mkdocs_config, previous=context.previous, records=context.records)
 
     def add(
         self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
@@ -214,7 +211,6 @@ class _Renderer:
             if caching and frame is not None:
                 own_key = self._own_key(key, frame, page, own, shown)
                 if own_key is not None and self._unchanged(page.url, rel, own_key, own):
-                    self._keep(rel)
                     continue  # same inputs, and the previous build's file is what they gave
                 self.sink.reads = list(self.frame_reads[key])
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
@@ -226,17 +222,10 @@ class _Renderer:
                 if all(read[4] is not None and read[0] != "unstable" for read in reads):
                     self.records[page.url] = {"own": own_key, "reads": reads, "out": rendercache.file_digest(data)}
             if previous is not None and _same(previous / rel, data):
-                self._keep(rel)
                 continue  # unchanged: the previous build's file is kept, not rewritten
             target = self.site_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-
-    def _keep(self, rel: str) -> None:
-        """A page the previous build already holds: `statusgen build` leaves it where it is
-        (build._commit); under `statusgen serve` it is linked into the emptied site."""
-        if self.pages.link_kept and self.pages.previous is not None:
-            place(self.pages.previous / rel, self.site_dir / rel)
 
     def _own_key(self, key, frame, page, own: dict, shown: dict) -> str | None:
         """The digest of a page's own inputs and of the build's shared ones."""
@@ -267,15 +256,6 @@ class _Renderer:
             return False
         self.records[url] = old
         return True
-
-
-def place(source: Path, target: Path) -> None:
-    """Put the file ``source`` at ``target`` as a hard link (a copy across filesystems)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _file_of(url: str) -> str:

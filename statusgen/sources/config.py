@@ -16,9 +16,10 @@ import yaml
 from statusgen.core.errors import StatusgenError, ValidationError, display_path
 from statusgen.core.model import DEFAULT_SEVERITIES, FEED_ITEMS, SITES, Component, Config, Group, Severity, frozen_map
 from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
-from statusgen.core.times import UTC, TimeError, parse_date, parse_time
+from statusgen.core.times import UTC, TimeError, load_zone, parse_date, parse_time
 from statusgen.sources import thirdparty
-from statusgen.sources.checker import Entry, Fields, FileCheck, scalar, suggest
+from statusgen.sources.alert_mapping import read_alertmanager
+from statusgen.sources.checker import Entry, Fields, FileCheck, scalar
 from statusgen.sources.site_settings import check_site_settings, url_problem
 
 CONFIG_FILE = "mkdocs.yml"
@@ -36,7 +37,9 @@ class Option:
 
     name: str
     yaml_type: type | tuple[type, ...]
-    read: str  # path | text | url | switch | whole | site | feed_items | page_id | env_name | custom (a reader of its own below)
+    read: (
+        str  # path | text | url | switch | whole | minutes | site | feed_items | page_id | timezone | env_name | custom
+    )
     doc: str
 
     @property
@@ -68,8 +71,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_file_kb", int, "whole", "Size limit of one incident, runbook or postmortem file, in KB."),
     Option("maintenance_auto_complete", bool, "switch",
            "Complete a scheduled maintenance at the end of its window when nobody updated it."),
+    Option("maintenance_reminder", int, "minutes",
+           "Minutes before a maintenance window starts that `statusgen notify` posts a reminder (0: none)."),
+    Option("public_severity", bool, "switch",
+           "Show severity ids (SEV2) beside the impact words customers read on the public site."),
     Option("notify_webhook_env", str, "env_name", "NAME of the environment variable holding the webhook URL."),
     Option("notify_slack_env", str, "env_name", "NAME of the environment variable holding the Slack webhook URL."),
+    Option("timezone", str, "timezone",
+           "The IANA time zone times are shown in, like Europe/Berlin; named beside every time. Default UTC."),
     Option("page_id", str, "page_id",
            "A stable id of the page, kept when its address changes: the API's page.id and calendar event UIDs."),
     Option("groups", list, "custom", "Groups of components: {id, name}."),
@@ -153,7 +162,9 @@ def _read(check: FileCheck, root: Path, node: yaml.Node | None) -> Config | None
         hours = check.number(options["postmortem_due_hours"][1], "postmortem_due_hours")
         values["postmortem_due_hours"] = int(hours or 48)
     if "alertmanager" in options:
-        values["alertmanager"] = frozen_map(_alertmanager(check, options["alertmanager"][1], components, severities))
+        values["alertmanager"] = frozen_map(
+            read_alertmanager(check, options["alertmanager"][1], components, severities)
+        )
     if "update_cadence" in options:
         values["update_cadence"] = frozen_map(_cadence(check, options["update_cadence"][1], [s.id for s in severities]))
     if "downtime_weights" in options:
@@ -196,10 +207,25 @@ def _simple(check: FileCheck, option: Option, node: yaml.Node) -> object:
         if number is not None and (number < 1 or number != int(number)):
             check.error(node, f"{name} must be a whole number above 0, not {number:g}")
         return int(number) if number else option.default
+    if option.read == "minutes":  # 0 (none) up to a week
+        number = check.number(node, name)
+        if number is not None and not (0 <= number <= 10080 and number == int(number)):
+            check.error(node, f"{name} must be whole minutes from 0 (none) to 10080 (a week), not {number:g}")
+        return int(number) if number is not None and 0 <= number <= 10080 else option.default
     if option.read == "site":
         return check.choice(node, name, SITES)
     if option.read == "feed_items":
         return check.choice(node, name, FEED_ITEMS)
+    if option.read == "timezone":
+        zone_name = check.text(node, name)
+        if zone_name is None:
+            return None
+        try:
+            load_zone(zone_name)
+        except TimeError as exc:
+            check.error(node, f"timezone {exc}")
+            return None
+        return zone_name
     if option.read == "page_id":
         page_id = check.text(node, name)
         if page_id is not None and not PAGE_ID.fullmatch(page_id):
@@ -371,41 +397,6 @@ def _severities(check: FileCheck, entry: Entry | None) -> tuple[Severity, ...]:
         if severity_id:
             severities.append(Severity(severity_id, name or severity_id, rank, impact or "minor", description or ""))
     return tuple(severities) or DEFAULT_SEVERITIES
-
-
-def _alertmanager(
-    check: FileCheck, node: yaml.Node, components: tuple[Component, ...], severities: tuple[Severity, ...]
-) -> dict[str, tuple[str, ...] | dict[str, str]]:
-    """``alertmanager``: how `statusgen new --from-alert` maps alert labels (statusgen.authoring.alerts)."""
-    from statusgen.core.status import COMPONENT_STATUSES
-
-    fields = check.mapping(node, "alertmanager") or {}
-    check.known_keys(fields, ("component_labels", "components", "severities", "statuses"), "alertmanager")
-    result: dict[str, tuple[str, ...] | dict[str, str]] = {}
-    if "component_labels" in fields:
-        result["component_labels"] = tuple(check.text_list(fields["component_labels"][1], "component_labels") or ())
-    for key, what, choices in (
-        ("components", "component", [c.id for c in components]),
-        ("severities", "severity", [s.id for s in severities]),
-        ("statuses", "component status", list(COMPONENT_STATUSES)),
-    ):
-        if key not in fields:
-            continue
-        mapped: dict[str, str] = {}
-        for label, (_, value_node) in (check.mapping(fields[key][1], f"alertmanager {key}") or {}).items():
-            value = check.text(value_node, f"alertmanager {key} of '{label}'")
-            if value is None:  # recorded by check.text: load_config refuses this config
-                continue
-            if value not in choices:
-                check.error(
-                    value_node,
-                    f"alertmanager {key} maps '{label}' to '{value}'{suggest(value, choices)}, which is not a {what}; "
-                    f"expected one of: {', '.join(choices)}",
-                )
-                continue
-            mapped[label] = value
-        result[key] = mapped
-    return result
 
 
 def _cadence(check: FileCheck, node: yaml.Node, severity_ids: list[str]) -> dict[str, int]:

@@ -11,11 +11,11 @@ import yaml
 
 from statusgen.core import lifecycle
 from statusgen.core.errors import Problem
-from statusgen.core.fields import INCIDENT_KEYS, TIME_FIELDS, UPDATE_KEYS
-from statusgen.core.model import INCIDENT, KINDS, MAINTENANCE, STAGES, Config, Incident, Update, frozen_map
+from statusgen.core.fields import INCIDENT_KEYS, NOT_FOR_NOTICE, NOT_IN_NOTICE_UPDATES, TIME_FIELDS, UPDATE_KEYS
+from statusgen.core.model import INCIDENT, KINDS, MAINTENANCE, NOTICE, STAGES, Config, Incident, Update, frozen_map
 from statusgen.core.status import COMPONENT_STATUSES, UNDER_MAINTENANCE
 from statusgen.core.times import TimeError, iso, parse_time
-from statusgen.sources.checker import FileCheck, line_of, suggest
+from statusgen.sources.checker import Fields, FileCheck, line_of, suggest
 
 ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_FILE_SUFFIXES = (".yaml", ".yml")
@@ -101,10 +101,18 @@ def _incident(check: FileCheck, root: yaml.Node, path: Path, config: Config) -> 
         for name in ("scheduled_for", "scheduled_until"):
             if name in fields:
                 check.error(fields[name][0], f"'{name}' is only for maintenance; add 'kind: maintenance' or remove it")
-    else:
+    elif kind == MAINTENANCE:
         for name in ("scheduled_for", "scheduled_until"):
             if name not in fields:
                 check.error(1, f"maintenance needs '{name}'; expected a time like 2026-12-03T02:00:00Z")
+    else:
+        for name in NOT_FOR_NOTICE:
+            if name in fields:
+                check.error(
+                    fields[name][0],
+                    f"'{name}' is not for a notice (it affects no component and has no severity); "
+                    "remove it, or make it 'kind: incident'",
+                )
 
     commander = check.text(fields["commander"][1], "commander") if "commander" in fields else ""
     roles: dict[str, str] = {}
@@ -124,6 +132,8 @@ def _incident(check: FileCheck, root: yaml.Node, path: Path, config: Config) -> 
         if items is not None and not items:
             check.error(node, "updates is empty; expected at least one update")
         for item in items or []:
+            if kind == NOTICE:
+                _notice_update_fields(check, item)
             update = _update(check, item, kind, component_ids, default_status, severity_ids)
             if update is not None:
                 updates.append(update)
@@ -196,6 +206,8 @@ def _update(
             f"next_update ({iso(next_update)}) is not after the update's time ({iso(at)}); "
             "expected when the next update is promised",
         )
+    window = _announced_window(check, node, fields)
+    cancelled = check.boolean(fields["cancelled"][1], "cancelled") if "cancelled" in fields else False
     # Without at, stage or message an error was recorded, so the check above already holds.
     if any(p.is_error for p in check.problems[before:]) or at is None or stage is None or message is None:
         return None
@@ -210,7 +222,36 @@ def _update(
         reopened=bool(reopened),
         next_update=next_update,
         line=line_of(node),
+        window=window,
+        cancelled=bool(cancelled),
     )
+
+
+def _announced_window(check: FileCheck, node: yaml.Node, fields: Fields) -> tuple[datetime, datetime] | None:
+    """The maintenance window an update records (both its ends, or neither)."""
+    given = [name for name in ("scheduled_for", "scheduled_until") if name in fields]
+    if not given:
+        return None
+    if len(given) == 1:
+        other = "scheduled_until" if given[0] == "scheduled_for" else "scheduled_for"
+        check.error(
+            fields[given[0]][0], f"update has {given[0]} without {other}; expected both ends of the window it announced"
+        )
+        return None
+    start = _time(check, fields["scheduled_for"][1], "scheduled_for")
+    end = _time(check, fields["scheduled_until"][1], "scheduled_until")
+    return (start, end) if start is not None and end is not None else None
+
+
+def _notice_update_fields(check: FileCheck, node: yaml.Node) -> None:
+    """An error for each field a notice's update may not have (it sets no status, no
+    severity, and promises no next update)."""
+    if not isinstance(node, yaml.MappingNode):
+        return  # _update reports it
+    for key, _ in node.value:
+        name = getattr(key, "value", None)
+        if name in NOT_IN_NOTICE_UPDATES:
+            check.error(key, f"'{name}' is not for a notice's update; a notice's updates have at, stage and message")
 
 
 def _components(

@@ -16,6 +16,7 @@ from statusgen.sources.alert_rules import check_rule_files, load_alert_rules
 from statusgen.sources.config import load_config
 from statusgen.sources.incidents import load_incidents
 from statusgen.sources.postmortems import load_postmortems, public_summaries
+from statusgen.sources.requirements import requirements_problems
 from statusgen.sources.runbooks import load_runbooks, stale_problems
 
 
@@ -37,9 +38,14 @@ def check_documents(
     """What ``statusgen validate`` reports beyond the incidents: every problem the load finds in
     the runbooks, the postmortems of ``incidents`` (Incidents, or the Listings validate reads)
     and the ``alert_rules`` files; runbooks past their review date; and, for each Prometheus
-    rule file given, alerts and runbooks that do not match."""
+    rule file given, alerts and runbooks that do not match; a requirements.txt CI cannot install
+    statusgen from."""
     documents = Repository(config, (), **_documents(config, incidents))  # the documents alone
-    problems = [*documents.document_problems, *stale_problems(documents.runbooks, now)]
+    problems = [
+        *documents.document_problems,
+        *stale_problems(documents.runbooks, now),
+        *requirements_problems(config.root),
+    ]
     rule_files = list(rule_files)
     if rule_files:
         problems += check_rule_files(rule_files, documents.runbooks, config)

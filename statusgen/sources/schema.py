@@ -12,8 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from statusgen.core.fields import INCIDENT_FIELDS, MAINTENANCE_ONLY, REQUIRED_BY_KIND, UPDATE_FIELDS, Field
-from statusgen.core.model import DEFAULT_SEVERITIES, INCIDENT, KINDS, MAINTENANCE, STAGES, Config
+from statusgen.core.fields import (
+    INCIDENT_FIELDS,
+    MAINTENANCE_ONLY,
+    MAINTENANCE_UPDATE_ONLY,
+    NOT_FOR_NOTICE,
+    NOT_IN_NOTICE_UPDATES,
+    REQUIRED_BY_KIND,
+    UPDATE_FIELDS,
+    Field,
+)
+from statusgen.core.model import DEFAULT_SEVERITIES, INCIDENT, KINDS, MAINTENANCE, NOTICE, STAGES, Config
 from statusgen.core.status import COMPONENT_STATUSES
 from statusgen.sources.incident_file import ID_PATTERN
 
@@ -54,11 +63,13 @@ def incident_schema(config: Config | None = None) -> dict[str, Any]:
         "text_map": {"type": "object", "additionalProperties": TEXT},
     }
     update = _object(UPDATE_FIELDS, types)
+    # The window an update announced: both ends or neither.
+    update["dependentRequired"] = {"scheduled_for": ["scheduled_until"], "scheduled_until": ["scheduled_for"]}
     types["updates"] = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/update"}}
     schema: dict[str, Any] = {
         "$schema": DRAFT,
         "title": "statusgen incident file",
-        "description": "One incident or maintenance. `statusgen validate` checks this and the rules across updates.",
+        "description": "One incident, maintenance or notice. `statusgen validate` checks this and the rules across updates.",
         **_object(INCIDENT_FIELDS, types),
         "$defs": {"update": update},
         "allOf": [
@@ -71,23 +82,41 @@ def incident_schema(config: Config | None = None) -> dict[str, Any]:
                     },
                 },
                 "else": {
-                    "required": list(REQUIRED_BY_KIND[INCIDENT]),
-                    "not": {"anyOf": [{"required": [name]} for name in MAINTENANCE_ONLY]},
-                    "properties": {
-                        "components": {"type": "object"},
-                        "updates": {
-                            "items": {
-                                "properties": {
-                                    "stage": {"enum": list(STAGES[INCIDENT])},
-                                    "components": {"type": "object"},
+                    "if": {"properties": {"kind": {"const": NOTICE}}, "required": ["kind"]},
+                    "then": {
+                        "not": {"anyOf": [{"required": [name]} for name in NOT_FOR_NOTICE]},
+                        "properties": {
+                            "updates": {
+                                "items": {
+                                    "properties": {"stage": {"enum": list(STAGES[NOTICE])}},
+                                    "not": {"anyOf": [{"required": [name]} for name in NOT_IN_NOTICE_UPDATES]},
                                 }
                             }
+                        },
+                    },
+                    "else": {
+                        "required": list(REQUIRED_BY_KIND[INCIDENT]),
+                        "not": {"anyOf": [{"required": [name]} for name in MAINTENANCE_ONLY]},
+                        "properties": {
+                            "components": {"type": "object"},
+                            "updates": {
+                                "items": {
+                                    "properties": {
+                                        "stage": {"enum": list(STAGES[INCIDENT])},
+                                        "components": {"type": "object"},
+                                    }
+                                }
+                            },
                         },
                     },
                 },
             }
         ],
     }
+    # Only a maintenance's updates announce a window or cancel it.
+    maintenance = {"properties": {"kind": {"const": MAINTENANCE}}, "required": ["kind"]}
+    only = {"not": {"anyOf": [{"required": [name]} for name in MAINTENANCE_UPDATE_ONLY]}}
+    schema["allOf"].append({"if": {"not": maintenance}, "then": {"properties": {"updates": {"items": only}}}})
     return schema
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from statusgen.core.documents import AlertRule, Postmortem, Runbook
 from statusgen.core.lifecycle import postmortem_overdue
 from statusgen.core.markdown import HEADING, heading_key
 from statusgen.core.model import Incident, Repository
-from statusgen.core.times import duration, human_long
+from statusgen.core.times import UTC, duration, human_long
 from statusgen.views.metrics import Budget, Stat, month_bounds
 
 
@@ -91,10 +91,11 @@ def budget_rows(budgets: Iterable[Budget]) -> list[dict]:
     ]
 
 
-def month_span(key: str, now: datetime) -> str:
-    """``1 Nov 2026, 00:00 UTC to 22 Nov 2026, 16:00 UTC``: the part of a month its figures cover."""
-    start, stop = month_bounds(key)
-    return f"{human_long(start)} to {human_long(min(stop, now))}"
+def month_span(key: str, now: datetime, zone: tzinfo = UTC) -> str:
+    """``1 Nov 2026, 00:00 UTC to 22 Nov 2026, 16:00 UTC``: the part of a month (in ``zone``)
+    its figures cover."""
+    start, stop = month_bounds(key, zone)
+    return f"{human_long(start, zone)} to {human_long(min(stop, now), zone)}"
 
 
 # -- what an alert's page shows ---------------------------------------------------------------

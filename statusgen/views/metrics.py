@@ -7,7 +7,7 @@ Definitions (the metrics page states them too):
   MTBF = mean gap between the starts of consecutive incidents (in a group).
 - An incident missing a milestone is left out of that metric only; each figure says how many
   incidents (or gaps) it counts.
-- Drills and scheduled maintenance are left out of every figure.
+- Drills, scheduled maintenance and notices are left out of every figure.
 - Error budgets weigh each instant by the worst status of the component at that instant
   (overlapping incidents are not double counted), with the one weight table the public
   uptime uses too (``downtime_weights`` in mkdocs.yml; by default major outage 1, partial
@@ -16,13 +16,12 @@ Definitions (the metrics page states them too):
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
 
-from statusgen.core.model import Component, Incident, Repository
+from statusgen.core.model import INCIDENT, Component, Incident, Repository
 from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL, STATUS_RANK, weights_sentence
 from statusgen.core.times import UTC
 from statusgen.views import status as views
@@ -71,8 +70,8 @@ class Stat:
 
 
 def counted_incidents(repo: Repository) -> list[Incident]:
-    """The incidents metrics count: real incidents, not drills or maintenance; oldest first."""
-    found = [i for i in repo.incidents if not i.is_maintenance and not i.drill]
+    """The incidents metrics count: real incidents, not drills, maintenance or notices; oldest first."""
+    found = [i for i in repo.incidents if i.kind == INCIDENT and not i.drill]
     return sorted(found, key=lambda i: (i.started_at, i.id))
 
 
@@ -119,7 +118,9 @@ def stats_by_component(repo: Repository) -> dict[str, dict[str, Stat]]:
 # -- incidents per month ---------------------------------------------------------------
 
 
-def month_key(moment: datetime) -> str:
+def month_key(moment: datetime, zone: tzinfo = UTC) -> str:
+    """``YYYY-MM``: the calendar month of ``moment`` in ``zone`` (the page's)."""
+    moment = moment.astimezone(zone)
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
@@ -133,10 +134,11 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def last_months(now: datetime, months: int) -> list[str]:
-    """The ``months`` calendar months up to and including now's, as ``YYYY-MM``."""
-    index = now.year * 12 + now.month - 1 - (months - 1)
-    return month_range(f"{index // 12:04d}-{index % 12 + 1:02d}", month_key(now))
+def last_months(now: datetime, months: int, zone: tzinfo = UTC) -> list[str]:
+    """The ``months`` calendar months (in ``zone``) up to and including now's, as ``YYYY-MM``."""
+    local = now.astimezone(zone)
+    index = local.year * 12 + local.month - 1 - (months - 1)
+    return month_range(f"{index // 12:04d}-{index % 12 + 1:02d}", month_key(now, zone))
 
 
 def incidents_per_month(repo: Repository, now: datetime, months: int = 12) -> list[tuple[str, dict[str, int]]]:
@@ -145,13 +147,14 @@ def incidents_per_month(repo: Repository, now: datetime, months: int = 12) -> li
     At most ``months`` months, starting no earlier than the first counted incident's month.
     """
     incidents = counted_incidents(repo)
-    keys = last_months(now, months)
+    zone = repo.config.zone
+    keys = last_months(now, months, zone)
     if incidents:
-        first = month_key(incidents[0].started_at)
+        first = month_key(incidents[0].started_at, zone)
         keys = [k for k in keys if k >= first] or keys[-1:]
     counts = {key: {s.id: 0 for s in repo.config.severities} for key in keys}
     for incident in incidents:
-        key = month_key(incident.started_at)
+        key = month_key(incident.started_at, zone)
         if key in counts and incident.severity in counts[key]:
             counts[key][incident.severity] += 1
     return list(counts.items())
@@ -283,11 +286,12 @@ def rolling_budgets(repo: Repository, now: datetime, days: int | None = None) ->
     ]
 
 
-def month_bounds(key: str) -> tuple[datetime, datetime]:
+def month_bounds(key: str, zone: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """The month ``YYYY-MM`` from midnight on its first day in ``zone`` to the next month's, in UTC."""
     year, month = map(int, key.split("-"))
-    days = calendar.monthrange(year, month)[1]
-    start = datetime(year, month, 1, tzinfo=UTC)
-    return start, start + timedelta(days=days)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    start = datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
+    return start, datetime(*following, 1, tzinfo=zone).astimezone(UTC)
 
 
 def monthly_budgets(repo: Repository, now: datetime, months: int = 3) -> list[tuple[str, list[Budget]]]:
@@ -297,9 +301,10 @@ def monthly_budgets(repo: Repository, now: datetime, months: int = 3) -> list[tu
     """
     windows = component_windows(repo, now)
     weights = repo.config.downtime_weights
+    zone = repo.config.zone
     result = []
-    for key in last_months(now, months):
-        start, stop = month_bounds(key)
+    for key in last_months(now, months, zone):
+        start, stop = month_bounds(key, zone)
         end = min(stop, now)
         result.append(
             (

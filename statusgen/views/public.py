@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from statusgen.core.cadence import next_update_due
 from statusgen.core.model import Repository
 from statusgen.core.status import OPERATIONAL, STATUS_LABEL, weights_sentence
-from statusgen.core.times import UTC, duration
+from statusgen.core.times import UTC, duration, zone_text
 from statusgen.views import status as views
 
 # Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
@@ -24,6 +24,20 @@ from statusgen.views import status as views
 MONITORING_STAGES = ("monitoring", "verifying")
 # created_at of a component with no `created` date, here or for the whole site: fixed, so the
 # API never changes it from one build to the next.
+
+# What customers read for an incident's impact (Statuspage's levels). The team chooses each
+# severity's impact in mkdocs.yml (`severities: [{id, name, impact}]`); the status API reports
+# the same impact, so the page and the API never disagree.
+IMPACT_LABEL = {
+    "critical": "Critical impact",
+    "major": "Major impact",
+    "minor": "Minor impact",
+    "none": "Low impact",
+    "maintenance": "Maintenance",
+}
+IMPACT_RANK = {"critical": 3, "major": 2, "minor": 1, "none": 0, "maintenance": 0}
+# The home page's "past incidents": those resolved in this many days before now.
+RECENT_DAYS = 7
 
 STAGE_LABEL = {
     "investigating": "Investigating",
@@ -74,9 +88,12 @@ class PublicUpdate:
     message: str
     components: tuple[tuple[str, str, str], ...]  # (component id, old status, new status) changed here
     automatic: bool = False  # added by statusgen when a maintenance window began or ended
+    cancelled: bool = False  # the update that called a maintenance off
 
     @property
     def stage_label(self) -> str:
+        if self.cancelled:
+            return "Cancelled"
         return STAGE_LABEL.get(self.stage, self.stage.replace("_", " ").capitalize())
 
 
@@ -84,10 +101,10 @@ class PublicUpdate:
 class PublicIncident:
     id: str
     title: str
-    kind: str  # incident | maintenance
+    kind: str  # incident | maintenance | notice
     impact: str  # Statuspage impact: none | minor | major | critical | maintenance
-    severity: str | None  # id, e.g. SEV2
-    severity_name: str | None  # e.g. Major
+    severity: str | None  # id, e.g. SEV2: only when the team publishes severities (public_severity)
+    severity_name: str | None  # e.g. Major: likewise
     components: tuple[tuple[str, str], ...]  # (component id, status while active), config order
     current: tuple[tuple[str, str], ...]  # (component id, status now)
     updates: tuple[PublicUpdate, ...]  # oldest first
@@ -105,6 +122,8 @@ class PublicIncident:
     is_active: bool  # taken from the model, which alone defines the lifecycle
     is_resolved: bool
     update_late_since: datetime | None = None  # active, and the promised next update is past
+    is_cancelled: bool = False  # a maintenance called off before it started
+    revision: int = 0  # Incident.revision: how often what subscribers saw changed (the calendar's SEQUENCE)
 
     @property
     def update_late_text(self) -> str:
@@ -116,6 +135,21 @@ class PublicIncident:
     @property
     def is_maintenance(self) -> bool:
         return self.kind == "maintenance"
+
+    @property
+    def is_notice(self) -> bool:
+        return self.kind == "notice"
+
+    @property
+    def impact_label(self) -> str:
+        """``Major impact``: the words customers read for the impact."""
+        if self.is_notice:  # impact "none" in the API; no impact to speak of on the page
+            return "Notice"
+        return IMPACT_LABEL.get(self.impact, self.impact.capitalize())
+
+    @property
+    def latest_update(self) -> PublicUpdate:
+        return self.updates[-1]
 
     @property
     def stage(self) -> str:
@@ -170,32 +204,72 @@ class PublicStatus:
     overall: views.OverallStatus
     uptime: Mapping[str, views.Uptime]
     uptime_days: int
-    uptime_since: datetime  # 00:00 UTC on the first day of the uptime window
+    uptime_since: datetime  # 00:00 in the page's zone on the first day of the uptime window
     uptime_weights: str  # the weight table in words: "major outage counts as down, ..."
     history_page_size: int
     feed_size: int
     feed_items: str  # incident | update (statusgen.core.model.FEED_ITEMS)
+    timezone: str = "UTC"  # the page's IANA zone: times are shown in it, uptime days are cut in it
+    zone: tzinfo = UTC  # that zone
 
     def component(self, component_id: str) -> PublicComponent | None:
         return next((c for c in self.components if c.id == component_id), None)
+
+    @property
+    def zone_text(self) -> str:
+        return zone_text(self.timezone, self.zone, self.now.year)
 
     @property
     def component_names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.components}
 
     @property
+    def incident_titles(self) -> dict[str, str]:
+        return {i.id: i.title for i in self.incidents}
+
+    @property
     def active_incidents(self) -> tuple[PublicIncident, ...]:
-        return tuple(i for i in self.incidents if i.is_active and not i.is_maintenance)
+        """Open incidents, most severe first (newest first within an impact)."""
+        active = [i for i in self.incidents if i.is_active and not i.is_maintenance]
+        return tuple(sorted(active, key=lambda i: -IMPACT_RANK.get(i.impact, 0)))  # stable: keeps newest first
+
+    @property
+    def recent_days(self) -> int:
+        return RECENT_DAYS
+
+    @property
+    def recent_resolved(self) -> tuple[PublicIncident, ...]:
+        """Incidents and maintenance resolved in the last RECENT_DAYS days, latest first."""
+        since = self.now - timedelta(days=RECENT_DAYS)
+        recent = [i for i in self.incidents if i.resolved_at is not None and since <= i.resolved_at <= self.now]
+        return tuple(sorted(recent, key=lambda i: i.resolved_at or self.now, reverse=True))
 
     @property
     def active_maintenance(self) -> tuple[PublicIncident, ...]:
         return tuple(i for i in self.incidents if i.is_active and i.is_maintenance)
 
     @property
+    def notices(self) -> tuple[PublicIncident, ...]:
+        """Notices shown now (a notice is published from its start until it ends), newest first."""
+        return tuple(i for i in self.incidents if i.is_notice and not i.is_resolved)
+
+    @property
     def upcoming_maintenance(self) -> tuple[PublicIncident, ...]:
         """Scheduled maintenance, soonest first."""
         upcoming = [i for i in self.incidents if i.is_upcoming]
         return tuple(sorted(upcoming, key=lambda i: (i.scheduled_for or i.started_at, i.id)))
+
+    def bar_runs(
+        self, component_id: str, recent: int = 30
+    ) -> tuple[tuple[views.DayRun, ...], tuple[views.DayRun, ...]]:
+        """A component's uptime bars as runs: (older days, the last ``recent`` days). A run
+        across the cut is linked from its older part only."""
+        days = self.uptime[component_id].days
+        cut = max(len(days) - recent, 0)
+        older, newer = views.day_runs(days[:cut]), views.day_runs(days[cut:])
+        if older and newer and older[-1].marked and newer[0].marked:
+            newer = (views.DayRun(newer[0].days, True, linked=False), *newer[1:])
+        return older, newer
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site path like ``incidents/x/`` (relative when no site_url)."""
@@ -213,7 +287,7 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     auto_complete = config.maintenance_auto_complete
     # Maintenance nobody updated in time moves on by its schedule, here, once, so the page, the
     # API, the feeds and the calendar all tell the same story.
-    published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if not i.drill]
+    published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if i.is_public_at(now)]
     statuses = views.component_statuses(config.components, published)
     changed = views.component_changed_at(published, now)
     # Without a `created` option, the earliest moment the page's own history shows (its first
@@ -258,13 +332,15 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
         ungrouped=tuple(c for c in components if c.group is None),
         incidents=incidents,
         overall=overall,
-        uptime=views.uptime(config.components, published, now, days, config.downtime_weights),
+        uptime=views.uptime(config.components, published, now, days, config.downtime_weights, config.zone),
         uptime_days=days,
-        uptime_since=datetime.combine(views.window_days(now, days)[0], time(), UTC),
+        uptime_since=datetime.combine(views.window_days(now, days, config.zone)[0], time(), config.zone),
         uptime_weights=weights_sentence(config.downtime_weights),
         history_page_size=config.history_page_size,
         feed_size=config.feed_size,
         feed_items=config.feed_items,
+        timezone=config.timezone,
+        zone=config.zone,
     )
 
 
@@ -281,16 +357,18 @@ def _incident(incident, now, order, severity_impact, severity_name, summary="", 
                 update.message.strip(),
                 changes,
                 update.automatic,
+                update.cancelled,
             )
         )
     monitoring_at = _monitoring_at(incident)
+    published_severity = config is not None and config.public_severity
     return PublicIncident(
         id=incident.id,
         title=incident.title,
         kind=incident.kind,
         impact=views.incident_impact(incident, severity_impact),
-        severity=incident.severity,
-        severity_name=severity_name.get(incident.severity) if incident.severity else None,
+        severity=incident.severity if published_severity else None,
+        severity_name=severity_name.get(incident.severity) if incident.severity and published_severity else None,
         components=tuple(sorted(incident.components.items(), key=lambda c: order.get(c[0], 0))),
         current=tuple(sorted(incident.current_components().items(), key=lambda c: order.get(c[0], 0))),
         updates=tuple(updates),
@@ -306,6 +384,8 @@ def _incident(incident, now, order, severity_impact, severity_name, summary="", 
         is_resolved=incident.is_resolved,
         postmortem_summary=summary if incident.is_resolved else "",
         update_late_since=_late_since(incident, config, now),
+        is_cancelled=incident.is_cancelled,
+        revision=incident.revision,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
 
 from statusgen.core.model import Component, Incident
@@ -65,15 +65,21 @@ class Day:
     incidents: int
     maintenances: int
     future: bool = False  # a day with no data yet (never, with days ending today)
+    ids: tuple[str, ...] = ()  # the incidents and maintenances seen that day, by id
     weights: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_WEIGHTS, compare=False, repr=False)
+
+    @property
+    def spent(self) -> tuple[str, ...]:
+        """Time in each status that day: ``partial outage 47 min (counted as 30% down)``."""
+        return tuple(
+            f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))} (counted {weight_phrase(self.weights.get(status, Decimal(0)))})"
+            for status, m in self.minutes
+        )
 
     @property
     def label(self) -> str:
         """Accessible name: ``22 Nov 2026: partial outage 47 min (counted as 30% down), 1 incident``."""
-        parts = [
-            f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))} (counted {weight_phrase(self.weights.get(status, Decimal(0)))})"
-            for status, m in self.minutes
-        ]
+        parts = list(self.spent)
         if self.incidents:
             parts.append(f"{self.incidents} incident{'s' if self.incidents != 1 else ''}")
         if self.maintenances:
@@ -114,6 +120,41 @@ class Uptime:
         shown = [f"{STATUS_LABEL[st].lower()} ({duration(timedelta(minutes=spent[st]))})" for st in ordered]
         verb = "counts" if len(shown) == 1 else "count"
         return f"{' and '.join(shown)} {verb} as up, so {'it does' if len(shown) == 1 else 'they do'} not lower the figure."
+
+
+@dataclass(frozen=True)
+class DayRun:
+    """Consecutive days of an uptime bar that all had incidents (``marked``), or all had none.
+
+    A marked run is one link on the page (its first day): a link a day would put targets a few
+    pixels wide side by side.
+    """
+
+    days: tuple[Day, ...]
+    marked: bool
+    linked: bool = True  # False: the rest of a marked run whose first days are linked elsewhere
+
+    @property
+    def incident_id(self) -> str | None:
+        """The one incident (or maintenance) every day of the run saw, if there is just one."""
+        ids = {day.ids for day in self.days}
+        return next(iter(ids))[0] if len(ids) == 1 and len(self.days[0].ids) == 1 else None
+
+    @property
+    def label(self) -> str:
+        return "; ".join(day.label for day in self.days)
+
+
+def day_runs(days: tuple[Day, ...]) -> tuple[DayRun, ...]:
+    """``days`` cut into runs of days with incidents and days without."""
+    runs: list[DayRun] = []
+    for day in days:
+        marked = bool(day.ids)
+        if runs and runs[-1].marked == marked:
+            runs[-1] = DayRun((*runs[-1].days, day), marked)
+        else:
+            runs.append(DayRun((day,), marked))
+    return tuple(runs)
 
 
 def component_statuses(components: Iterable[Component], incidents: Iterable[Incident]) -> dict[str, str]:
@@ -158,9 +199,9 @@ def incident_impact(incident: Incident, severity_impact: Mapping[str, str]) -> s
     return STATUS_INDICATOR[worst]
 
 
-def window_days(now: datetime, days: int) -> list[date]:
-    """The last ``days`` UTC dates, oldest first, ending with today."""
-    today = now.astimezone(UTC).date()
+def window_days(now: datetime, days: int, zone: tzinfo = UTC) -> list[date]:
+    """The last ``days`` dates in ``zone``, oldest first, ending with today."""
+    today = now.astimezone(zone).date()
     return [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
 
 
@@ -170,15 +211,17 @@ def uptime(
     now: datetime,
     days: int = 90,
     weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS,
+    zone: tzinfo = UTC,
 ) -> dict[str, Uptime]:
-    """Per-component daily bars and availability over the last ``days`` UTC days up to ``now``.
+    """Per-component daily bars and availability over the last ``days`` days up to ``now``,
+    each day cut at midnight in ``zone`` (a day the clocks change is 23 or 25 hours long).
 
     Availability is exact: the time in each status is counted in whole microseconds and
     weighed by ``weights`` in Decimal. One pass over the incidents (linear); only status
     windows inside the range count.
     """
-    dates = window_days(now, days)
-    start = datetime.combine(dates[0], time(), UTC)
+    dates = window_days(now, days, zone)
+    start = datetime.combine(dates[0], time(), zone).astimezone(UTC)  # in UTC: a DST day is 23 or 25 h
     # component -> day -> list of (status, start, end, incident id, is maintenance)
     spans: dict[str, dict[date, list]] = defaultdict(lambda: defaultdict(list))
     for incident in incidents:
@@ -189,8 +232,8 @@ def uptime(
             w_start, w_end = max(w_start, start), min(w_end, now)
             cursor = w_start
             while cursor < w_end:
-                day = cursor.date()
-                day_end = min(datetime.combine(day + timedelta(days=1), time(), UTC), w_end)
+                day = cursor.astimezone(zone).date()
+                day_end = min(datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC), w_end)
                 spans[cid][day].append((status, cursor, day_end, incident.id, incident.is_maintenance))
                 cursor = day_end
     total = max(now - start, timedelta(0)) // MICROSECOND
@@ -206,7 +249,8 @@ def uptime(
                 sorted(((s, us / 60_000_000) for s, us in spent.items() if us > 0), key=lambda x: -STATUS_RANK[x[0]])
             )
             worst = ordered[0][0] if ordered else OPERATIONAL
-            bars.append(Day(day, worst, ordered, len(incident_ids), len(maintenance_ids), weights=weights))
+            ids = tuple(sorted(incident_ids | maintenance_ids))
+            bars.append(Day(day, worst, ordered, len(incident_ids), len(maintenance_ids), ids=ids, weights=weights))
         result[component.id] = Uptime(component.id, tuple(bars), availability_percent(down, total), weights)
     return result
 

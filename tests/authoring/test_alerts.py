@@ -7,7 +7,7 @@ import copy
 import json
 
 import pytest
-from conftest import run_cli, write_repo
+from conftest import SMALL_CONFIG, run_cli, write_repo
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +79,57 @@ def test_the_valid_payload_declares_with_a_public_title_and_the_summary_kept_int
         "ApiDown firing since 2026-11-22T15:50:00.123456789Z (component=api, severity=critical)\n"
         "  https://prom.example.test/graph\nAlertmanager: https://am.example.test"
     )
+
+
+MAPPED = (
+    SMALL_CONFIG
+    + """\
+      alertmanager:
+        templates: {ApiDown: high-latency, "team=payments": third-party-outage}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "labels, title, template",
+    [
+        ({}, "Slower than normal response times", "high-latency"),  # by the alert's name
+        (
+            {"alertname": "CardsFailing", "team": "payments"},
+            "Disruption caused by an external provider",
+            "third-party-outage",
+        ),  # by a label
+        ({"alertname": "Other"}, "Partial outage of API", ""),  # not mapped: the plain title
+    ],
+)
+def test_a_template_mapped_to_the_alert_gives_the_public_title_and_first_message(tmp_path, labels, title, template):
+    root = write_repo(tmp_path / "repo", {}, MAPPED)
+    alert_labels = {**ALERT["labels"], **labels}
+    result = declare_from(root, json.dumps(payload(labels=alert_labels)))
+    assert result.exit_code == 0, result.output
+    (path,) = written(root)
+    incident, _ = read_incident(path, path.read_bytes(), load_config(root), "x.yaml", None)
+    assert incident is not None and incident.title == title
+    assert "API is down" not in incident.updates[0].message and "API is down" in incident.updates[0].internal_note
+    assert incident.template == template
+    # --title still wins
+    (root / "incidents").rename(root / "earlier")
+    result = run_cli(root, "new", "--from-alert", str(root / "alert.json"), "--title", "Checkout is slow")
+    assert result.exit_code == 0, result.output
+    assert "title: Checkout is slow" in written(root)[0].read_text()
+
+
+def test_validate_names_a_mapped_template_that_does_not_exist(tmp_path):
+    config = MAPPED.replace("third-party-outage", "no-such-template")
+    root = write_repo(tmp_path / "repo", {}, config)
+    result = run_cli(root, "validate")
+    assert result.exit_code == 1
+    assert "mkdocs.yml: alertmanager templates maps 'team=payments' to 'no-such-template', which is not an" in (
+        result.output
+    )
+    bad = write_repo(tmp_path / "bad", {}, MAPPED.replace("high-latency", "'../../etc/passwd'"))
+    result = run_cli(bad, "validate")
+    assert result.exit_code == 1 and "mkdocs.yml:" in result.output and "which is not a template name" in result.output
 
 
 WRONG = {

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, NOW, copy_example, require_chromium
+from conftest import CHROMIUM, NOW, axe_script, copy_example, require_chromium
 from conftest import CHROMIUM_ARGS as ARGS
 
 from statusgen.build import build_sites
@@ -230,3 +230,43 @@ def test_with_the_policy_on_search_finds_an_incident_and_planted_scripts_do_not_
         Path(keep).mkdir(parents=True, exist_ok=True)
         for name in ("internal-incident-csp.png", "internal-search-csp.png"):
             shutil.copy(tmp_path / name, Path(keep) / name)
+
+
+# axe-core's WCAG 2.2 AA rules on every kind of internal page: the home page in all four ways,
+# the others in two ways each that between them make up the four.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+EVERY_WAY = [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")]
+TWO_WAYS = [(1280, "light"), (390, "dark")]
+OTHER_TWO = [(1280, "dark"), (390, "light")]
+AXE_PAGES = [
+    ("", EVERY_WAY),
+    (INCIDENT, TWO_WAYS),
+    ("runbooks/api/api-high-latency/", OTHER_TWO),
+    ("runbooks/alerts/apihighlatencyp95/", TWO_WAYS),
+    ("metrics/", OTHER_TWO),
+    ("postmortems/", TWO_WAYS),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "ways"), AXE_PAGES, ids=["home", "incident", "runbook", "alert", "metrics", "postmortems"]
+)
+def test_axe_finds_nothing_at_wcag_22_aa(browser, served, path, ways):
+    script = axe_script()
+    if script is None:
+        pytest.fail("axe-core not found: pip install -e '.[test]' (axe-playwright-python ships it) or set AXE_CORE_JS")
+    problems = []
+    options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    for width, scheme in ways:
+        # axe is added as an inline script, which the page's own policy rightly refuses.
+        context = browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme, bypass_csp=True)
+        page = context.new_page()
+        page.goto(served + path, wait_until="networkidle")
+        page.add_script_tag(path=str(script))
+        result = page.evaluate("async options => await axe.run(document, options)", options)
+        problems += [
+            f"/{path} {width} {scheme}: {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"]
+        ]
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -143,7 +143,10 @@ def test_postmortem_page_links_back_and_lists_action_items(site):
     assert "AI-4 Write the failover drill plan process P3 grace 2026-12-01 In progress -" in text
     assert "AI-5 Move to a managed database prevent P4 dana 2026-12-20 Won&#39;t do -" in text  # escaped, as every text
     # The table scrolls sideways in its own box on a narrow screen.
-    assert '<div class="sg-table sg-table--items"><table>\n      <thead><tr><th>ID</th><th>Action</th>' in html
+    assert (
+        '<div class="sg-table sg-table--items" role="region" tabindex="0" aria-label="Action items"><table>\n'
+        "      <thead><tr><th>ID</th><th>Action</th>" in html
+    )
     assert "CANARY-POSTMORTEM-55e1" in text
 
 

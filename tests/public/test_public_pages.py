@@ -139,23 +139,30 @@ def test_a_postmortem_without_the_flag_publishes_nothing(tmp_path):
     assert "sg-postmortem" not in html and "configuration change" not in html
 
 
-def bars(html: str) -> list[list[tuple[str, str]]]:
-    rows = re.findall(r'<ol class="sg-bars"[^>]*>(.*?)</ol>', html, flags=re.S)
-    return [re.findall(r'<li class="sg-bar ([^"]+)" tabindex="-1" title="([^"]+)">', row) for row in rows]
+def bars(html: str) -> list[tuple[str, str]]:
+    """Each component's bars: (its older days, its last 30 days)."""
+    return re.findall(r'<div class="sg-bars"><div class="sg-bars__older">(.*?)</div>(.*?)</div>', html, flags=re.S)
 
 
-def test_each_day_keeps_its_text_and_phones_get_the_last_30(site):
+def test_phones_get_the_last_30_days_and_a_day_with_incidents_is_a_named_link(site):
     html = (site / "index.html").read_text()
-    api = bars(html)[0]
-    assert len(api) == 90
-    older = [label for classes, label in api if "sg-bar--older" in classes]
-    assert len(older) == 60 and older[0].startswith("25 Aug 2026") and older[-1].startswith("23 Oct 2026")
-    # every day, shown or not, carries its text for screen readers and for a tap
-    texts = re.findall(r'<span class="sg-bar__tip">([^<]+)</span>', html.split('<ol class="sg-bars"')[1])
-    assert len(texts) == 90 and texts[-3] == "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident"
+    older, recent = bars(html)[0]
+
+    def days(row):  # one element a day: an empty span, or a link holding the day's text
+        return len(re.findall(r'<span></span>|<span class="sg-bar--\w+"></span>|<a ', row))
+
+    assert days(older) == 60 and days(recent) == 30
+    link = re.findall(r'<a class="sg-bar--(\w+)" href="([^"]+)"><span class="sg-bar__tip">([^<]+)</span></a>', recent)
+    assert link == [
+        (
+            "partial_outage",
+            "incidents/2026-11-20-api-errors/",
+            "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident",
+        )
+    ]
     assert '<span class="sg-wide">90 days ago</span><span class="sg-narrow">30 days ago</span>' in html
     css = (site / "assets" / "stylesheets" / "statusgen.css").read_text()
-    assert re.search(r"@media \(max-width: 44em\) \{[^}]*li\.sg-bar--older \{ position: absolute;", css)
+    assert re.search(r"@media \(max-width: 44em\) \{[^}]*\.sg-bars__older \{ display: block; position: absolute;", css)
 
 
 def test_an_edited_public_summary_shows_on_the_next_build(tmp_path):

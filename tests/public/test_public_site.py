@@ -85,6 +85,7 @@ def test_build_writes_every_output(small_site):
         "badges/status.svg",
         "badges/status.json",
         "assets/stylesheets/statusgen.css",
+        "uptime/index.html",
         *(f"components/{c}/feed.{k}" for c in ("api", "web", "db") for k in ("rss", "atom")),
         *(f"badges/{c}.{k}" for c in ("api", "web", "db") for k in ("svg", "json")),
         *(f"api/v2/{p}" for p in API_ENDPOINTS),
@@ -102,37 +103,75 @@ def test_home_page_shows_status_components_incidents_and_maintenance(small_site)
     assert "sg-banner--major" in html
     assert "As of 22 Nov 2026, 16:00 UTC" in text
     for name in ("API", "Website", "Database"):
-        assert f'<span class="sg-component__name">{name}</span>' in html
+        assert f'<h4 class="sg-component__name">{name}</h4>' in html
     assert "Core" in text and "Other services" in text
-    # the active incident with its whole timeline, newest first, times with zone
-    assert "Website slow" in text
-    first, second = text.index("We found a slow database query"), text.index("Pages on the website load slowly")
-    assert first < second
-    assert "Identified 22 Nov 2026, 15:40 UTC" in text
-    assert "Investigating 22 Nov 2026, 15:15 UTC" in text
-    # the resolved incident is not on the home page; upcoming maintenance is
-    assert "API errors" not in text
+    # the active incident with its latest update only (time with zone), and a link to the rest
+    assert "Website slow" in text and "Major impact" in text
+    assert "22 Nov 2026, 15:40 UTC : We found a slow database query" in text
+    assert "Pages on the website load slowly" not in text
+    assert '<a class="sg-card__more" href="incidents/2026-11-22-web-slow/">All 2 updates' in html
+    # in this order: active incident, components, upcoming maintenance, the last days' resolved
+    order = [text.index(t) for t in ("Website slow", "Components", "Upcoming maintenance", "Past incidents")]
+    assert order == sorted(order)
     assert "Database upgrade" in text and "Scheduled 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 03:00 UTC" in text
+    past = text[text.index("Past incidents") :]
+    assert "API errors" in past and "Resolved 20 Nov 2026, 11:10 UTC , lasted 1 h 10 min" in past
+    assert "20 Nov 2026, 11:10 UTC : Fixed." in past
     # statuses in words, not only colour
     assert "Partial outage" in text and "Operational" in text
+    # no severity ids for customers unless the team publishes them
+    assert "SEV" not in text
 
 
-def test_uptime_bars_have_a_name_per_day_and_availability(small_site):
+def test_active_incidents_are_most_severe_first(tmp_path):
+    minor = ACTIVE.replace("2026-11-22-web-slow", "2026-11-22-api-slow").replace("Website slow", "API slow")
+    minor = minor.replace("severity: SEV2", "severity: SEV3").replace("15:10", "15:12")
+    files = {**PUBLIC_FILES, "incidents/2026/2026-11-22-api-slow.yaml": minor}
+    text = text_of(read(build(write_repo(tmp_path / "repo", files), tmp_path / "out"), "index.html"))
+    # the minor one started later (the history's first), yet the major one leads
+    assert text.index("Website slow") < text.index("API slow") < text.index("Components")
+
+
+def test_severity_ids_show_only_when_the_team_publishes_them(tmp_path):
+    config = SMALL_CONFIG.replace("      company: Acme\n", "      company: Acme\n      public_severity: true\n")
+    site = build(write_repo(tmp_path / "repo", PUBLIC_FILES, config=config), tmp_path / "out")
+    assert "Major impact (SEV2)" in text_of(read(site, "index.html"))
+    assert "Minor impact (SEV3)" in text_of(read(site, "history/index.html"))
+
+
+def test_uptime_bars_are_one_silent_element_a_day_with_links_on_days_with_incidents(small_site):
     html = read(small_site, "index.html")
-    bars = re.findall(r'<ol class="sg-bars" aria-label="([^"]+)">(.*?)</ol>', html, flags=re.S)
-    assert [label for label, _ in bars] == [
-        "API: daily status, last 90 days",
-        "Website: daily status, last 90 days",
-        "Database: daily status, last 90 days",
+    summaries = re.findall(
+        r'<p class="sg-sr">([^<]+)</p>\s*<div class="sg-bars">(.*?)</div>\s*<div class="sg-bars__axis', html, flags=re.S
+    )
+    assert [summary for summary, _ in summaries] == [
+        "99.983% uptime over 90 days; 1 day with incidents or maintenance:",
+        "99.995% uptime over 90 days; 1 day with incidents or maintenance:",
+        "100% uptime over 90 days; no incidents.",
     ]
-    api_days = re.findall(r'<li class="sg-bar sg-bar--(\w+)[^"]*" tabindex="-1" title="([^"]+)">', bars[0][1])
-    assert len(api_days) == 90
-    assert api_days[-1][1] == "22 Nov 2026: no incidents, operational all day"
-    assert ("partial_outage", "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident") in api_days
-    assert api_days[0][1].startswith("25 Aug 2026: ")
-    assert "one bar per UTC day" in text_of(html)
+    api = summaries[0][1]
+    days = re.findall(r"<span></span>|<span class=\"sg-bar--\w+\"></span>|<a [^>]*>.*?</a>", api)
+    assert len(days) == 90 and "".join(days) == api.replace('<div class="sg-bars__older">', "").replace("</div>", "")
+    assert days.count("<span></span>") == 89  # nothing but the element on a quiet day
+    assert days[87] == (
+        '<a class="sg-bar--partial_outage" href="incidents/2026-11-20-api-errors/"><span class="sg-bar__tip">'
+        "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident</span></a>"
+    )
+    assert "title=" not in api and "tabindex" not in api
     # api: 70 min at partial outage x 0.3 = 21 min of 89 days + 16 h = 129,120 min: 99.98373...
     assert "<strong>99.983%</strong> uptime" in html
+    assert "one bar per day, UTC" in text_of(html)
+    assert '<a href="uptime/">Every day in a table</a>' in html
+
+
+def test_the_uptime_page_has_every_day_of_every_component(small_site):
+    html = read(small_site, "uptime/index.html")
+    rows = re.findall(r'<tr id="(\w+)-(\d{4}-\d\d-\d\d)"', html)
+    assert len(rows) == 3 * 90 and rows[0] == ("api", "2026-11-22") and rows[89] == ("api", "2026-08-25")
+    row = re.search(r'<tr id="api-2026-11-20".*?</tr>', html, flags=re.S).group(0)
+    assert text_of(row) == "20 Nov 2026 Partial outage 1 h 10 min (counted as 30% down) API errors"
+    assert 'href="../incidents/2026-11-20-api-errors/"' in row
+    assert '<h2 id="api">API: 99.983% uptime</h2>' in html
 
 
 def test_history_lists_everything_newest_first_by_month(small_site):
@@ -140,7 +179,7 @@ def test_history_lists_everything_newest_first_by_month(small_site):
     assert text.index("December 2026") < text.index("November 2026")
     order = [text.index(t) for t in ("Database upgrade", "Website slow", "API errors")]
     assert order == sorted(order)
-    assert "lasted 1 h" in text and "Minor (SEV3)" in text and "Maintenance" in text
+    assert "lasted 1 h" in text and "Minor impact" in text and "Maintenance" in text and "SEV3" not in text
     assert "CANARY-DRILL" not in text
 
 
@@ -182,7 +221,8 @@ def test_headings_are_in_order_with_one_h1_and_landmarks(small_site):
         assert levels.count(1) == 1, page
         for before, after in zip(levels, levels[1:]):
             assert after <= before + 1, (page, levels)
-        for landmark in ("<header", "<main", "<footer", "<nav"):
+        # /embed/ is a widget framed by other sites' pages: its one landmark is <main>.
+        for landmark in ("<main",) if page.parent.name == "embed" else ("<header", "<main", "<footer", "<nav"):
             assert landmark in html, (page, landmark)
         assert '<html lang="en"' in html
         # status pages carry no material sidebar, toc or tabs

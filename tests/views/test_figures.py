@@ -229,7 +229,7 @@ def test_the_home_page_says_what_its_figure_means(tmp_path):
     html = (out / "index.html").read_text()
     assert (
         'Uptime is the share of the time from <time datetime="2026-08-25T00:00:00Z" data-sg-local>25 Aug 2026, 00:00 UTC</time> '
-        "to now that a component was up (90 days, one bar per UTC day): major outage counts as down, partial outage as 30% "
+        "to now that a component was up (90 days, one bar per day, UTC): major outage counts as down, partial outage as 30% "
         "down, degraded performance and maintenance as up." in html
     )
     assert weights_sentence() in metrics.budget_explanation()
