@@ -137,7 +137,7 @@ class DayRun:
     @property
     def incident_id(self) -> str | None:
         """The one incident (or maintenance) every day of the run saw, if there is just one."""
-        ids = {day.ids for day in self.days}
+        ids = {day.ids for day in self.days if day.ids}  # a quiet day inside the run says nothing
         return next(iter(ids))[0] if len(ids) == 1 and len(self.days[0].ids) == 1 else None
 
     @property
@@ -145,13 +145,23 @@ class DayRun:
         return "; ".join(day.label for day in self.days)
 
 
+# Links to days with incidents stand at least this many days apart (a day's bar is about 10 px
+# wide): a quiet gap shorter than this joins the runs on each side, so no two targets come
+# closer than 24 px.
+LINK_SPACING = 3
+
+
 def day_runs(days: tuple[Day, ...]) -> tuple[DayRun, ...]:
-    """``days`` cut into runs of days with incidents and days without."""
+    """``days`` cut into runs of days with incidents and days without; a quiet gap of fewer
+    than ``LINK_SPACING - 1`` days between two runs with incidents belongs to one run with them."""
     runs: list[DayRun] = []
     for day in days:
         marked = bool(day.ids)
         if runs and runs[-1].marked == marked:
             runs[-1] = DayRun((*runs[-1].days, day), marked)
+        elif marked and len(runs) >= 2 and len(runs[-1].days) < LINK_SPACING - 1 and runs[-2].marked:
+            gap = runs.pop()
+            runs[-1] = DayRun((*runs[-1].days, *gap.days, day), True)
         else:
             runs.append(DayRun((day,), marked))
     return tuple(runs)
