@@ -55,6 +55,7 @@ class PublicSite:
         self.direct: DirectPages | None = None  # pages statusgen renders itself (statusgen/render/direct.py)
         if mkdocs_config is not None:
             _without_search(mkdocs_config)
+            _with_description(mkdocs_config, self.status)
 
     # -- mkdocs hooks -------------------------------------------------------------------------
 
@@ -225,6 +226,14 @@ class PublicSite:
 
     def _history_url(self, number: int) -> str:
         return self.urls["history/index.md" if number == 1 else f"history/{number}.md"]
+
+
+def _with_description(mkdocs_config, status: PublicStatus) -> None:
+    """Every public page has a description for search engines and link previews: the site's
+    own (site_description), else one that says what the page is."""
+    if not mkdocs_config.get("site_description"):
+        owner = status.company or status.site_name
+        mkdocs_config["site_description"] = f"Live status, incidents and scheduled maintenance for {owner}."
 
 
 def _without_search(mkdocs_config) -> None:

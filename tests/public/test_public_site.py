@@ -678,3 +678,14 @@ def test_docs_dir_pages_stay_out_of_the_public_site(tmp_path):
     for path in site.rglob("*"):
         if path.is_file() and path.suffix != ".gz":
             assert b"CANARY-DOCS" not in path.read_bytes(), path
+
+
+def test_every_public_page_has_a_description_even_without_site_description(small_repo, tmp_path):
+    assert "site_description" not in (small_repo / "mkdocs.yml").read_text()
+    out = tmp_path / "out"
+    build_sites(small_repo, NOW, out=out)
+    wanted = '<meta name="description" content="Live status, incidents and scheduled maintenance for Acme.">'
+    pages = sorted((out / "public").rglob("*.html"))
+    assert len(pages) > 3
+    assert [p for p in pages if wanted not in p.read_text() and "embed" not in p.parts] == []
+    assert wanted not in (out / "internal" / "index.html").read_text()  # the internal site is not indexed
