@@ -157,13 +157,21 @@ def _stage_texts(
                 key_node, f"'{stage}' {refusal}{suggest(stage, allowed)}; expected one of: {', '.join(allowed)}"
             )
             continue
-        text = check.text(text_node, f"the {stage} {noun}")
-        if text is None:
-            continue
-        for problem in placeholder_problems(text):
-            check.error(line_of(text_node), f"{stage} {noun}: {problem}")
-        texts[stage] = text.strip()
+        text = _message(check, text_node, f"{stage} {noun}")
+        if text is not None:
+            texts[stage] = text
     return texts
+
+
+def _message(check: FileCheck, node: yaml.Node, label: str) -> str | None:
+    """One message of a template, stripped, with each problem of its placeholders recorded in
+    ``check`` (None when it is not text)."""
+    text = check.text(node, f"the {label}")
+    if text is None:
+        return None
+    for problem in placeholder_problems(text):
+        check.error(line_of(node), f"{label}: {problem}")
+    return text.strip()
 
 
 def read_template(
@@ -217,12 +225,9 @@ def _maintenance_messages(check: FileCheck, fields: Fields, kind: str) -> dict[s
         if kind != "maintenance":
             check.error(key_node, f"'{name}' is a message of maintenance templates; this template is for {kind}s")
             continue
-        text = check.text(text_node, f"the {name} message")
-        if text is None:
-            continue
-        for problem in placeholder_problems(text):
-            check.error(line_of(text_node), f"{name} message: {problem}")
-        messages[name] = text.strip()
+        text = _message(check, text_node, f"{name} message")
+        if text is not None:
+            messages[name] = text
     return messages
 
 

@@ -23,6 +23,7 @@ from importlib.metadata import Distribution, PackageNotFoundError, distribution
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from statusgen.authoring.writer import write_atomic
 from statusgen.core.errors import StatusgenError
 from statusgen.sources.requirements import REQUIREMENTS_FILE, STATUSGEN_LINE
 
@@ -202,7 +203,7 @@ def upgrade_pins(root: Path, explicit: str | None = None) -> Upgraded:
     ]
     ending = "\r\n" if "\r\n" in text else "\n"
     result = ending.join(lines[:start] + block + lines[end + 1 :]) + ending
-    _replace(path, result)
+    write_atomic(path, result)
     hook_updated = _update_hook(root / PRE_COMMIT_FILE, pin)
     return Upgraded(pin, changed, hook_updated)
 
@@ -239,7 +240,7 @@ def _update_hook(path: Path, pin: Pin) -> bool:
     new = HOOK_PIN.sub(lambda m: f"{m.group(1)}{json.dumps([line])}{m.group(3)}", text)
     if new == text:
         return False
-    _replace(path, new)
+    write_atomic(path, new)
     return True
 
 
@@ -250,13 +251,3 @@ def _read(path: Path) -> str:
         raise StatusgenError(f"{path.name}: cannot be read ({exc.strerror})") from None
     with os.fdopen(fd, encoding="utf-8", newline="") as handle:
         return handle.read()
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and move it over ``path`` (which is
-    replaced, never written through if it is a link)."""
-    temp = path.with_name(f".{path.name}.statusgen-new")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.replace(temp, path)

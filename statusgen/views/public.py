@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from statusgen.core.cadence import next_update_due
 from statusgen.core.model import Repository
 from statusgen.core.status import OPERATIONAL, STATUS_LABEL, weights_sentence
-from statusgen.core.times import UTC, duration, zone_text
+from statusgen.core.times import duration, load_zone, zone_text
 from statusgen.views import status as views
 
 # Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
@@ -210,10 +210,13 @@ class PublicStatus:
     feed_size: int
     feed_items: str  # incident | update (statusgen.core.model.FEED_ITEMS)
     timezone: str = "UTC"  # the page's IANA zone: times are shown in it, uptime days are cut in it
-    zone: tzinfo = UTC  # that zone
 
     def component(self, component_id: str) -> PublicComponent | None:
         return next((c for c in self.components if c.id == component_id), None)
+
+    @property
+    def zone(self) -> tzinfo:
+        return load_zone(self.timezone)
 
     @property
     def zone_text(self) -> str:
@@ -340,7 +343,6 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
         feed_size=config.feed_size,
         feed_items=config.feed_items,
         timezone=config.timezone,
-        zone=config.zone,
     )
 
 
