@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, NOW, axe_script, copy_example, require_chromium
-from conftest import CHROMIUM_ARGS as ARGS
+from conftest import NOW, axe_script, copy_example, serving
 
 from statusgen.build import build_sites
 
@@ -21,17 +20,6 @@ def site(tmp_path_factory):
     root = copy_example(base / "repo")
     build_sites(root, NOW, sites=["internal"], out=base / "internal")
     return base / "internal"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import playwright.sync_api as playwright
-
-    require_chromium()
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def shoot(browser, site: Path, path: str, out: Path, *, javascript=True, width=1280):
@@ -174,19 +162,8 @@ def test_home_and_postmortem_on_a_phone_with_and_without_scripts(browser, site, 
 @pytest.fixture(scope="module")
 def served(site):
     """The internal site on 127.0.0.1 (material's search runs in a worker: not from file://)."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 INCIDENT = "incidents/2026-11-22-sso-login-failures/"

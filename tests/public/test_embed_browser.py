@@ -11,13 +11,10 @@ then no banner shows.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
+import contextlib
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, INCIDENT, NOW, require_chromium, write_repo
+from conftest import INCIDENT, NOW, QuietHandler, require_chromium, serving, write_repo
 from repos import PUBLIC_FILES
 
 from statusgen.build import build_sites
@@ -43,12 +40,7 @@ HOST_PAGE = """<!doctype html>
 """
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Pages(_Quiet):
+class _Pages(QuietHandler):
     """What GitHub Pages sends: every file readable from any origin."""
 
     def end_headers(self):
@@ -67,36 +59,19 @@ def servers(tmp_path_factory):
     build_sites(busy, NOW, sites=("public",), out=base / "busy-site")
     build_sites(calm, NOW, sites=("public",), out=base / "calm-site")
     (base / "host").mkdir()
-    running = []
-
-    def serve(directory: Path, handler) -> str:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        running.append(server)
-        return f"http://127.0.0.1:{server.server_port}/"
-
-    urls = {
-        "busy": serve(base / "busy-site", _Pages),
-        "calm": serve(base / "calm-site", _Pages),
-        "no-cors": serve(base / "busy-site", _Quiet),
-        "host": serve(base / "host", _Quiet),
-    }
-    for name in ("busy", "calm", "no-cors"):
-        (base / "host" / f"{name}.html").write_text(HOST_PAGE.format(src=urls[name] + "embed/status.js"))
-    yield urls
-    for server in running:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with contextlib.ExitStack() as servers:
+        urls = {
+            name: servers.enter_context(serving(base / folder, handler))
+            for name, folder, handler in (
+                ("busy", "busy-site", _Pages),
+                ("calm", "calm-site", _Pages),
+                ("no-cors", "busy-site", QuietHandler),
+                ("host", "host", QuietHandler),
+            )
+        }
+        for name in ("busy", "calm", "no-cors"):
+            (base / "host" / f"{name}.html").write_text(HOST_PAGE.format(src=urls[name] + "embed/status.js"))
+        yield urls
 
 
 def open_host(browser, servers, name: str):

@@ -5,17 +5,14 @@ rules on every kind of page, light and dark, wide and narrow. One build, one bro
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import json
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import CHROMIUM, NOW, ROOT, axe_script, copy_example, require_chromium
-from conftest import CHROMIUM_ARGS as ARGS
+from conftest import NOW, ROOT, QuietHandler, axe_script, copy_example, serving
 from test_public_browser import INCIDENT, Visit, keep
 
 from statusgen.build import build_sites
@@ -26,12 +23,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Pages(_Quiet):
+class _Pages(QuietHandler):
     """GitHub Pages for a project site: the site lives under /REPO/, and any missing address
     under it gets /REPO/404.html with status 404."""
 
@@ -64,23 +56,6 @@ class _Body:
         pass
 
 
-def serve(directory: Path, handler=_Quiet):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("access") / "site"
@@ -90,10 +65,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(site):
-    server, url = serve(site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 def test_what_is_broken_is_on_the_first_screens_of_a_phone(site, served, browser, tmp_path):
@@ -267,19 +240,15 @@ def test_axe_finds_nothing_at_wcag_22_aa(served, browser, path, ways, include):
 def project_sites(tmp_path_factory):
     """The example built twice: with site_url naming the project path, and with no site_url."""
     base = tmp_path_factory.mktemp("project")
-    sites, servers = {}, []
-    for name, line in (("named", "site_url: https://example.github.io/REPO/\n"), ("default", "")):
-        root = copy_example(base / name)
-        config = (root / "mkdocs.yml").read_text()
-        (root / "mkdocs.yml").write_text(re.sub(r"^site_url: .*\n", line, config, flags=re.M))
-        build_sites(root, NOW, sites=("public",), out=base / f"{name}-site")
-        server, url = serve(base / f"{name}-site", _Pages)
-        servers.append(server)
-        sites[name] = url + "REPO/"
-    yield sites
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    sites = {}
+    with contextlib.ExitStack() as servers:
+        for name, line in (("named", "site_url: https://example.github.io/REPO/\n"), ("default", "")):
+            root = copy_example(base / name)
+            config = (root / "mkdocs.yml").read_text()
+            (root / "mkdocs.yml").write_text(re.sub(r"^site_url: .*\n", line, config, flags=re.M))
+            build_sites(root, NOW, sites=("public",), out=base / f"{name}-site")
+            sites[name] = servers.enter_context(serving(base / f"{name}-site", _Pages)) + "REPO/"
+        yield sites
 
 
 def links_work(page) -> list[str]:

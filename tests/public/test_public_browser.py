@@ -7,30 +7,21 @@ up at $AXE_CORE_JS, then in the axe-playwright-python package (a test dependency
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM, NOW, ROOT, require_chromium
-from conftest import CHROMIUM_ARGS as ARGS
+from conftest import NOW, ROOT, require_chromium, serving
 
 from statusgen.build import build_sites
 
 pytestmark = pytest.mark.browser
 
 INCIDENT = "incidents/2026-11-22-sso-login-failures/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -45,23 +36,8 @@ def site_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def served(site_dir):
     """The example site, served on 127.0.0.1 from a thread."""
-    site = site_dir
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    with serving(site_dir) as url:
+        yield url
 
 
 class Visit:

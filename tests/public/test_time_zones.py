@@ -5,17 +5,13 @@ page's zone and back (remembered), and without JavaScript the page's zone shows.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import CHROMIUM, NOW, SMALL_CONFIG, cli_ok, require_chromium, write_repo
-from conftest import CHROMIUM_ARGS as ARGS
+from conftest import NOW, SMALL_CONFIG, cli_ok, run_cli, serving, write_repo
 
 from statusgen.build import build_sites
 
@@ -129,8 +125,6 @@ def test_uptime_days_are_cut_at_midnight_in_berlin(berlin, berlin_site, tmp_path
 
 def test_a_zone_that_does_not_exist_is_refused_with_its_line(tmp_path):
     root = write_repo(tmp_path / "repo", {}, BERLIN.replace("Europe/Berlin", "Europe/Atlantis"))
-    from conftest import run_cli
-
     result = run_cli(root, "validate")
     assert result.exit_code == 1
     assert "mkdocs.yml:9: timezone 'Europe/Atlantis' is not a time zone; expected an IANA name" in result.output
@@ -139,51 +133,34 @@ def test_a_zone_that_does_not_exist_is_refused_with_its_line(tmp_path):
 # -- in the browser ---------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(berlin_site):
-    require_chromium()
-    handler = functools.partial(_Quiet, directory=str(berlin_site / "public"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serving(berlin_site / "public") as url:
+        yield url
 
 
 @pytest.mark.browser
-def test_a_reader_in_new_york_sees_their_time_and_can_switch(served):
-    from playwright.sync_api import sync_playwright
-
+def test_a_reader_in_new_york_sees_their_time_and_can_switch(served, browser):
     url = served + "incidents/2026-11-20-late-errors/"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            context = browser.new_context(timezone_id="America/New_York")
-            page = context.new_page()
-            page.goto(url)
-            first = page.locator("time[data-sg-local]").first
-            assert first.text_content() == "20 Nov 2026, 18:30 GMT-5"  # 23:30 UTC
-            switch = page.get_by_role("button", name="Show the page's time zone (Europe/Berlin)")
-            assert switch.is_visible() and switch.get_attribute("aria-pressed") == "true"
-            assert "your time zone, America/New_York" in page.locator(".sg-zone").text_content()
-            switch.click()
-            assert first.text_content() == "21 Nov 2026, 00:30 CET"
-            page.reload()  # the choice is remembered
-            assert page.locator("time[data-sg-local]").first.text_content() == "21 Nov 2026, 00:30 CET"
-            page.get_by_role("button", name="Show my time zone (America/New_York)").click()
-            assert page.locator("time[data-sg-local]").first.text_content() == "20 Nov 2026, 18:30 GMT-5"
-            context.close()
+    context = browser.new_context(timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto(url)
+    first = page.locator("time[data-sg-local]").first
+    assert first.text_content() == "20 Nov 2026, 18:30 GMT-5"  # 23:30 UTC
+    switch = page.get_by_role("button", name="Show the page's time zone (Europe/Berlin)")
+    assert switch.is_visible() and switch.get_attribute("aria-pressed") == "true"
+    assert "your time zone, America/New_York" in page.locator(".sg-zone").text_content()
+    switch.click()
+    assert first.text_content() == "21 Nov 2026, 00:30 CET"
+    page.reload()  # the choice is remembered
+    assert page.locator("time[data-sg-local]").first.text_content() == "21 Nov 2026, 00:30 CET"
+    page.get_by_role("button", name="Show my time zone (America/New_York)").click()
+    assert page.locator("time[data-sg-local]").first.text_content() == "20 Nov 2026, 18:30 GMT-5"
+    context.close()
 
-            still = browser.new_context(timezone_id="America/New_York", java_script_enabled=False)
-            page = still.new_page()
-            page.goto(url)
-            assert page.locator("time[data-sg-local]").first.text_content() == "21 Nov 2026, 00:30 CET"
-            assert page.get_by_role("button").count() == 0 or not page.locator(".sg-zone-switch").count()
-            still.close()
-        finally:
-            browser.close()
+    still = browser.new_context(timezone_id="America/New_York", java_script_enabled=False)
+    page = still.new_page()
+    page.goto(url)
+    assert page.locator("time[data-sg-local]").first.text_content() == "21 Nov 2026, 00:30 CET"
+    assert page.get_by_role("button").count() == 0 or not page.locator(".sg-zone-switch").count()
+    still.close()
