@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from statusgen.core.language import N_
+
 
 def alert_slug(alert: str) -> str:
     """The alert's part of its stable URL: ``/runbooks/alerts/<slug>/``."""
@@ -45,7 +47,12 @@ class Runbook:
 ITEM_STATUSES = ("open", "in_progress", "done", "wont_do")
 OPEN_STATUSES = ("open", "in_progress")
 # How each state reads to a person; a file may use these words too ("won't do", "In progress").
-ITEM_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "wont_do": "Won't do"}
+ITEM_STATUS_LABELS = {
+    "open": N_("Open"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "wont_do": N_("Won't do"),
+}
 
 
 @dataclass(frozen=True)

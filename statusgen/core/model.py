@@ -1,7 +1,5 @@
-"""The statusgen model: frozen dataclasses with no I/O.
-
-The loader builds these from files; views and renderers only read them.
-"""
+"""The statusgen model: frozen dataclasses with no I/O. The loader builds these from files;
+views and renderers only read them."""
 
 from __future__ import annotations
 
@@ -14,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
+from statusgen.core.language import N_, SOURCE, Language, load_language
 from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL
 from statusgen.core.times import load_zone
 
@@ -41,11 +40,10 @@ FINAL_STAGES = frozenset({"resolved", "completed", "ended"})
 EMPTY: Mapping[str, NoReturn] = MappingProxyType({})
 
 # The messages of the updates statusgen adds when nobody updated a maintenance in time.
-MAINTENANCE_BEGAN = "The scheduled maintenance window has begun."
-MAINTENANCE_ENDED = "The scheduled maintenance window has ended; the maintenance is complete."
-# The message of the update statusgen adds when a notice reaches its end time.
-NOTICE_ENDED = "This notice has ended."
-
+# (Pages show them in the site's language.)
+MAINTENANCE_BEGAN = N_("The scheduled maintenance window has begun.")
+MAINTENANCE_ENDED = N_("The scheduled maintenance window has ended; the maintenance is complete.")
+NOTICE_ENDED = N_("This notice has ended.")  # added when a notice reaches its end time
 
 _V = TypeVar("_V")
 
@@ -132,6 +130,7 @@ class Config:
     notify_slack_env: str = ""
     page_id: str = ""  # a stable id of the page: the API's page.id and calendar UIDs; else from the site's host
     timezone: str = "UTC"  # the IANA zone times are shown in (pages, feeds, messages); always named beside them
+    language: str = SOURCE  # a shipped language (core/language.py): theme.language unless the option says
 
     def component(self, component_id: str) -> Component | None:
         return self._components_by_id.get(component_id)
@@ -143,6 +142,11 @@ class Config:
     def zone(self) -> tzinfo:
         """The zone of ``timezone`` (checked by the config reader)."""
         return load_zone(self.timezone)
+
+    @property
+    def lang(self) -> Language:
+        """The language of ``language``: the words, dates and numbers readers of both sites see."""
+        return load_language(self.language)
 
     @cached_property
     def _components_by_id(self) -> dict[str, Component]:

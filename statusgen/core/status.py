@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
+from statusgen.core.language import N_
+
 # Component statuses, from best to worst. The names are Statuspage's.
 OPERATIONAL = "operational"
 UNDER_MAINTENANCE = "under_maintenance"
@@ -43,12 +45,12 @@ def worst_status(statuses: Iterable[str]) -> str:
 INDICATORS = ("none", "minor", "major", "critical")
 INDICATOR_RANK = {name: rank for rank, name in enumerate(INDICATORS)}
 INDICATOR_TEXT = {
-    "none": "All Systems Operational",
-    "minor": "Minor Service Outage",
-    "major": "Partial System Outage",
-    "critical": "Major System Outage",
+    "none": N_("All Systems Operational"),
+    "minor": N_("Minor Service Outage"),
+    "major": N_("Partial System Outage"),
+    "critical": N_("Major System Outage"),
 }
-MAINTENANCE_TEXT = "Service Under Maintenance"
+MAINTENANCE_TEXT = N_("Service Under Maintenance")
 # Statuspage's indicator while maintenance is under way and nothing worse is happening.
 MAINTENANCE_INDICATOR = "maintenance"
 # The component status that puts the page at each indicator.
@@ -60,11 +62,34 @@ STATUS_INDICATOR = {
     MAJOR_OUTAGE: "critical",
 }
 STATUS_LABEL = {
-    OPERATIONAL: "Operational",
-    UNDER_MAINTENANCE: "Under maintenance",
-    DEGRADED: "Degraded performance",
-    PARTIAL_OUTAGE: "Partial outage",
-    MAJOR_OUTAGE: "Major outage",
+    OPERATIONAL: N_("Operational"),
+    UNDER_MAINTENANCE: N_("Under maintenance"),
+    DEGRADED: N_("Degraded performance"),
+    PARTIAL_OUTAGE: N_("Partial outage"),
+    MAJOR_OUTAGE: N_("Major outage"),
+}
+# What customers read for an incident's impact (Statuspage's levels). The team chooses each
+# severity's impact in mkdocs.yml (`severities: [{id, name, impact}]`); the status API reports
+# the same impact, so the page and the API never disagree.
+IMPACT_LABEL = {
+    "critical": N_("Critical impact"),
+    "major": N_("Major impact"),
+    "minor": N_("Minor impact"),
+    "none": N_("Low impact"),
+    "maintenance": N_("Maintenance"),
+}
+# The stages of incidents, maintenance and notices, as readers see them.
+STAGE_LABEL = {
+    "investigating": N_("Investigating"),
+    "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"),
+    "resolved": N_("Resolved"),
+    "scheduled": N_("Scheduled"),
+    "in_progress": N_("In progress"),
+    "verifying": N_("Verifying"),
+    "completed": N_("Completed"),
+    "posted": N_("Posted"),
+    "ended": N_("Ended"),
 }
 
 

@@ -26,6 +26,7 @@ from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages, NavFragments
 from statusgen.render.markup import own_id, sanitize_html
+from statusgen.render.words import install as install_words
 from statusgen.views.internal import as_of
 
 log = logging.getLogger("mkdocs.plugins.statusgen.internal")
@@ -100,7 +101,7 @@ class InternalSite:
     def env(self, env):
         self._env = env
         self._navs = NavFragments(env)
-        env.filters["utc"] = self.views.when
+        install_words(env, self.config.lang, self.config.zone)
         env.filters["sg_csp"] = jinja_filter("internal")  # statusgen/csp.html
         return env
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
-from statusgen.core.status import status_label
-from statusgen.core.times import duration, human_long, iso
+from statusgen.core.times import iso
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages
 from statusgen.render.markup import render_prose
 from statusgen.render.paging import Pager, page_count, pager
-from statusgen.views.public import STAGE_LABEL, PublicIncident, PublicStatus, project
+from statusgen.render.words import install as install_words
+from statusgen.views.public import PublicIncident, PublicStatus, project
 
 TEMPLATES = {
     "home": "status/index.html",
@@ -113,13 +113,8 @@ class PublicSite:
     def env(self, env):
         """Jinja filters the status templates use."""
         self._env = env
-        # the same instants on many pages: formatted once each, in the page's zone
-        env.filters["utc"] = lru_cache(maxsize=1 << 16)(partial(human_long, zone=self.status.zone))
+        install_words(env, self.context.repo.config.lang, self.status.zone)
         env.filters["iso"] = iso
-        env.filters["duration"] = duration
-        env.filters["status_label"] = lambda s: status_label(s)
-        env.filters["stage_label"] = lambda s: STAGE_LABEL.get(s, s)
-        env.filters["pct"] = lambda v: f"{v:.1f}"
         env.filters["prose"] = render_prose  # sanitized Markup: people's hard-wrapped Markdown, never |safe
         env.filters["sg_csp"] = jinja_filter("public")  # statusgen/csp.html
         return env

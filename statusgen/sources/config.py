@@ -20,7 +20,7 @@ from statusgen.core.times import UTC, TimeError, load_zone, parse_date, parse_ti
 from statusgen.sources import thirdparty
 from statusgen.sources.alert_mapping import read_alertmanager
 from statusgen.sources.checker import Entry, Fields, FileCheck, scalar
-from statusgen.sources.site_settings import check_site_settings, url_problem
+from statusgen.sources.site_settings import check_site_settings, site_language, url_problem
 
 CONFIG_FILE = "mkdocs.yml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -79,6 +79,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("notify_slack_env", str, "env_name", "NAME of the environment variable holding the Slack webhook URL."),
     Option("timezone", str, "timezone",
            "The IANA time zone times are shown in, like Europe/Berlin; named beside every time. Default UTC."),
+    Option("language", str, "custom",
+           "The language of both sites' words, dates and numbers when it is not theme.language's."),
     Option("page_id", str, "page_id",
            "A stable id of the page, kept when its address changes: the API's page.id and calendar event UIDs."),
     Option("groups", list, "custom", "Groups of components: {id, name}."),
@@ -171,6 +173,7 @@ def _read(check: FileCheck, root: Path, node: yaml.Node | None) -> Config | None
         values["downtime_weights"] = _weights(check, options["downtime_weights"][1])
     if "created" in options:
         values["created"] = _created(check, options["created"][1])
+    values["language"] = site_language(check, top, options.get("language"))
     if "alert_rules" in options:
         values["alert_rules"] = _alert_rules(check, options["alert_rules"][1])
     values = {k: v for k, v in values.items() if v is not None}

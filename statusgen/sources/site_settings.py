@@ -1,6 +1,6 @@
 """mkdocs.yml's own settings that reach a page, a link, a feed or a message (site_url, repo_url,
 extra.homepage, extra.social, the site's texts): each checked for its kind, with its line,
-before anything prints it. ``url_problem`` is the one rule for every URL people give."""
+before anything prints it; and the language the sites are written in. ``url_problem`` is the one rule for every URL people give."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from statusgen.core.language import PSEUDO, SHIPPED, SOURCE, language_code
 from statusgen.core.text import FORBIDDEN, describe
-from statusgen.sources.checker import Fields, FileCheck, scalar
+from statusgen.sources.checker import Entry, Fields, FileCheck, scalar
 
 # What a URL printed into an HTML attribute, a feed, a webhook or a Slack message never holds:
 # quotes and angle brackets end the attribute or open a tag, browsers read a backslash as '/',
@@ -116,3 +117,25 @@ def _url(check: FileCheck, node: yaml.Node, what: str, *, mail: bool = False, re
 
 def _is_null(node: yaml.Node) -> bool:
     return node.tag == "tag:yaml.org,2002:null"
+
+
+def site_language(check: FileCheck, top: Fields, entry: Entry | None) -> str:
+    """The shipped language the sites are written in: the option, else theme.language, else English."""
+    shipped = ", ".join((*SHIPPED, PSEUDO))
+    if entry is not None:
+        text = check.text(entry[1], "language")
+        code = language_code(text) if text else None
+        if text and code is None:
+            check.error(entry[1], f"language '{text}' has no catalog in statusgen; expected one of {shipped}")
+        return code or SOURCE
+    node = top["theme"][1] if "theme" in top else None
+    theme = check.mapping(node, "theme") if isinstance(node, yaml.MappingNode) else None
+    text = scalar(theme, "language") if theme else None
+    code = language_code(text) if text else SOURCE
+    if text and code is None and theme:
+        check.warn(
+            theme["language"][1],
+            f"theme.language '{text}' has no statusgen catalog, so statusgen's words stay English; "
+            f"expected one of {shipped} (or set the statusgen plugin's language option)",
+        )
+    return code or SOURCE

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from statusgen.core.cadence import next_update_due
 from statusgen.core.model import Repository
-from statusgen.core.status import OPERATIONAL, STATUS_LABEL, weights_sentence
+from statusgen.core.status import IMPACT_LABEL, OPERATIONAL, STAGE_LABEL, STATUS_LABEL, weights_sentence
 from statusgen.core.times import duration, load_zone, zone_text
 from statusgen.views import status as views
 
@@ -25,30 +25,9 @@ MONITORING_STAGES = ("monitoring", "verifying")
 # created_at of a component with no `created` date, here or for the whole site: fixed, so the
 # API never changes it from one build to the next.
 
-# What customers read for an incident's impact (Statuspage's levels). The team chooses each
-# severity's impact in mkdocs.yml (`severities: [{id, name, impact}]`); the status API reports
-# the same impact, so the page and the API never disagree.
-IMPACT_LABEL = {
-    "critical": "Critical impact",
-    "major": "Major impact",
-    "minor": "Minor impact",
-    "none": "Low impact",
-    "maintenance": "Maintenance",
-}
 IMPACT_RANK = {"critical": 3, "major": 2, "minor": 1, "none": 0, "maintenance": 0}
 # The home page's "past incidents": those resolved in this many days before now.
 RECENT_DAYS = 7
-
-STAGE_LABEL = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-}
 
 
 @dataclass(frozen=True)
