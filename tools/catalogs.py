@@ -1,7 +1,8 @@
 """Keep statusgen's translation catalogs in step with its source.
 
     python tools/catalogs.py extract   # statusgen/locale/statusgen.pot from the code and templates
-    python tools/catalogs.py update    # every shipped language's .po gets the new messages (empty)
+    python tools/catalogs.py update    # every shipped language's .po gets the new messages (empty);
+                                       # a shipped language without a .po gets one
     python tools/catalogs.py check     # what tests/test_catalogs.py checks, as a list
 
 Messages are found in Python (``N_("...")``, ``gettext``, ``ngettext``) and in the templates
@@ -18,6 +19,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from statusgen.core.language import SHIPPED, SOURCE  # noqa: E402
 
 PACKAGE = Path(__file__).resolve().parent.parent / "statusgen"
 LOCALE = PACKAGE / "locale"
@@ -86,6 +90,11 @@ def main(command: str) -> int:
     elif command == "update":
         with TEMPLATE.open("rb") as handle:
             template = read_po(handle)
+        for code in SHIPPED:
+            path = LOCALE / code / "LC_MESSAGES" / "statusgen.po"
+            if code != SOURCE and not path.exists():
+                path.parent.mkdir(parents=True)
+                write(Catalog(locale=code, project="statusgen", domain="statusgen", fuzzy=False), path)
         for path in shipped():
             with path.open("rb") as handle:
                 catalog = read_po(handle)
