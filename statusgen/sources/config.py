@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from statusgen.core.errors import StatusgenError, ValidationError, display_path
+from statusgen.core.errors import Problem, StatusgenError, ValidationError, display_path
 from statusgen.core.model import DEFAULT_SEVERITIES, FEED_ITEMS, SITES, Component, Config, Group, Severity, frozen_map
 from statusgen.core.status import DEFAULT_WEIGHTS, WEIGHTED_STATUSES
 from statusgen.core.times import UTC, TimeError, load_zone, parse_date, parse_time
@@ -121,6 +121,17 @@ def load_config(root: Path) -> Config:
     if config is None or check.failed:  # no config only after an error was recorded
         raise ValidationError(check.problems)
     return config
+
+
+def config_warnings(root: Path) -> list[Problem]:
+    """The warnings of a usable mkdocs.yml (``load_config`` stops only on errors)."""
+    path = root / CONFIG_FILE
+    check = FileCheck(path, display_path(path, root))
+    try:
+        _read(check, root, check.parse(path.read_bytes()))
+    except OSError:
+        return []
+    return [problem for problem in check.problems if not problem.is_error]
 
 
 def _read(check: FileCheck, root: Path, node: yaml.Node | None) -> Config | None:

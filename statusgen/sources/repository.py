@@ -13,7 +13,7 @@ from statusgen.core.errors import Problem
 from statusgen.core.listing import Listing
 from statusgen.core.model import Config, Incident, Repository, frozen_map
 from statusgen.sources.alert_rules import check_rule_files, load_alert_rules
-from statusgen.sources.config import load_config
+from statusgen.sources.config import config_warnings, load_config
 from statusgen.sources.incidents import load_incidents
 from statusgen.sources.postmortems import load_postmortems, public_summaries
 from statusgen.sources.requirements import requirements_problems
@@ -29,6 +29,7 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     """
     config = config or load_config(root)
     incidents, problems = load_incidents(config, now)
+    problems = [*config_warnings(config.root), *problems]
     return Repository(config, tuple(incidents), **_documents(config, incidents)), problems
 
 
@@ -42,6 +43,7 @@ def check_documents(
     statusgen from."""
     documents = Repository(config, (), **_documents(config, incidents))  # the documents alone
     problems = [
+        *config_warnings(config.root),
         *documents.document_problems,
         *stale_problems(documents.runbooks, now),
         *requirements_problems(config.root),
