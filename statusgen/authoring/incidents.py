@@ -176,7 +176,7 @@ def declare(
             config, title=title, components=components, worst=None, started=scheduled[0] if scheduled else impact,
             at=at, promise=promise, window=scheduled,
         )  # fmt: skip
-        text = message or render(template or _template(config, DEFAULT_TEMPLATE[kind]), stage, values)
+        text = message or render(template or _template(config, DEFAULT_TEMPLATE[kind]), stage, values, lang=config.lang)
         path = writer.create(
             config,
             title=title,
@@ -280,7 +280,8 @@ def _post(
         )  # fmt: skip
         if not message:
             template = _template(config, template_name or current.template or DEFAULT_TEMPLATE[current.kind])
-            message = render(template, stage, values, follow_up=stage == current.stage and not reopened)
+            follow_up = stage == current.stage and not reopened
+            message = render(template, stage, values, follow_up=follow_up, lang=config.lang)
         incident = writer.append(
             config, path, old_text, current, change, stage=stage, message=message, at=at, severity=severity,
             note=note or "", backward=backward, reopened=reopened, milestones=dict(milestones or {}),
@@ -329,7 +330,8 @@ def reschedule(
                 started=current.started_at, at=at, promise=promise, window=window,
                 previous_window=current.announced_window or _window(current),
             )  # fmt: skip
-            message = render_message(_incident_template(config, current, template_name), "rescheduled", values)
+            template = _incident_template(config, current, template_name)
+            message = render_message(template, "rescheduled", values, config.lang)
         incident = writer.append(
             config, path, old_text, current, change, stage=current.stage, message=message, at=at, note=note,
             next_update=promise, window=window,
@@ -369,7 +371,8 @@ def cancel(
                 config, title=current.title, components=change.current, worst=change.worst,
                 started=current.started_at, at=at, promise=None, window=_window(current),
             )  # fmt: skip
-            message = render_message(_incident_template(config, current, template_name), "cancelled", values)
+            template = _incident_template(config, current, template_name)
+            message = render_message(template, "cancelled", values, config.lang)
         incident = writer.append(
             config, path, old_text, current, change, stage=stage, message=message, at=at, note=note, cancelled=True
         )

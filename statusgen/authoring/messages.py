@@ -1,7 +1,10 @@
 """Pre-written communication templates: one customer message per stage.
 
 Built-in templates live in ``statusgen/authoring/message_templates/``; a team adds or overrides them with
-files of the same form in its own directory (``templates_dir``, default ``templates/``).
+files of the same form in its own directory (``templates_dir``, default ``templates/``). Each
+may have a folder per language (``templates/de/``): a site in that language takes a template
+from the team's language folder, else the team's folder, else statusgen's in that language,
+else statusgen's English one. The words statusgen fills in come from ``message_words``.
 
 A template has one opening message per stage (``stages``) and may have a follow-up per stage
 (``follow_up``), posted when an update repeats the stage it is in; without one, statusgen's
@@ -14,15 +17,20 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from statusgen.authoring.message_words import FOLLOW_UP as FOLLOW_UP
+from statusgen.authoring.message_words import MAINTENANCE_MESSAGES as MAINTENANCE_MESSAGES
+from statusgen.authoring.message_words import fill as fill
+from statusgen.authoring.message_words import follow_up_text, maintenance_text
+from statusgen.authoring.message_words import placeholder_values as placeholder_values
+from statusgen.authoring.message_words import window_text as window_text
 from statusgen.core.errors import Problem, StatusgenError, display_path
+from statusgen.core.language import ENGLISH, PSEUDO, SHIPPED, SOURCE, Language
 from statusgen.core.model import INCIDENT, KINDS, STAGES, Config, frozen_map
-from statusgen.core.times import UTC, duration, human, zone_label
 from statusgen.sources.checker import Fields, FileCheck, line_of, suggest
 from statusgen.sources.files import read_source, source_files
 
@@ -47,37 +55,11 @@ PLACEHOLDERS = {
     "recovered": "the affected components working normally again, e.g. 'Public API'",
 }
 KEYS = ("title", "description", "kind", "severity", "stages", "follow_up", "rescheduled", "cancelled")
-# Messages a maintenance template has besides its stages: the update `statusgen reschedule`
-# posts and the one `statusgen cancel` posts. A team's template without one uses statusgen's.
-MAINTENANCE_MESSAGES = {
-    "rescheduled": "The planned maintenance on {components} has moved: it now takes place during {window} "
-    "(it was planned for {previous_window}). We will post an update by {next_update}.",
-    "cancelled": "The planned maintenance on {components}, scheduled for {window}, is cancelled and will not "
-    "take place. Nothing changes on your side.",
-}
-# How a component's status reads in a sentence, worst first: (present, past).
-STATUS_WORDS = {
-    "major_outage": ("unavailable", "unavailable"),
-    "partial_outage": ("partly unavailable", "partly unavailable"),
-    "degraded_performance": ("slower than usual", "slower than usual"),
-    "under_maintenance": ("under maintenance", "under maintenance"),
-    "affected": ("affected", "affected"),
-    "operational": ("working normally", "working normally"),
-}
 # Stages after which a message may claim things are (nearly) back to normal.
 RECOVERY_STAGES = ("monitoring", "resolved", "verifying", "completed")
-# The follow-up posted when an update repeats its stage and the template has none of its own.
-FOLLOW_UP = {
-    "investigating": "We are still investigating: {impact}. We will post an update by {next_update}.",
-    "identified": "We are still working on a fix: {impact}. We will post an update by {next_update}.",
-    "monitoring": "We are still monitoring the fix. {still_affected} We will post an update by {next_update}.",
-    "scheduled": "The planned maintenance on {components} is still scheduled for {window}. "
-    "We will post an update by {next_update}.",
-    "in_progress": "The maintenance on {components} is still in progress, within the planned window ({window}). "
-    "We will post an update by {next_update}.",
-    "verifying": "We are still checking that everything works as expected after the maintenance on {components}. "
-    "We will post an update by {next_update}.",
-}
+# The folders of a templates folder that hold one language's templates: named by the language's
+# code or its tag (``pt_BR``, ``pt-BR``).
+LANGUAGE_FOLDERS = {folder: code for code in SHIPPED for folder in (code, code.replace("_", "-"))}
 
 
 @dataclass(frozen=True)
@@ -94,25 +76,30 @@ class Template:
     messages: Mapping[str, str] = field(default_factory=dict)  # a maintenance's own MAINTENANCE_MESSAGES
 
 
+def template_language(config: Config | None) -> str:
+    """The language whose templates a site's messages take: the site's; English for the
+    pseudo-locale (its markers are for statusgen's words, not a team's)."""
+    if config is None or config.language == PSEUDO:
+        return SOURCE
+    return config.language
+
+
 def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Problem]]:
-    """Built-in templates overlaid with the team's own; returns (templates by name, problems)."""
-    templates: dict[str, Template] = {}
+    """The templates of the site's language (``template_language``), by name: statusgen's
+    English ones, overlaid with statusgen's in the language, the team's own, and the team's in
+    the language (each later one wins); returns (templates by name, problems). The team's
+    folders of other languages are checked too, so ``validate`` reports them."""
+    language = template_language(config)
+    layers: list[tuple[list[Path], bool, bool]] = [(sorted(BUILTIN_DIR.glob("*.y*ml")), True, True)]
+    if language != SOURCE:
+        layers.append((sorted((BUILTIN_DIR / language).glob("*.y*ml")), True, True))
     problems: list[Problem] = []
-    directories = [(BUILTIN_DIR, True)]
     if config is not None:
-        directories.append((config.root / config.templates_dir, False))
-    for directory, builtin in directories:
-        if not directory.is_dir():
-            continue
-        if builtin:
-            paths = sorted(directory.glob("*.y*ml"))
-        else:  # the team's folder: the access rules of every source folder (sources/files.py)
-            assert config is not None
-            shown_dir = display_path(directory, config.root)
-            listed, refusals = source_files(directory, config.root, (".yaml", ".yml"), shown_dir)
-            # Templates are not nested: only the folder's own files count.
-            paths = [path for path in listed if path.parent == directory]
-            problems.extend(p for p in refusals if "/" not in p.path[len(shown_dir) + 1 :])
+        team, found = _team_files(config, language)
+        layers += team
+        problems += found
+    templates: dict[str, Template] = {}
+    for paths, builtin, used in layers:
         for path in paths:
             root = config.root if config else path.parent
             shown = display_path(path, root)
@@ -122,11 +109,38 @@ def load_templates(config: Config | None) -> tuple[dict[str, Template], list[Pro
                 continue
             template, found = read_template(path, shown, builtin, data)
             problems.extend(found)
-            if template is not None:
+            if template is not None and used:
                 templates[template.name] = template
     if config is not None:
         problems.extend(_mapped_template_problems(config, templates))
     return templates, problems
+
+
+def _team_files(config: Config, language: str) -> tuple[list[tuple[list[Path], bool, bool]], list[Problem]]:
+    """The team's template files as layers (paths, builtin, used), lowest first: its folder's
+    own, then each language folder's (used when it is ``language``'s); and the files the access
+    rules of every source folder refuse (sources/files.py)."""
+    directory = config.root / config.templates_dir
+    shown_dir = display_path(directory, config.root)
+    listed, refusals = source_files(directory, config.root, (".yaml", ".yml"), shown_dir)
+
+    def folder(parts: tuple[str, ...] | list[str]) -> str | None:
+        """The language folder a file is in ("" for the folder's own files); None elsewhere."""
+        if len(parts) == 1:
+            return ""
+        return parts[0] if len(parts) == 2 and parts[0] in LANGUAGE_FOLDERS else None
+
+    # Templates are not nested: only the folder's own files and its language folders' count.
+    own: list[Path] = []
+    by_folder: dict[str, list[Path]] = {}
+    for path in listed:
+        name = folder(path.relative_to(directory).parts)
+        if name is not None:
+            (by_folder.setdefault(name, []) if name else own).append(path)
+    layers = [(own, False, True)]
+    layers += [(paths, False, LANGUAGE_FOLDERS[name] == language) for name, paths in sorted(by_folder.items())]
+    problems = [p for p in refusals if folder(p.path[len(shown_dir) + 1 :].split("/")) is not None]
+    return layers, problems
 
 
 def _mapped_template_problems(config: Config, templates: dict[str, Template]) -> list[Problem]:
@@ -274,37 +288,29 @@ def placeholder_problems(text: str) -> list[str]:
     return problems
 
 
-# A literal brace, or a placeholder: what ``fill`` replaces, in one linear pass.
-_FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Values to render each message of a template with when it is checked.
 SAMPLE_VALUES = {name: f"sample {name}" for name in PLACEHOLDERS}
 
 
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with each ``{name}`` replaced by its value and ``{{``/``}}`` by a brace, as
-    ``str.format`` does for the plain placeholders templates have; anything else is left as it
-    is, so no template text can make it fail or run long."""
-
-    def one(match: re.Match[str]) -> str:
-        found = match.group()
-        if found in ("{{", "}}"):
-            return found[0]
-        return values.get(match.group(1), found)
-
-    return _FIELD.sub(one, text)
-
-
-def render(template: Template, stage: str, values: Mapping[str, str], *, follow_up: bool = False) -> str:
+def render(
+    template: Template,
+    stage: str,
+    values: Mapping[str, str],
+    *,
+    follow_up: bool = False,
+    lang: Language = ENGLISH,
+) -> str:
     """The message of ``template`` for ``stage`` with its placeholders filled.
 
-    ``follow_up``: the incident is already in ``stage``, so post the follow-up, not the opening.
+    ``follow_up``: the incident is already in ``stage``, so post the follow-up, not the opening
+    (statusgen's own in ``lang``, the site's language, when the template has none).
     In a recovery stage, a message that does not itself say which components are still affected
     gets the ``{still_affected}`` sentence appended, so it never claims more than is true.
     """
     if follow_up and stage in (template.follow_up or {}):
         text = template.follow_up[stage]
     elif follow_up and stage in FOLLOW_UP:
-        text = FOLLOW_UP[stage]
+        text = follow_up_text(stage, lang)
     elif stage in template.stages:
         text = template.stages[stage]
     else:
@@ -319,13 +325,14 @@ def render(template: Template, stage: str, values: Mapping[str, str], *, follow_
     return _tidy(message)
 
 
-def render_message(template: Template, name: str, values: Mapping[str, str]) -> str:
+def render_message(template: Template, name: str, values: Mapping[str, str], lang: Language = ENGLISH) -> str:
     """The message ``name`` (one of MAINTENANCE_MESSAGES: ``rescheduled``, ``cancelled``) of a
-    maintenance ``template`` with its placeholders filled; statusgen's own when the template
-    has none (a team's template written before these messages existed)."""
+    maintenance ``template`` with its placeholders filled; statusgen's own in ``lang`` (the
+    site's language) when the template has none (a team's template written before these
+    messages existed)."""
     if template.kind != "maintenance":
         raise StatusgenError(f"template '{template.name}' is for {template.kind}s; only a maintenance is {name}")
-    return _tidy(fill(template.messages.get(name) or MAINTENANCE_MESSAGES[name], values))
+    return _tidy(fill(template.messages.get(name) or maintenance_text(name, lang), values))
 
 
 def _tidy(message: str) -> str:
@@ -333,86 +340,6 @@ def _tidy(message: str) -> str:
     # Line by line, not one pattern over the message: [ \t]+\n retries every space of a long run.
     message = "\n".join(line.rstrip(" \t") for line in message.split("\n"))
     return re.sub(r"(?<=\S) {2,}", " ", message).strip() + "\n"
-
-
-def placeholder_values(
-    config: Config,
-    *,
-    title: str,
-    components: Mapping[str, str] | Iterable[str],
-    started: datetime,
-    at: datetime,
-    next_update: timedelta = timedelta(minutes=30),
-    window: tuple[datetime, datetime] | None = None,
-    worst: Mapping[str, str] | None = None,
-    previous_window: tuple[datetime, datetime] | None = None,
-) -> dict[str, str]:
-    """The values a template's placeholders are filled with, for one update.
-
-    ``components``: the affected components' statuses now ({id: status}; a plain list of ids
-    when they are not known); ``worst``: the worst status each got (default: ``components``).
-    """
-    statuses = dict(components) if isinstance(components, Mapping) else dict.fromkeys(components, "affected")
-    worst = dict(worst) if worst else statuses
-
-    def name(cid: str) -> str:
-        component = config.component(cid)
-        return component.name if component else cid
-
-    names = [name(cid) for cid in statuses]
-    hurt = {cid: status for cid, status in statuses.items() if status != "operational"}
-    recovered = [name(cid) for cid, status in statuses.items() if status == "operational"]
-    values = {
-        "title": title,
-        "impact": describe(statuses, name),
-        "peak": describe(worst, name, past=True),
-        "still_affected": f"{describe(hurt, name, still=True)}; we are working on it." if hurt else "",
-        "recovered": join_names(recovered) or "the affected services",
-        "components": join_names(names) or "some of our services",
-        "started": human(started, zone=config.zone),
-        "now": human(at, zone=config.zone),
-        "next_update": human(at + next_update, zone=config.zone),
-        "duration": duration(at - started),
-        "window": "",
-    }
-    values["window"] = window_text(window, config.zone) if window else ""
-    values["previous_window"] = window_text(previous_window, config.zone) if previous_window else values["window"]
-    return values
-
-
-def window_text(window: tuple[datetime, datetime], zone: tzinfo = UTC) -> str:
-    """``02:00–04:00 UTC on 3 Dec`` in ``zone``, or from one day to another with both dates (or
-    both zone names, when the clocks change inside the window)."""
-    start, end = (moment.astimezone(zone) for moment in window)
-    if start.date() == end.date() and zone_label(start) == zone_label(end):
-        return f"{start:%H:%M}–{end:%H:%M} {zone_label(start)} on {start.day} {start:%b}"
-    return f"{human(start, zone=zone)} to {human(end, zone=zone)}"
-
-
-def describe(
-    statuses: Mapping[str, str], name: Callable[[str], str], *, past: bool = False, still: bool = False
-) -> str:
-    """``Checkout is partly unavailable and Public API is slower than usual``: components grouped
-    by status, worst first (``name`` turns an id into a name)."""
-    clauses = []
-    for status, (present, before) in STATUS_WORDS.items():
-        names = [name(cid) for cid, s in statuses.items() if s == status]
-        if not names:
-            continue
-        verb = ("were" if past else "are") if len(names) > 1 else ("was" if past else "is")
-        clauses.append(f"{join_names(names)} {verb} {'still ' if still else ''}{before if past else present}")
-    if not clauses:
-        return "some of our services are affected"
-    if len(clauses) == 1:
-        return clauses[0]
-    return ", ".join(clauses[:-1]) + (", and " if len(clauses) > 2 else " and ") + clauses[-1]
-
-
-def join_names(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def find(templates: dict[str, Template], name: str) -> Template:

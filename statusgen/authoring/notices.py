@@ -129,7 +129,6 @@ def end_notice(
                 f"the notice {current.id} already ended at its end time ({iso(current.scheduled_until)}); nothing to do"
             )
         change = lifecycle.statuses_after(current, "ended", {})
-        incident = writer.append(
-            config, path, old_text, current, change, stage="ended", message=(message or NOTICE_ENDED).strip(), at=at
-        )
+        text = (message or config.lang.gettext(NOTICE_ENDED)).strip()
+        incident = writer.append(config, path, old_text, current, change, stage="ended", message=text, at=at)
     return NoticeWritten(path, incident)

@@ -16,12 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from statusgen.authoring.messages import placeholder_values
+from statusgen.authoring.message_words import placeholder_values, sentence
+from statusgen.core.language import N_
 from statusgen.core.model import Config, Incident, Update
 from statusgen.core.times import iso
 
 GRACE = timedelta(hours=24)
-REMINDER = "Reminder: the planned maintenance on {components} takes place during {window}."
+# Translators: posted to subscribers before a maintenance window starts; %(window)s is like
+# "02:00–04:00 UTC on 3 Dec"
+REMINDER = N_("Reminder: the planned maintenance on %(components)s takes place during %(window)s.")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _reminder(incident: Incident, config: Config, now: datetime) -> Notice | Non
         return None
     values = placeholder_values(config, title=incident.title, components=incident.components, started=start,
                                 at=moment, window=(start, end))  # fmt: skip
-    text = REMINDER.format(components=values["components"], window=values["window"])
+    text = sentence(REMINDER, values, config.lang)
     update = Update(moment, "scheduled", text, automatic=True)
     reminded = replace(incident, updates=(*incident.updates, update))
     return Notice(reminded, len(incident.updates), "maintenance.reminder", f"{incident.id}/reminder/{iso(start)}")

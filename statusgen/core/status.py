@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
-from statusgen.core.language import N_
+from statusgen.core.language import ENGLISH, N_, Language
 
 # Component statuses, from best to worst. The names are Statuspage's.
 OPERATIONAL = "operational"
@@ -93,26 +93,63 @@ STAGE_LABEL = {
 }
 
 
-def weight_phrase(weight: Decimal) -> str:
+# A component status inside a sentence ("partial outage 47 min", "major outage counts as
+# down"): its own words, not a lowercased label, since some languages capitalize nouns.
+# Translators: a component status in the middle of a sentence, e.g. "partial outage 47 min".
+STATUS_WORDS = {
+    OPERATIONAL: N_("operational"),
+    UNDER_MAINTENANCE: N_("under maintenance"),
+    DEGRADED: N_("degraded performance"),
+    PARTIAL_OUTAGE: N_("partial outage"),
+    MAJOR_OUTAGE: N_("major outage"),
+}
+# Translators: maintenance in the middle of a sentence: "degraded performance and maintenance count as up".
+MAINTENANCE_WORD = N_("maintenance")
+
+
+def listed(language: Language, parts: list[str] | tuple[str, ...]) -> str:
+    """Clauses that each say something of their own, one after another with the language's
+    list comma and no "and": ``partial outage 47 min, 1 incident``."""
+    pattern = language.locale.list_patterns["standard"]["middle"]
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = pattern.format(text, part)
+    return text
+
+
+def weight_phrase(weight: Decimal, language: Language = ENGLISH) -> str:
+    """How a minute in a status counts: ``as up``, ``as down``, ``as 30% down``."""
     if weight == 0:
-        return "as up"
+        # Translators: how a minute in a status counts, after "counts" or "counted": "counts as up".
+        return language.gettext("as up")
     if weight == 1:
-        return "as down"
-    return f"as {(Decimal(weight) * 100).normalize():f}% down"
+        # Translators: how a minute in a status counts, after "counts" or "counted": "counts as down".
+        return language.gettext("as down")
+    share = (Decimal(weight) * 100).normalize()
+    digits = max(0, -int(share.as_tuple().exponent))
+    # Translators: how a minute in a status counts, after "counts" or "counted": "counts as 30% down".
+    return language.gettext("as %(percent)s down") % {"percent": language.percent(share, digits)}
 
 
-def weights_sentence(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
+def weights_sentence(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS, language: Language = ENGLISH) -> str:
     """``major outage counts as down, partial outage as 30% down, degraded performance and
     maintenance as up``: the weight table in words, for the pages that show a figure."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[Decimal, list[str]] = {}
     for status in (*WEIGHTED_STATUSES, UNDER_MAINTENANCE):
-        label = "maintenance" if status == UNDER_MAINTENANCE else STATUS_LABEL[status].lower()
-        groups.setdefault(weight_phrase(weights.get(status, Decimal(0))), []).append(label)
+        word = MAINTENANCE_WORD if status == UNDER_MAINTENANCE else STATUS_WORDS[status]
+        groups.setdefault(Decimal(weights.get(status, Decimal(0))), []).append(language.gettext(word))
     parts = []
-    for index, (phrase, labels) in enumerate(groups.items()):
-        verb = ("count " if len(labels) > 1 else "counts ") if index == 0 else ""
-        parts.append(f"{' and '.join(labels)} {verb}{phrase}")
-    return ", ".join(parts)
+    for index, (weight, words) in enumerate(groups.items()):
+        values = {"statuses": language.join(words), "weight": weight_phrase(weight, language)}
+        if index == 0:
+            # Translators: the first clause of "major outage counts as down, partial outage as 30% down, ...".
+            text = language.ngettext("%(statuses)s counts %(weight)s", "%(statuses)s count %(weight)s", len(words))
+        else:
+            # Translators: a later clause of "major outage counts as down, partial outage as 30% down":
+            # the verb of the first clause is left out in English; repeat it if your language needs it.
+            text = language.gettext("%(statuses)s %(weight)s")
+        parts.append(text % values)
+    return listed(language, parts)
 
 
 def rolled_up(worst: Mapping[str, str], statuses: Mapping[str, str]) -> dict[str, str]:

@@ -10,14 +10,13 @@ from datetime import datetime, timedelta
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
-from markupsafe import Markup
-
 from statusgen.core.cadence import overdue_by
 from statusgen.core.markdown import python_markdown_lists
-from statusgen.core.model import Incident, Repository
-from statusgen.core.status import status_label
-from statusgen.core.times import duration, human_long
-from statusgen.internal.charts import month_label, severity_chart
+from statusgen.core.model import Config, Incident, Repository
+from statusgen.internal import metrics_page
+from statusgen.internal.charts import month_label
+from statusgen.internal.facts import impact_windows, incident_facts, update_entries
+from statusgen.internal.metrics_page import completion_rate
 from statusgen.internal.urls import (
     action_items_uri,
     action_items_url,
@@ -36,15 +35,12 @@ from statusgen.render.paging import page_count, pager
 from statusgen.views import metrics as m
 from statusgen.views.internal import (
     FIRST_STEP_SECTIONS,
-    LEVEL_TEXT,
     AlertPage,
     alert_pages,
-    budget_rows,
+    level_phrase,
     missing_postmortems,
-    month_span,
     open_action_items,
     section,
-    stat_text,
     used_by,
 )
 
@@ -56,6 +52,12 @@ RUNBOOK_RECENT = 20  # incidents listed on a runbook's own page; the rest on its
 SITE_URL = "https://<internal site>/"  # how the runbook and alert lists write the internal address in examples
 
 
+def site_name(config: Config) -> str:
+    """``Acme internal``: the internal site's name, so nobody mistakes it for the public page."""
+    # Translators: the internal site's name: the company's name, then a word saying it is internal.
+    return config.lang.gettext("%(company)s internal") % {"company": config.company or config.site_name}
+
+
 class InternalPages:
     """What every page of the internal site shows, from one repository (as of ``now``) at ``now``."""
 
@@ -63,7 +65,8 @@ class InternalPages:
         self.repo = repo
         self.config = repo.config
         self.now = now
-        self.when = lru_cache(maxsize=1 << 17)(partial(human_long, zone=self.config.zone))  # once per instant
+        self.language = language = self.config.lang
+        self.when = lru_cache(maxsize=1 << 17)(partial(language.moment, zone=self.config.zone))  # once per instant
         self.runbooks = repo.runbooks
         self.postmortems = repo.postmortems
         self.runbook_by_name = {r.name: r for r in self.runbooks}
@@ -84,11 +87,11 @@ class InternalPages:
         """``src_uri -> (template, title, markdown body, view)`` of every mkdocs page; the view
         is a dict or a function making one (called when mkdocs renders that page)."""
         if self._pages is None:
-            home = f"{self.config.company or self.config.site_name} internal"
+            _ = self.language.gettext
             pages: dict[str, PageEntry] = {
-                "index.md": ("internal/home.html", home, "", self.home_view),
-                "runbooks/index.md": ("internal/runbooks.html", "Runbooks", "", self.runbooks_view),
-                "runbooks/alerts/index.md": ("internal/alerts.html", "Alerts", "", self.alerts_view),
+                "index.md": ("internal/home.html", site_name(self.config), "", self.home_view),
+                "runbooks/index.md": ("internal/runbooks.html", _("Runbooks"), "", self.runbooks_view),
+                "runbooks/alerts/index.md": ("internal/alerts.html", _("Alerts"), "", self.alerts_view),
             }
             for runbook in self.runbooks:
                 body = python_markdown_lists(runbook.body).strip() + "\n"
@@ -100,31 +103,34 @@ class InternalPages:
             incidents = self.repo.incidents
             count = page_count(len(incidents), PAGE_SIZE)
             for number in range(1, count + 1):
-                title = "Incidents" if number == 1 else f"Incidents, page {number}"
+                title = _("Incidents") if number == 1 else _("Incidents, page %(number)s") % {"number": number}
                 pages[list_uri("incidents", number)] = ("internal/incidents.html", title, "",
                                                         partial(self.incidents_view, number))  # fmt: skip
-            pages["postmortems/index.md"] = ("internal/postmortems.html", "Postmortems", "",
+            pages["postmortems/index.md"] = ("internal/postmortems.html", _("Postmortems"), "",
                                              partial(self.archive_view, None))  # fmt: skip
             for year in self._postmortem_years():
-                pages[f"postmortems/{year}.md"] = ("internal/postmortems.html", f"Postmortems of {year}", "",
+                # Translators: the title of one year's page of the postmortem archive.
+                title = _("Postmortems of %(year)s") % {"year": year}
+                pages[f"postmortems/{year}.md"] = ("internal/postmortems.html", title, "",
                                                    partial(self.archive_view, year))  # fmt: skip
             for incident_id, postmortem in self.postmortems.items():
                 incident = self.by_id[incident_id]
-                title = f"Postmortem: {postmortem.title or incident.title}"
+                title = _("Postmortem: %(title)s") % {"title": postmortem.title or incident.title}
                 body = python_markdown_lists(postmortem.body).strip() + "\n"
                 pages[postmortem_uri(incident_id)] = ("internal/postmortem.html", title, body,
                                                       partial(self.postmortem_view, incident, postmortem))  # fmt: skip
             for number in range(1, page_count(len(self.open_items), PAGE_SIZE) + 1):
-                title = "Action items" if number == 1 else f"Action items, page {number}"
+                title = _("Action items") if number == 1 else _("Action items, page %(number)s") % {"number": number}
                 pages[action_items_uri(number)] = ("internal/action-items.html", title, "",
                                                    partial(self.action_items_view, number))  # fmt: skip
-            pages["metrics.md"] = ("internal/metrics.html", "Metrics", "", self.metrics_view)
+            pages["metrics.md"] = ("internal/metrics.html", _("Metrics"), "", self.metrics_view)
             self._pages = pages
         return self._pages
 
     def direct_pages(self) -> list[tuple[str, str, str, partial]]:
         """``(url, title, template, view)`` of every page statusgen renders itself: one per
         incident, and the incidents that used a runbook, when they are too many for its page."""
+        _ = self.language.gettext
         found = [(incident_url(i.id), i.title, "internal/incident.html", partial(self.incident_view, i))
                  for i in self.repo.incidents]  # fmt: skip
         for runbook in self.runbooks:
@@ -132,7 +138,12 @@ class InternalPages:
             if len(incidents) <= RUNBOOK_RECENT:
                 continue
             for number in range(1, page_count(len(incidents), PAGE_SIZE) + 1):
-                title = f"Incidents that used {runbook.title}" + ("" if number == 1 else f", page {number}")
+                title = (
+                    _("Incidents that used %(runbook)s") % {"runbook": runbook.title}
+                    if number == 1
+                    else _("Incidents that used %(runbook)s, page %(number)s")
+                    % {"runbook": runbook.title, "number": number}
+                )
                 found.append((runbook_incidents_url(runbook, number), title, "internal/runbook-incidents.html",
                               partial(self.runbook_incidents_view, runbook, number)))  # fmt: skip
         return found
@@ -144,7 +155,7 @@ class InternalPages:
             "active": [i for i in self.repo.incidents if i.is_active and not i.is_maintenance],
             # incident id -> how late its promised update is ("17 min"), for late ones only
             "overdue": {
-                i.id: duration(late)
+                i.id: self.language.duration(late)
                 for i in self.repo.incidents
                 if i.is_active and (late := overdue_by(i, self.config, self.now))
             },
@@ -155,7 +166,10 @@ class InternalPages:
             "stale": [r for r in self.runbooks if r.is_stale(self.now)],
             "alerts": self.alerts,
             "rolling_days": self.metrics.rolling_days,
-            "hot": [(b.component.name, LEVEL_TEXT[b.level].lower()) for b in self.metrics.rolling if b.level != "ok"],
+            # components past a level of their budget, each in words ("API 80% used")
+            "hot": [
+                level_phrase(b.component.name, b.level, self.language) for b in self.metrics.rolling if b.level != "ok"
+            ],
         }
 
     def runbooks_view(self) -> dict:
@@ -245,7 +259,7 @@ class InternalPages:
             rows.append(
                 {
                     "incident": incident,
-                    "duration": duration(incident.duration(self.now)),
+                    "duration": self.language.duration(incident.duration(self.now)),
                     "postmortem": incident.id in self.postmortems,
                     "missing": incident.id in self.missing_ids,
                 }
@@ -261,38 +275,10 @@ class InternalPages:
         }
 
     def incident_view(self, incident: Incident) -> dict:
-        facts = [
-            ("Kind", incident.kind),
-            ("Severity", incident.severity or "-"),
-            ("Stage", incident.stage),
-            ("Components", ", ".join(f"{self.names.get(c, c)} ({s})" for c, s in incident.components.items()) or "-"),
-            ("Commander", incident.commander or "-"),
-        ]
-        facts += [(f"Role: {role}", person) for role, person in incident.roles.items()]
-        for label, value in (
-            ("Impact start", incident.impact_start),
-            ("Detected", incident.detected_at),
-            ("Acknowledged", incident.acknowledged_at),
-            ("Mitigated", incident.mitigated_at),
-            ("Resolved", incident.resolved_at),
-        ):
-            facts.append((label, self.when(value) if value else "not recorded"))
-        facts.append(("Duration", duration(incident.duration(self.now)) + ("" if incident.resolved_at else " so far")))
-        windows = [
-            (self.names.get(cid, cid), status_label(status), self.when(start), self.when(end),
-             duration(end - start))
-            for cid, status, start, end in incident.status_windows(self.now)
-        ]  # fmt: skip
-        updates = [
-            {
-                "when": self.when(u.at),
-                "stage": u.stage.replace("_", " "),
-                "message": render_markdown(u.message.strip()),
-                "note": render_markdown(u.internal_note.strip()) if u.internal_note else None,
-                "automatic": u.automatic,
-            }
-            for u in incident.updates
-        ]
+        language, when = self.language, self.when
+        facts = incident_facts(incident, self.names, language, when, self.now)
+        windows = impact_windows(incident, self.names, language, when, self.now)
+        updates = update_entries(incident, language, when)
         return {
             "incident": incident,
             "facts": facts,
@@ -334,12 +320,16 @@ class InternalPages:
 
         by_month = defaultdict(list)
         for incident, postmortem in chosen:
-            by_month[month_label(m.month_key(incident.started_at, zone))].append(entry(incident, postmortem))
+            by_month[month_label(m.month_key(incident.started_at, zone), self.language)].append(
+                entry(incident, postmortem)
+            )
         by_severity = []
         for severity in self.config.severities:
             rows = [entry(i, p) for i, p in chosen if i.severity == severity.id]
             if rows:
-                by_severity.append((f"{severity.id}: {severity.name}", rows))
+                # Translators: a severity's id and its name, as a heading of the postmortem archive: "SEV1: Critical".
+                label = self.language.gettext("%(id)s: %(name)s") % {"id": severity.id, "name": severity.name}
+                by_severity.append((label, rows))
         by_component = []
         for component in self.config.components:
             rows = [entry(i, p) for i, p in chosen if component.id in i.components]
@@ -365,8 +355,9 @@ class InternalPages:
         return {
             "incident": incident,
             "postmortem": postmortem,
-            "components": ", ".join(self.names.get(c, c) for c in incident.components) or "-",
-            "duration": duration(incident.duration(self.now)),
+            # a list in the language's form ("A, B and C"; "A、B、C")
+            "components": self.language.join([self.names.get(c, c) for c in incident.components]) or "-",
+            "duration": self.language.duration(incident.duration(self.now)),
             "items": [(item, item.is_overdue(self.now)) for item in postmortem.action_items],
         }
 
@@ -381,7 +372,7 @@ class InternalPages:
                 if incident.resolved_at is None:  # missing_postmortems lists resolved incidents only
                     continue
                 late = self.now - incident.resolved_at - timedelta(hours=self.config.postmortem_due_hours)
-                missing.append((incident, self.when(incident.resolved_at), duration(late)))
+                missing.append((incident, self.when(incident.resolved_at), self.language.duration(late)))
         return {
             "now": self.now,
             "rows": [
@@ -391,7 +382,7 @@ class InternalPages:
             "total": len(rows),
             "overdue": sum(item.is_overdue(self.now) for item, _, _ in rows),
             "completion": completion,
-            "rate": "n/a" if completion.rate is None else f"{completion.rate:.0%}",
+            "rate": completion_rate(completion.rate, 0, self.language),
             "pager": pager(number, count, action_items_url),
             "first_page": number == 1,
             "missing": missing,
@@ -400,40 +391,7 @@ class InternalPages:
         }
 
     def metrics_view(self) -> dict:
-        mx, zone = self.metrics, self.config.zone
-        this_month = m.month_key(self.now, zone)
-        severities = [s.id for s in self.config.severities]
-        completion = mx.completion
-
-        def stats_rows(groups: dict) -> list:
-            return [(name, [stat_text(values[k]) for k in m.METRICS]) for name, values in groups.items()]
-
-        return {
-            "now": self.now,
-            "mx": mx,
-            "definitions": [(m.LABELS[k], m.DEFINITIONS[k]) for k in m.METRICS],
-            "short_labels": [m.SHORT_LABELS[k] for k in m.METRICS],
-            "overall": stats_rows({"All": mx.overall}),
-            "by_severity": stats_rows(mx.by_severity),
-            "by_component": stats_rows({self.names.get(k, k): v for k, v in mx.by_component.items()}),
-            # Made by our own code from numbers and escaped labels (charts.py): markup, not text.
-            "chart": Markup(severity_chart(mx.per_month, severities)),  # SVG of numbers; charts.py escapes names
-            "severities": severities,
-            "per_month": [
-                (month_label(key), [counts[s] for s in severities], sum(counts.values()))
-                for key, counts in mx.per_month
-            ],  # fmt: skip
-            "rate": "n/a" if completion.rate is None else f"{completion.rate:.1%}",
-            "completion": completion,
-            # The configured weight table in words (the public uptime uses the same one).
-            "weights": m.budget_explanation(mx.weights),
-            "rolling_from": self.when(self.now - timedelta(days=mx.rolling_days)),
-            "rolling": budget_rows(mx.rolling),
-            "monthly": [
-                (month_label(key), key == this_month, budget_rows(rows), month_span(key, self.now, zone))
-                for key, rows in reversed(mx.monthly)
-            ],
-        }
+        return metrics_page.metrics_view(self.metrics, self.config, self.names, self.now, self.when)
 
     def _incident_row(self, incident: Incident) -> dict:
         return {"incident": incident, "postmortem": incident.id in self.postmortems}

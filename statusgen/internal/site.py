@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from statusgen.internal.pages import InternalPages
+from statusgen.internal.pages import InternalPages, site_name
 from statusgen.internal.urls import alert_url, incident_url, runbook_uri
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
@@ -59,7 +59,7 @@ class InternalSite:
         if mkdocs_config is not None:
             _markdown_extensions(mkdocs_config)
             # The header says which site this is: nobody should mistake it for the public page.
-            mkdocs_config["site_name"] = f"{self.config.company or self.config.site_name} internal"
+            mkdocs_config["site_name"] = site_name(self.config)
 
     # -- plugin hooks --------------------------------------------------------------------------
 
@@ -193,19 +193,21 @@ class InternalSite:
         for runbook in self.repo.runbooks:
             by_service[runbook.service].append({escape(runbook.title): runbook_uri(runbook)})
         # Titles escaped here: material's navigation prints them as they are.
+        _ = self.config.lang.gettext
         return [
-            {"Home": "index.md"},
+            # Translators: the navigation's entry for the internal site's home page.
+            {escape(_("Home")): "index.md"},
             {
-                "Runbooks": [
-                    {"All runbooks": "runbooks/index.md"},
-                    {"Alerts": "runbooks/alerts/index.md"},
+                escape(_("Runbooks")): [
+                    {escape(_("All runbooks")): "runbooks/index.md"},
+                    {escape(_("Alerts")): "runbooks/alerts/index.md"},
                     *({escape(service): items} for service, items in sorted(by_service.items())),
                 ]
             },
-            {"Incidents": "incidents/index.md"},
-            {"Postmortems": "postmortems/index.md"},
-            {"Action items": "action-items.md"},
-            {"Metrics": "metrics.md"},
+            {escape(_("Incidents")): "incidents/index.md"},
+            {escape(_("Postmortems")): "postmortems/index.md"},
+            {escape(_("Action items")): "action-items.md"},
+            {escape(_("Metrics")): "metrics.md"},
         ]
 
 

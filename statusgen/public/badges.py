@@ -1,12 +1,25 @@
-"""SVG status badges and shields.io endpoint JSON beside each."""
+"""SVG status badges and shields.io endpoint JSON beside each, in the site's language (the
+JSON's keys are shields.io's)."""
 
 from __future__ import annotations
 
 import json
 from html import escape
+from unicodedata import east_asian_width
 
-from statusgen.core.status import STATUS_LABEL
+from statusgen.core.language import ENGLISH, N_, Language
+from statusgen.core.status import STATUS_WORDS
 from statusgen.views.public import PublicStatus
+
+# The overall status on a badge, in lower case as badges write it.
+# Translators: the overall status on a small status badge, after "status".
+OVERALL_WORDS = {
+    "none": N_("all systems operational"),
+    "minor": N_("minor service outage"),
+    "major": N_("partial system outage"),
+    "critical": N_("major system outage"),
+    "maintenance": N_("service under maintenance"),
+}
 
 # shields.io colour names and the hex we draw them with
 STATUS_COLOR = {
@@ -28,9 +41,18 @@ LABEL_BG = "#444d56"
 
 
 def _width(text: str) -> int:
-    """Rough text width in px for 11px Verdana-like text (no font metrics: deterministic)."""
+    """Rough text width in px for 11px Verdana-like text (no font metrics: deterministic);
+    a full-width character (Japanese, say) is as wide as the font is high."""
     narrow, wide = set("iljtf.,:;!|' "), set("mwMW@%")
-    return int(sum(3.5 if ch in narrow else 9.5 if ch in wide else 6.8 for ch in text)) + 10
+
+    def width(ch: str) -> float:
+        if ch in narrow:
+            return 3.5
+        if ch in wide:
+            return 9.5
+        return 11.0 if east_asian_width(ch) in ("W", "F") else 6.8
+
+    return int(sum(width(ch) for ch in text)) + 10
 
 
 def svg(label: str, message: str, color: str) -> str:
@@ -55,15 +77,17 @@ def endpoint(label: str, message: str, color: str) -> str:
     return json.dumps({"schemaVersion": 1, "label": label, "message": message, "color": color}, sort_keys=True) + "\n"
 
 
-def all_badges(status: PublicStatus) -> dict[str, str]:
+def all_badges(status: PublicStatus, language: Language = ENGLISH) -> dict[str, str]:
     """Site path -> text: ``badges/status.svg``, ``badges/<component>.svg`` and their ``.json``."""
     files = {}
     color = LEVEL_COLOR[status.overall.level]
-    message = status.overall.description.lower()
-    files["badges/status.svg"] = svg("status", message, color)
-    files["badges/status.json"] = endpoint("status", message, color)
+    message = language.gettext(OVERALL_WORDS[status.overall.indicator])
+    # Translators: the left half of the site's status badge ("status | all systems operational").
+    label = language.gettext("status")
+    files["badges/status.svg"] = svg(label, message, color)
+    files["badges/status.json"] = endpoint(label, message, color)
     for component in status.components:
-        message = STATUS_LABEL[component.status].lower()
+        message = language.gettext(STATUS_WORDS[component.status])
         color = STATUS_COLOR[component.status]
         files[f"badges/{component.id}.svg"] = svg(component.name, message, color)
         files[f"badges/{component.id}.json"] = endpoint(component.name, message, color)

@@ -8,21 +8,12 @@
  * otherwise, and nothing when the status cannot be read. The banner lives in a shadow root, so
  * the page's styles do not reach it and its styles do not reach the page. Dismissed (its
  * button, or Escape), it stays away for the rest of the browser session, until another
- * incident, maintenance or notice begins. No dependency; every word is in TEXT below.
+ * incident, maintenance or notice begins. No dependency. Its words come from words.json beside
+ * it, in the status site's language (with that language's direction); without them, no banner.
  */
 (function () {
   "use strict";
 
-  var TEXT = {
-    region: "Service status",
-    critical: "Major outage",
-    major: "Service disruption",
-    minor: "Some services affected",
-    none: "Notice",
-    maintenance: "Maintenance in progress",
-    details: "Details",
-    dismiss: "Dismiss the status message"
-  };
   var RANK = { critical: 0, major: 1, minor: 2, maintenance: 3, none: 4 };
   var KEY = "statusgen-status-dismissed";
 
@@ -64,7 +55,7 @@
     ":host{all:initial;display:block}" +
     ".bar{display:flex;align-items:flex-start;gap:.75em;margin:0;padding:.6em .9em;" +
     "font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;" +
-    "background:#e7effb;border-bottom:3px solid #1d5fbf;text-align:left}" +
+    "background:#e7effb;border-bottom:3px solid #1d5fbf;text-align:start}" +
     ".bar.critical{background:#fbe3e3;border-color:#c21f1f}.bar.major{background:#fdeadf;border-color:#c24d00}" +
     ".bar.minor{background:#fdf4dc;border-color:#9a6b00}" +
     "ul{flex:1;margin:0;padding:0;list-style:none}li{margin:.1em 0}" +
@@ -73,7 +64,8 @@
     "border:1px solid currentColor;border-radius:.3em;background:transparent;color:inherit;cursor:pointer}" +
     "button:focus-visible,a:focus-visible{outline:3px solid #1d5fbf;outline-offset:2px}";
 
-  function show(items) {
+  function show(items, words) {
+    var TEXT = words.text;
     var host = document.createElement("div");
     host.setAttribute("data-statusgen-banner", "");
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
@@ -88,13 +80,15 @@
     }
     var bar = document.createElement("div");
     bar.className = "bar " + items[0].level;
+    bar.lang = String(words.lang || "");
+    bar.dir = words.dir === "rtl" ? "rtl" : "ltr";
     bar.setAttribute("role", "status");
     bar.setAttribute("aria-label", TEXT.region);
     var list = document.createElement("ul");
     items.forEach(function (entry) {
       var line = document.createElement("li");
       var kind = document.createElement("strong");
-      kind.textContent = TEXT[entry.level] + ":";
+      kind.textContent = TEXT[entry.level];
       var link = document.createElement("a");
       link.href = entry.url;
       link.textContent = entry.name || TEXT.details;
@@ -123,15 +117,20 @@
     else document.body.insertBefore(host, document.body.firstChild);
   }
 
-  fetch(new URL("api/v2/summary.json", site).href, { credentials: "omit" })
-    .then(function (response) { return response.ok ? response.json() : null; })
-    .then(function (summary) {
-      if (!summary) return;
+  function read(path) {
+    return fetch(new URL(path, site).href, { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : null; });
+  }
+
+  Promise.all([read("api/v2/summary.json"), read("embed/words.json")])
+    .then(function (both) {
+      var summary = both[0], words = both[1];
+      if (!summary || !words || !words.text) return;
       var seen = dismissed();
       var items = open(summary);
       if (!items.length || items.every(function (entry) { return seen.indexOf(entry.id) >= 0; })) return;
-      if (document.body) show(items);
-      else document.addEventListener("DOMContentLoaded", function () { show(items); });
+      if (document.body) show(items, words);
+      else document.addEventListener("DOMContentLoaded", function () { show(items, words); });
     })
     .catch(function () { /* no status: no banner */ });
 })();

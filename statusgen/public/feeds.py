@@ -3,6 +3,7 @@
 An item holds every public update, newest first; its date is the latest update's, so it
 moves when an update is added. Guids are the incident's page URL, which never changes.
 Nothing here reads a clock: a feed's own date is its newest item's (or ``now`` when empty).
+Titles and item bodies are in the site's language, which the feeds declare.
 """
 
 from __future__ import annotations
@@ -12,28 +13,32 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from html import escape
 
-from statusgen.core.times import UTC, human_long
+from statusgen.core.language import ENGLISH, Language
+from statusgen.core.times import UTC
 from statusgen.render.markup import render_prose
 from statusgen.views.public import PublicIncident, PublicStatus, PublicUpdate
 
 
-def incident_html(incident: PublicIncident, names: dict[str, str], zone: tzinfo = UTC) -> str:
+def incident_html(
+    incident: PublicIncident, names: dict[str, str], zone: tzinfo = UTC, language: Language = ENGLISH
+) -> str:
     """The item body: affected components, then every update newest first."""
     parts = []
     if incident.postmortem_summary:
-        parts.append("<p><strong>Postmortem</strong></p>")
+        parts.append(f"<p><strong>{escape(language.gettext('Postmortem'))}</strong></p>")
         parts.append(str(render_prose(incident.postmortem_summary)))
     if incident.components:
-        affected = ", ".join(escape(names.get(cid, cid)) for cid, _ in incident.components)
-        parts.append(f"<p>Affected: {affected}</p>")
-    parts.extend(update_html(update, incident.is_notice, zone) for update in incident.updates_newest_first)
+        affected = language.join([names.get(cid, cid) for cid, _ in incident.components])
+        parts.append(f"<p>{escape(language.gettext('Affected: %(components)s') % {'components': affected})}</p>")
+    parts.extend(update_html(update, incident.is_notice, zone, language) for update in incident.updates_newest_first)
     return "\n".join(parts)
 
 
-def update_html(update: PublicUpdate, markdown: bool = False, zone: tzinfo = UTC) -> str:
+def update_html(update: PublicUpdate, markdown: bool = False, zone: tzinfo = UTC, language: Language = ENGLISH) -> str:
     """One update in an item body: its stage and time, then its message (a notice's is
     Markdown, sanitized as on its page)."""
-    head = f"<p><strong>{escape(update.stage_label)}</strong> - {escape(human_long(update.at, zone))}</p>"
+    stage, when = escape(language.gettext(update.stage_label)), escape(language.moment(update.at, zone))
+    head = f"<p><strong>{stage}</strong> - {when}</p>"
     if markdown:
         return f"{head}\n{render_prose(update.message)}"
     message = "<br>".join(escape(line) for line in update.message.splitlines())
@@ -45,7 +50,14 @@ def newest(incidents: Iterable[PublicIncident], size: int) -> list[PublicInciden
     return heapq.nlargest(size, incidents, key=lambda i: (i.updated_at, i.id))
 
 
-def build_feeds(status: PublicStatus, incidents: Iterable[PublicIncident], path: str, title: str, link_path: str = ""):
+def build_feeds(
+    status: PublicStatus,
+    incidents: Iterable[PublicIncident],
+    path: str,
+    title: str,
+    link_path: str = "",
+    language: Language = ENGLISH,
+):
     """``(rss bytes, atom bytes)`` for ``incidents``; ``path`` is the feeds' folder ('' or 'components/x/')."""
     from feedgen.feed import FeedGenerator
 
@@ -57,37 +69,37 @@ def build_feeds(status: PublicStatus, incidents: Iterable[PublicIncident], path:
         fg = FeedGenerator()
         fg.id(status.absolute(f"{path}feed.{kind}"))
         fg.title(title)
-        fg.subtitle(f"Incidents and maintenance for {status.site_name}")
+        fg.subtitle(language.gettext("Incidents and maintenance for %(site)s") % {"site": status.site_name})
         links = [(home, "alternate"), (status.absolute(f"{path}feed.{kind}"), "self")]
         if kind == "rss":  # feedgen makes the last link given the RSS <channel><link>: the page, not the feed
             links.reverse()
         for href, rel in links:
             fg.link(href=href, rel=rel)
-        fg.language("en")
+        fg.language(language.tag)  # RSS <language>, Atom xml:lang
         fg.updated(updated)
         fg.lastBuildDate(updated)
         fg.generator("statusgen")
         if status.company:
             fg.author({"name": status.company})
         if status.feed_items == "update":
-            _add_updates(fg, kind, status, items)
+            _add_updates(fg, kind, status, items, language)
         else:
-            _add_incidents(fg, kind, status, items)
+            _add_incidents(fg, kind, status, items, language)
         feeds.append(fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True))
     return feeds[0], feeds[1]
 
 
-def _add_incidents(fg, kind: str, status: PublicStatus, items: list[PublicIncident]) -> None:
+def _add_incidents(fg, kind: str, status: PublicStatus, items: list[PublicIncident], language: Language) -> None:
     """One item per incident, with every update in it; it changes in place when one is posted."""
     names = status.component_names
     for incident in items:
         _add_entry(
-            fg, kind, status.absolute(f"incidents/{incident.id}/"), _title(incident, incident.stage_label),
-            incident.created_at, incident.updated_at, incident_html(incident, names, status.zone),
+            fg, kind, status.absolute(f"incidents/{incident.id}/"), _title(incident, incident.stage_label, language),
+            incident.created_at, incident.updated_at, incident_html(incident, names, status.zone, language),
         )  # fmt: skip
 
 
-def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident]) -> None:
+def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident], language: Language) -> None:
     """One item per update, newest first, linking to the update on its incident's page: each
     update is a new item, which is what chat apps that post only new items need."""
     updates = sorted(
@@ -98,14 +110,19 @@ def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident
     for update, incident in updates:
         _add_entry(
             fg, kind, status.absolute(f"incidents/{incident.id}/#update-{update.id}"),
-            _title(incident, update.stage_label), update.at, update.at,
-            update_html(update, incident.is_notice, status.zone),
+            _title(incident, update.stage_label, language), update.at, update.at,
+            update_html(update, incident.is_notice, status.zone, language),
         )  # fmt: skip
 
 
-def _title(incident: PublicIncident, stage_label: str) -> str:
-    label = "Maintenance" if incident.is_maintenance else "Notice" if incident.is_notice else "Incident"
-    return f"{label}: {incident.title} ({stage_label})"
+def _title(incident: PublicIncident, stage_label: str, language: Language = ENGLISH) -> str:
+    """``Incident: API errors (Resolved)``: what it is, its title and the stage it is in."""
+    values = {"title": incident.title, "stage": language.gettext(stage_label)}
+    if incident.is_maintenance:
+        return language.gettext("Maintenance: %(title)s (%(stage)s)") % values
+    if incident.is_notice:
+        return language.gettext("Notice: %(title)s (%(stage)s)") % values
+    return language.gettext("Incident: %(title)s (%(stage)s)") % values
 
 
 def _add_entry(fg, kind: str, url: str, title: str, published: datetime, updated: datetime, body: str) -> None:
@@ -124,10 +141,12 @@ def _add_entry(fg, kind: str, url: str, title: str, published: datetime, updated
         entry.content(body, type="html")
 
 
-def all_feeds(status: PublicStatus) -> dict[str, bytes]:
+def all_feeds(status: PublicStatus, language: Language = ENGLISH) -> dict[str, bytes]:
     """Every feed file, site path -> bytes: the site's pair and one pair per component."""
     files = {}
-    rss, atom = build_feeds(status, status.incidents, "", f"{status.site_name}: incidents")
+    # Translators: the title of the site's feed: "Ledgerline Status: incidents".
+    title = language.gettext("%(site)s: incidents") % {"site": status.site_name}
+    rss, atom = build_feeds(status, status.incidents, "", title, language=language)
     files["feed.rss"], files["feed.atom"] = rss, atom
     by_component: dict[str, list[PublicIncident]] = {c.id: [] for c in status.components}
     for incident in status.incidents:
@@ -136,6 +155,8 @@ def all_feeds(status: PublicStatus) -> dict[str, bytes]:
                 by_component[cid].append(incident)
     for component in status.components:
         path = f"components/{component.id}/"
-        rss, atom = build_feeds(status, by_component[component.id], path, f"{status.site_name}: {component.name}")
+        # Translators: the title of a component's feed: "Ledgerline Status: Public API".
+        title = language.gettext("%(site)s: %(component)s") % {"site": status.site_name, "component": component.name}
+        rss, atom = build_feeds(status, by_component[component.id], path, title, language=language)
         files[path + "feed.rss"], files[path + "feed.atom"] = rss, atom
     return files

@@ -7,7 +7,8 @@ one while the window in the file differs from the one last announced (edited by 
 warns), so a calendar app replaces the event whenever its window, text or status changes.
 DTSTAMP and LAST-MODIFIED are the latest update's time, never the build clock. A cancelled
 maintenance keeps its event with STATUS:CANCELLED, so subscribed calendars drop it. Times are
-UTC (``Z``).
+UTC (``Z``). The words are in the site's language (the keys are iCalendar's); a calendar in
+another language than English says which (``LANGUAGE=``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from statusgen.core.language import ENGLISH, SOURCE, Language
 from statusgen.core.times import UTC
 from statusgen.views.public import PublicIncident, PublicStatus
 
@@ -48,17 +50,22 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts) + "\r\n"
 
 
-def event(incident: PublicIncident, status: PublicStatus, host: str) -> list[str]:
+def event(incident: PublicIncident, status: PublicStatus, host: str, language: Language = ENGLISH) -> list[str]:
     names = status.component_names
-    affected = ", ".join(names.get(cid, cid) for cid, _ in incident.components)
+    affected = language.join([names.get(cid, cid) for cid, _ in incident.components])
     latest = incident.updates[-1]
-    description = f"{latest.stage_label}: {latest.message}"
+    # Translators: a maintenance's latest update in a calendar event: "Scheduled: We will upgrade..."
+    description = language.gettext("%(stage)s: %(message)s") % {
+        "stage": language.gettext(latest.stage_label),
+        "message": latest.message,
+    }
     if affected:
-        description += f"\n\nAffected: {affected}"
+        description += "\n\n" + language.gettext("Affected: %(components)s") % {"components": affected}
     url = status.absolute(f"incidents/{incident.id}/")
     description += f"\n\n{url}"
     start = incident.scheduled_for or incident.started_at
     end = incident.scheduled_until or incident.resolved_at or start
+    tagged = _language(language)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{incident.id}@{host}",
@@ -66,8 +73,8 @@ def event(incident: PublicIncident, status: PublicStatus, host: str) -> list[str
         f"DTSTART:{_time(start)}",
         f"DTEND:{_time(max(end, start))}",
         f"SEQUENCE:{incident.revision}",
-        f"SUMMARY:{escape_text('Maintenance: ' + incident.title)}",
-        f"DESCRIPTION:{escape_text(description)}",
+        f"SUMMARY{tagged}:{escape_text(language.gettext('Maintenance: %(title)s') % {'title': incident.title})}",
+        f"DESCRIPTION{tagged}:{escape_text(description)}",
         f"URL:{url}",
         f"CREATED:{_time(incident.created_at)}",
         f"LAST-MODIFIED:{_time(incident.updated_at)}",
@@ -80,7 +87,12 @@ def event(incident: PublicIncident, status: PublicStatus, host: str) -> list[str
     return lines
 
 
-def calendar(status: PublicStatus) -> bytes:
+def _language(language: Language) -> str:
+    """The ``LANGUAGE`` parameter of a text property; none for English, a calendar's default."""
+    return "" if language.code == SOURCE else f";LANGUAGE={language.tag}"
+
+
+def calendar(status: PublicStatus, language: Language = ENGLISH) -> bytes:
     """Every maintenance with a schedule (past ones too), ordered by start then id."""
     host = status.event_domain
     maintenance = [i for i in status.incidents if i.is_maintenance]
@@ -91,10 +103,10 @@ def calendar(status: PublicStatus) -> bytes:
         "PRODID:-//statusgen//maintenance calendar//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(status.site_name + ': scheduled maintenance')}",
+        f"X-WR-CALNAME:{escape_text(language.gettext('%(site)s: scheduled maintenance') % {'site': status.site_name})}",
         "X-WR-TIMEZONE:UTC",
     ]
     for incident in maintenance:
-        lines.extend(event(incident, status, host))
+        lines.extend(event(incident, status, host, language))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines).encode("utf-8")

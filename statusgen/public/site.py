@@ -11,16 +11,20 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from itertools import groupby
 from pathlib import Path
 
+from statusgen.core.language import CLOSE, OPEN, Language
+from statusgen.core.status import STATUS_WORDS
 from statusgen.core.times import iso
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages
 from statusgen.render.markup import render_prose
 from statusgen.render.paging import Pager, page_count, pager
+from statusgen.render.stylesheet import site_stylesheet
 from statusgen.render.words import install as install_words
 from statusgen.views.public import PublicIncident, PublicStatus, project
 
@@ -37,7 +41,7 @@ TEMPLATES = {
 class HistoryPage(Pager):
     """One page of the public history: its place among the pages, and its incidents by month."""
 
-    months: tuple[tuple[str, tuple[PublicIncident, ...]], ...]  # ("November 2026", incidents)
+    months: tuple[tuple[str, tuple[PublicIncident, ...]], ...]  # ("November 2026" in the site's language, incidents)
 
 
 class PublicSite:
@@ -52,10 +56,12 @@ class PublicSite:
         self.urls: dict[str, str] = {}  # src_uri -> site-relative URL
         self._env = None
         self.context = context
+        self.language: Language = repo.config.lang
         self.direct: DirectPages | None = None  # pages statusgen renders itself (statusgen/render/direct.py)
+        self.stylesheet: tuple[str, bytes] | None = None  # (hashed file name, CSS) of every public page
         if mkdocs_config is not None:
             _without_search(mkdocs_config)
-            _with_description(mkdocs_config, self.status)
+            _with_description(mkdocs_config, self.status, self.language)
 
     # -- mkdocs hooks -------------------------------------------------------------------------
 
@@ -74,6 +80,8 @@ class PublicSite:
             return file.src_uri.startswith("assets/") and not file.is_documentation_page()
 
         kept = [f for f in files if wanted(f)]
+        theme = mkdocs_config["theme"]
+        self.stylesheet = site_stylesheet(theme.dirs, theme.get("palette"), [*TEMPLATES.values(), "status/embed.html"])
         generated = []
 
         def add(src_uri: str, kind: str, payload, title: str, in_nav: bool):
@@ -84,12 +92,13 @@ class PublicSite:
             self.pages[src_uri] = (kind, payload)
             self.urls[src_uri] = file.url
 
-        add("index.md", "home", None, "Current status", True)
+        words = self.language
+        add("index.md", "home", None, words.gettext("Current status"), True)
         size = self.status.history_page_size
         incidents = self.status.incidents
         count = page_count(len(incidents), size)
-        add("history/index.md", "history", 1, "History", True)
-        add("uptime/index.md", "uptime", None, "Uptime, day by day", False)
+        add("history/index.md", "history", 1, words.gettext("History"), True)
+        add("uptime/index.md", "uptime", None, words.gettext("Uptime, day by day"), False)
         # Incident pages and history pages after the first are rendered directly (one per
         # incident: thousands; one per page of history: hundreds), not by mkdocs.
         self.direct = DirectPages.for_build(mkdocs_config, self.context)
@@ -97,7 +106,8 @@ class PublicSite:
         for number in range(2, count + 1):
             url = f"history/{number}/" if directory_urls else f"history/{number}.html"
             self.urls[f"history/{number}.md"] = url
-            self.direct.add(url, f"History, page {number}", TEMPLATES["history"],
+            title = words.gettext("History, page %(number)s") % {"number": words.number(number)}
+            self.direct.add(url, title, TEMPLATES["history"],
                             partial(self._history_context, number), "status_content")  # fmt: skip
         for incident in incidents:
             src = f"incidents/{incident.id}.md"
@@ -113,8 +123,13 @@ class PublicSite:
     def env(self, env):
         """Jinja filters the status templates use."""
         self._env = env
-        install_words(env, self.context.repo.config.lang, self.status.zone)
+        language = self.language
+        install_words(env, language, self.status.zone)
+        if self.stylesheet is not None:
+            env.globals["sg_stylesheet"] = self.stylesheet[0]
         env.filters["iso"] = iso
+        # a component status inside a sentence ("Public API (partial outage)"): its own words
+        env.filters["status_word"] = lambda code: language.gettext(STATUS_WORDS[code]) if code in STATUS_WORDS else code
         env.filters["prose"] = render_prose  # sanitized Markup: people's hard-wrapped Markdown, never |safe
         env.filters["sg_csp"] = jinja_filter("public")  # statusgen/csp.html
         return env
@@ -174,13 +189,21 @@ class PublicSite:
         # search box): leave them out, so the site holds only what it serves.
         for unused in ("search", "assets/javascripts"):
             shutil.rmtree(site_dir / unused, ignore_errors=True)
+        # Nor material's stylesheets or statusgen.css: the pages load the one reduced from them.
+        styles = site_dir / "assets" / "stylesheets"
+        for pattern in ("main.*.min.css*", "palette.*.min.css*", "statusgen.css"):
+            for unused_file in styles.glob(pattern):
+                unused_file.unlink()
         outputs: dict[str, str | bytes] = {}
-        outputs.update(feeds.all_feeds(self.status))
-        outputs.update(api.all_endpoints(self.status))
-        outputs.update(badges.all_badges(self.status))
-        outputs["maintenance.ics"] = ical.calendar(self.status)
+        if self.stylesheet is not None:
+            outputs["assets/stylesheets/" + self.stylesheet[0]] = self.stylesheet[1]
+        language = self.language
+        outputs.update(feeds.all_feeds(self.status, language))
+        outputs.update(api.all_endpoints(self.status))  # the Statuspage API stays English
+        outputs.update(badges.all_badges(self.status, language))
+        outputs["maintenance.ics"] = ical.calendar(self.status, language)
         if self._env is not None:
-            outputs.update(embed.embed_files(self.status, self._env, self._incident_url))
+            outputs.update(embed.embed_files(self.status, self._env, self._incident_url, language))
         for path, data in sorted(outputs.items()):
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,20 +238,29 @@ class PublicSite:
         size = self.status.history_page_size
         incidents = self.status.incidents
         chunk = incidents[(number - 1) * size : number * size]
-        months = tuple((month, tuple(items)) for month, items in groupby(chunk, key=lambda i: f"{i.started_at:%B %Y}"))
+        by_month = groupby(chunk, key=lambda i: (i.started_at.year, i.started_at.month))
+        months = tuple((self._month(*month), tuple(items)) for month, items in by_month)
         place = pager(number, page_count(len(incidents), size), self._history_url)
         return HistoryPage(**vars(place), months=months)
+
+    def _month(self, year: int, month: int) -> str:
+        """``November 2026`` in the site's language (CLDR's year and month in full)."""
+        from babel.dates import format_skeleton
+
+        text = format_skeleton("yMMMM", date(year, month, 1), locale=self.language.locale)
+        return f"{OPEN}{text}{CLOSE}" if self.language.pseudo else text
 
     def _history_url(self, number: int) -> str:
         return self.urls["history/index.md" if number == 1 else f"history/{number}.md"]
 
 
-def _with_description(mkdocs_config, status: PublicStatus) -> None:
+def _with_description(mkdocs_config, status: PublicStatus, language: Language) -> None:
     """Every public page has a description for search engines and link previews: the site's
     own (site_description), else one that says what the page is."""
     if not mkdocs_config.get("site_description"):
         owner = status.company or status.site_name
-        mkdocs_config["site_description"] = f"Live status, incidents and scheduled maintenance for {owner}."
+        text = language.gettext("Live status, incidents and scheduled maintenance for %(owner)s.")
+        mkdocs_config["site_description"] = text % {"owner": owner}
 
 
 def _without_search(mkdocs_config) -> None:

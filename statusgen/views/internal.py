@@ -8,13 +8,16 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+from decimal import ROUND_DOWN, Decimal
 
 from statusgen.core.documents import AlertRule, Postmortem, Runbook
+from statusgen.core.language import ENGLISH, N_, Language
 from statusgen.core.lifecycle import postmortem_overdue
 from statusgen.core.markdown import HEADING, heading_key
 from statusgen.core.model import Incident, Repository
-from statusgen.core.times import UTC, duration, human_long
+from statusgen.core.times import UTC
 from statusgen.views.metrics import Budget, Stat, month_bounds
+from statusgen.views.status import THOUSANDTH
 
 
 def as_of(repo: Repository, now: datetime) -> Repository:
@@ -54,48 +57,95 @@ def missing_postmortems(repo: Repository, now: datetime) -> list[Incident]:
     return [i for i in repo.incidents if postmortem_overdue(i, repo.config, now)]
 
 
-def figure_duration(delta: timedelta) -> str:
+def figure_duration(delta: timedelta, language: Language = ENGLISH) -> str:
     """A duration as the metrics print it: ``12.5 min`` under an hour, else ``2 h 5 min``."""
     if delta < timedelta(hours=1):
+        from babel.numbers import format_decimal
+
         minutes = delta.total_seconds() / 60
-        return f"{minutes:.1f} min" if minutes % 1 else f"{minutes:.0f} min"
-    return duration(delta)
+        # one decimal when the mean is not a whole number of minutes ("15.0" stays as it is)
+        pattern = "#,##0.0" if minutes % 1 else "#,##0"
+        figure = format_decimal(Decimal(f"{minutes:.1f}"), pattern, locale=language.locale)
+        # Translators: a mean duration in minutes, "12.5 min"; the number has one decimal or none.
+        return language.gettext("%(minutes)s min") % {"minutes": figure}
+    return language.duration(delta)
 
 
-# How an error budget's level reads beside its figures.
-LEVEL_TEXT = {"ok": "OK", "50%": "50% used", "80%": "80% used", "exhausted": "Exhausted"}
+# How an error budget's level reads beside its figures; the thresholds are percentages of the
+# budget (core: BUDGET_LEVELS).
+LEVEL_PERCENT = {"50%": 50, "80%": 80}
 
 
-def stat_text(stat: Stat) -> str:
+def level_text(level: str, language: Language = ENGLISH) -> str:
+    """``OK``, ``50% used``, ``80% used``, ``Exhausted``: a budget's level as its table flags it."""
+    if level in LEVEL_PERCENT:
+        # Translators: an error budget's flag: this share of the budget is used up.
+        return language.gettext("%(percent)s used") % {"percent": language.percent(LEVEL_PERCENT[level], 0)}
+    # Translators: an error budget's flag, when it is used up ("Exhausted") or below 50% ("OK").
+    flag = N_("Exhausted") if level == "exhausted" else N_("OK")
+    return language.gettext(flag)
+
+
+def level_phrase(component: str, level: str, language: Language = ENGLISH) -> str:
+    """``API 80% used``, ``API exhausted``: a component past a budget level, in a sentence."""
+    if level in LEVEL_PERCENT:
+        # Translators: on the home page, a component past a level of its error budget: "API 80% used".
+        message = language.gettext("%(component)s %(percent)s used")
+        return message % {"component": component, "percent": language.percent(LEVEL_PERCENT[level], 0)}
+    # Translators: on the home page, a component whose error budget is used up: "API exhausted".
+    return language.gettext("%(component)s exhausted") % {"component": component}
+
+
+def stat_text(stat: Stat, language: Language = ENGLISH) -> str:
     """``12.5 min (3 of 4)``: a figure's mean, and of how many incidents it was worked out."""
-    if stat.mean is None:
-        return f"- (0 of {stat.total})"
-    return f"{figure_duration(stat.mean)} ({stat.counted} of {stat.total})"
+    figure = "-" if stat.mean is None else figure_duration(stat.mean, language)
+    # Translators: a metric's mean and how many incidents (or gaps between them) it counts, of all.
+    return language.gettext("%(figure)s (%(counted)s of %(total)s)") % {
+        "figure": figure,
+        "counted": language.number(stat.counted),
+        "total": language.number(stat.total),
+    }
 
 
-def budget_rows(budgets: Iterable[Budget]) -> list[dict]:
+def availability_text(availability: Decimal, language: Language = ENGLISH) -> str:
+    """``99.907%``: truncated to three decimals, as the public page shows it (``100%`` whole)."""
+    value = availability.quantize(THOUSANDTH, rounding=ROUND_DOWN)
+    return language.percent(value, 0 if value == 100 else 3)
+
+
+def slo_text(slo: float, language: Language = ENGLISH) -> str:
+    """``99.9%``: an SLO with the decimals it was written with."""
+    written = f"{slo:g}"
+    return language.percent(Decimal(written), len(written.partition(".")[2]))
+
+
+def budget_rows(budgets: Iterable[Budget], language: Language = ENGLISH) -> list[dict]:
     """Each error budget's figures as the metrics page prints them."""
     return [
         {
             "name": b.component.name,
-            "slo": f"{b.slo:g}%",
-            "availability": b.availability_text,
-            "downtime": figure_duration(b.downtime),
-            "allowed": figure_duration(b.allowed),
-            "consumed": f"{b.consumed:.0%}",
+            "slo": slo_text(b.slo, language),
+            "availability": availability_text(b.availability, language),
+            "downtime": figure_duration(b.downtime, language),
+            "allowed": figure_duration(b.allowed, language),
+            "consumed": language.percent(b.consumed * 100, 0),
             "level": b.level,
-            "flag": LEVEL_TEXT[b.level],
+            "flag": level_text(b.level, language),
             "tone": "bad" if b.level in ("exhausted", "80%") else "warn",
         }
         for b in budgets
     ]
 
 
-def month_span(key: str, now: datetime, zone: tzinfo = UTC) -> str:
+def month_span(key: str, now: datetime, zone: tzinfo = UTC, language: Language = ENGLISH) -> str:
     """``1 Nov 2026, 00:00 UTC to 22 Nov 2026, 16:00 UTC``: the part of a month (in ``zone``)
     its figures cover."""
     start, stop = month_bounds(key, zone)
-    return f"{human_long(start, zone)} to {human_long(min(stop, now), zone)}"
+    # Translators: the stretch of time a month's error budgets cover: two dates with times.
+    return language.gettext("%(start)s to %(end)s") % {
+        "start": language.moment(start, zone),
+        "end": language.moment(min(stop, now), zone),
+    }
 
 
 # -- what an alert's page shows ---------------------------------------------------------------

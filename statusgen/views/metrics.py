@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
 
+from statusgen.core.language import ENGLISH, N_, Language
 from statusgen.core.model import INCIDENT, Component, Incident, Repository
 from statusgen.core.status import DEFAULT_WEIGHTS, OPERATIONAL, STATUS_RANK, weights_sentence
 from statusgen.core.times import UTC
@@ -33,20 +34,27 @@ BUDGET_LEVELS = ((1.0, "exhausted"), (0.8, "80%"), (0.5, "50%"))
 
 MTTD, MTTA, TTM, MTTR, MTBF = "mttd", "mtta", "time_to_mitigate", "mttr", "mtbf"
 METRICS = (MTTD, MTTA, TTM, MTTR, MTBF)
+# The metrics' names and definitions, English in metrics.json; pages translate them.
 LABELS = {
-    MTTD: "MTTD (time to detect)",
-    MTTA: "MTTA (time to acknowledge)",
-    TTM: "Time to mitigate",
-    MTTR: "MTTR (time to resolve)",
-    MTBF: "MTBF (between failures)",
+    MTTD: N_("MTTD (time to detect)"),
+    MTTA: N_("MTTA (time to acknowledge)"),
+    TTM: N_("Time to mitigate"),
+    MTTR: N_("MTTR (time to resolve)"),
+    MTBF: N_("MTBF (between failures)"),
 }
-SHORT_LABELS = {MTTD: "MTTD", MTTA: "MTTA", TTM: "Time to mitigate", MTTR: "MTTR", MTBF: "MTBF"}
+# Translators: MTTD, MTTA, MTTR and MTBF are the usual abbreviations of mean time to detect,
+# acknowledge, resolve and between failures; keep them unless your language has its own.
+SHORT_LABELS = {MTTD: N_("MTTD"), MTTA: N_("MTTA"), TTM: N_("Time to mitigate"), MTTR: N_("MTTR"), MTBF: N_("MTBF")}
 DEFINITIONS = {
-    MTTD: "mean of detected_at − impact_start",
-    MTTA: "mean of acknowledged_at − detected_at",
-    TTM: "mean of mitigated_at − impact_start",
-    MTTR: "mean of resolved_at − impact_start (open incidents are left out)",
-    MTBF: "mean gap between the impact starts of consecutive incidents",
+    # Translators: detected_at and impact_start are fields of an incident file: keep them as written.
+    MTTD: N_("mean of detected_at − impact_start"),
+    # Translators: acknowledged_at and detected_at are fields of an incident file: keep them as written.
+    MTTA: N_("mean of acknowledged_at − detected_at"),
+    # Translators: mitigated_at and impact_start are fields of an incident file: keep them as written.
+    TTM: N_("mean of mitigated_at − impact_start"),
+    # Translators: resolved_at and impact_start are fields of an incident file: keep them as written.
+    MTTR: N_("mean of resolved_at − impact_start (open incidents are left out)"),
+    MTBF: N_("mean gap between the impact starts of consecutive incidents"),
 }
 _SPANS = {
     MTTD: ("impact_start", "detected_at"),
@@ -163,13 +171,14 @@ def incidents_per_month(repo: Repository, now: datetime, months: int = 12) -> li
 # -- error budgets -----------------------------------------------------------------------
 
 
-def budget_explanation(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS) -> str:
+def budget_explanation(weights: Mapping[str, Decimal] = DEFAULT_WEIGHTS, language: Language = ENGLISH) -> str:
     """One line on what a budget's availability means, for the metrics page."""
-    return (
-        f"Availability here weighs each minute the way the public uptime does: {weights_sentence(weights)}. "
+    message = language.gettext(
+        "Availability here weighs each minute the way the public uptime does: %(weights)s. "
         "Scheduled maintenance and drills are left out; where incidents overlap, each instant counts once, "
         "at the worst status."
     )
+    return message % {"weights": weights_sentence(weights, language)}
 
 
 def component_windows(repo: Repository, now: datetime) -> dict[str, list[tuple[str, datetime, datetime]]]:

@@ -14,9 +14,10 @@ from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from statusgen.core.cadence import next_update_due
+from statusgen.core.language import N_
 from statusgen.core.model import Repository
 from statusgen.core.status import IMPACT_LABEL, OPERATIONAL, STAGE_LABEL, STATUS_LABEL, weights_sentence
-from statusgen.core.times import duration, load_zone, zone_text
+from statusgen.core.times import UTC, duration, load_zone, zone_label, zone_text
 from statusgen.views import status as views
 
 # Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
@@ -71,8 +72,10 @@ class PublicUpdate:
 
     @property
     def stage_label(self) -> str:
+        """The stage as readers see it, in the catalog's English: show it through the site's
+        language (``language.gettext``, ``own_words`` in templates)."""
         if self.cancelled:
-            return "Cancelled"
+            return N_("Cancelled")
         return STAGE_LABEL.get(self.stage, self.stage.replace("_", " ").capitalize())
 
 
@@ -106,8 +109,13 @@ class PublicIncident:
 
     @property
     def update_late_text(self) -> str:
-        """How late the promised update is, e.g. ``17 min``."""
-        return duration(self.now - self.update_late_since) if self.update_late_since and self.now else ""
+        """How late the promised update is, e.g. ``17 min`` (English; pages word ``update_late_by``)."""
+        return duration(self.update_late_by) if self.update_late_by is not None else ""
+
+    @property
+    def update_late_by(self) -> timedelta | None:
+        """How late the promised update is, or None when it is not."""
+        return self.now - self.update_late_since if self.update_late_since and self.now else None
 
     postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
 
@@ -121,9 +129,10 @@ class PublicIncident:
 
     @property
     def impact_label(self) -> str:
-        """``Major impact``: the words customers read for the impact."""
+        """``Major impact``: the words customers read for the impact, in the catalog's English
+        (shown through the site's language, like ``stage_label``)."""
         if self.is_notice:  # impact "none" in the API; no impact to speak of on the page
-            return "Notice"
+            return N_("Notice")
         return IMPACT_LABEL.get(self.impact, self.impact.capitalize())
 
     @property
@@ -151,6 +160,7 @@ class PublicIncident:
 
     @property
     def duration_text(self) -> str:
+        """English, for teams' own templates; statusgen's word ``duration`` in the page's language."""
         if self.duration is None:
             return "not started"
         text = duration(self.duration)
@@ -184,7 +194,7 @@ class PublicStatus:
     uptime: Mapping[str, views.Uptime]
     uptime_days: int
     uptime_since: datetime  # 00:00 in the page's zone on the first day of the uptime window
-    uptime_weights: str  # the weight table in words: "major outage counts as down, ..."
+    uptime_weights: str  # the weight table in the site's words: "major outage counts as down, ..."
     history_page_size: int
     feed_size: int
     feed_items: str  # incident | update (statusgen.core.model.FEED_ITEMS)
@@ -200,6 +210,16 @@ class PublicStatus:
     @property
     def zone_text(self) -> str:
         return zone_text(self.timezone, self.zone, self.now.year)
+
+    @property
+    def zone_names(self) -> tuple[str, ...]:
+        """The names the page zone's clocks take this year (``CET``, ``CEST``); none for UTC."""
+        if self.zone is UTC:
+            return ()
+        year = self.now.year
+        return tuple(
+            dict.fromkeys(zone_label(datetime(year, m, 1, 12, tzinfo=UTC).astimezone(self.zone)) for m in (1, 7))
+        )
 
     @property
     def component_names(self) -> dict[str, str]:
@@ -317,7 +337,7 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
         uptime=views.uptime(config.components, published, now, days, config.downtime_weights, config.zone),
         uptime_days=days,
         uptime_since=datetime.combine(views.window_days(now, days, config.zone)[0], time(), config.zone),
-        uptime_weights=weights_sentence(config.downtime_weights),
+        uptime_weights=weights_sentence(config.downtime_weights, config.lang),
         history_page_size=config.history_page_size,
         feed_size=config.feed_size,
         feed_items=config.feed_items,

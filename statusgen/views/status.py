@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
 
+from statusgen.core.language import ENGLISH, Language
 from statusgen.core.model import Component, Incident
 from statusgen.core.status import (
     DEFAULT_WEIGHTS,
@@ -21,13 +22,14 @@ from statusgen.core.status import (
     MAINTENANCE_TEXT,
     OPERATIONAL,
     STATUS_INDICATOR,
-    STATUS_LABEL,
     STATUS_RANK,
+    STATUS_WORDS,
     UNDER_MAINTENANCE,
+    listed,
     weight_phrase,
     worst_status,
 )
-from statusgen.core.times import UTC, duration
+from statusgen.core.times import UTC
 
 MICROSECOND = timedelta(microseconds=1)
 THOUSANDTH = Decimal("0.001")
@@ -44,6 +46,22 @@ def percent_text(value: Decimal) -> str:
     """``99.982%``: three decimals, truncated, so 99.9996 never shows as 100%."""
     value = Decimal(value).quantize(THOUSANDTH, rounding=ROUND_DOWN)
     return "100%" if value == 100 else f"{value}%"
+
+
+def percent_words(value: Decimal, language: Language = ENGLISH) -> str:
+    """``percent_text`` in ``language``'s form: ``99.982%``, ``99,982 %``."""
+    value = Decimal(value).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+    return language.percent(value, 0 if value == 100 else 3)
+
+
+def joined(language: Language, parts: Iterable[str]) -> str:
+    """Sentences or clauses that each have commas of their own: ``a; b``."""
+    text = ""
+    for part in parts:
+        # Translators: between the descriptions of two days or of two statuses ("...; ..."):
+        # each has commas of its own.
+        text = language.gettext("%(earlier)s; %(later)s") % {"earlier": text, "later": part} if text else part
+    return text
 
 
 @dataclass(frozen=True)
@@ -71,21 +89,45 @@ class Day:
     @property
     def spent(self) -> tuple[str, ...]:
         """Time in each status that day: ``partial outage 47 min (counted as 30% down)``."""
+        return self.spent_in(ENGLISH)
+
+    def spent_in(self, language: Language) -> tuple[str, ...]:
+        """``spent`` in ``language``."""
         return tuple(
-            f"{STATUS_LABEL[status].lower()} {duration(timedelta(minutes=m))} (counted {weight_phrase(self.weights.get(status, Decimal(0)))})"
+            # Translators: time in a status during one day: "partial outage 47 min (counted as 30% down)".
+            language.gettext("%(status)s %(duration)s (counted %(weight)s)")
+            % {
+                "status": language.gettext(STATUS_WORDS[status]),
+                "duration": language.duration(timedelta(minutes=m)),
+                "weight": weight_phrase(self.weights.get(status, Decimal(0)), language),
+            }
             for status, m in self.minutes
         )
+
+    def spent_text(self, language: Language) -> str:
+        """``spent_in`` as one text: ``partial outage 47 min (counted as 30% down); ...``."""
+        return joined(language, self.spent_in(language))
 
     @property
     def label(self) -> str:
         """Accessible name: ``22 Nov 2026: partial outage 47 min (counted as 30% down), 1 incident``."""
-        parts = list(self.spent)
+        return self.label_in(ENGLISH)
+
+    def label_in(self, language: Language) -> str:
+        """``label`` in ``language``."""
+        parts = list(self.spent_in(language))
         if self.incidents:
-            parts.append(f"{self.incidents} incident{'s' if self.incidents != 1 else ''}")
+            count = language.number(self.incidents)
+            parts.append(
+                language.ngettext("%(count)s incident", "%(count)s incidents", self.incidents) % {"count": count}
+            )
         if self.maintenances:
-            parts.append(f"{self.maintenances} maintenance{'s' if self.maintenances != 1 else ''}")
-        text = ", ".join(parts) if parts else "no incidents, operational all day"
-        return f"{self.day.day} {self.day:%b %Y}: {text}"
+            count = language.number(self.maintenances)
+            text = language.ngettext("%(count)s maintenance", "%(count)s maintenances", self.maintenances)
+            parts.append(text % {"count": count})
+        what = listed(language, parts) if parts else language.gettext("no incidents, operational all day")
+        # Translators: one day of an uptime bar: "22 Nov 2026: partial outage 47 min (counted as 30% down), 1 incident".
+        return language.gettext("%(day)s: %(what)s") % {"day": language.day(self.day), "what": what}
 
 
 @dataclass(frozen=True)
@@ -102,6 +144,10 @@ class Uptime:
         """``99.982%``: three decimals, truncated, so 99.9996 never shows as 100%."""
         return percent_text(self.availability)
 
+    def availability_in(self, language: Language) -> str:
+        """``availability_text`` in ``language``'s form."""
+        return percent_words(self.availability, language)
+
     @property
     def reason(self) -> str:
         """One line on why the figure is higher than the bars may suggest, or ``""``.
@@ -109,6 +155,10 @@ class Uptime:
         Said when the window holds time in a status that counts as up (degraded performance
         or maintenance, by default), so "100%" beside amber bars explains itself.
         """
+        return self.reason_in(ENGLISH)
+
+    def reason_in(self, language: Language) -> str:
+        """``reason`` in ``language`` (it starts in lower case in English: capitalize its first letter)."""
         spent: dict[str, float] = defaultdict(float)
         for day in self.days:
             for status, minutes in day.minutes:
@@ -117,9 +167,21 @@ class Uptime:
         if not spent:
             return ""
         ordered = sorted(spent, key=lambda st: -STATUS_RANK[st])
-        shown = [f"{STATUS_LABEL[st].lower()} ({duration(timedelta(minutes=spent[st]))})" for st in ordered]
-        verb = "counts" if len(shown) == 1 else "count"
-        return f"{' and '.join(shown)} {verb} as up, so {'it does' if len(shown) == 1 else 'they do'} not lower the figure."
+        shown = [
+            # Translators: time in a status over the whole uptime window: "degraded performance (2 h 5 min)".
+            language.gettext("%(status)s (%(duration)s)")
+            % {
+                "status": language.gettext(STATUS_WORDS[st]),
+                "duration": language.duration(timedelta(minutes=spent[st])),
+            }
+            for st in ordered
+        ]
+        text = language.ngettext(
+            "%(statuses)s counts as up, so it does not lower the figure.",
+            "%(statuses)s count as up, so they do not lower the figure.",
+            len(shown),
+        )
+        return text % {"statuses": language.join(shown)}
 
 
 @dataclass(frozen=True)
@@ -142,7 +204,11 @@ class DayRun:
 
     @property
     def label(self) -> str:
-        return "; ".join(day.label for day in self.days)
+        return self.label_in(ENGLISH)
+
+    def label_in(self, language: Language) -> str:
+        """What happened each day of the run, in ``language``."""
+        return joined(language, (day.label_in(language) for day in self.days))
 
 
 # Links to days with incidents stand at least this many days apart (a day's bar is about 10 px

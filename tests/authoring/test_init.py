@@ -103,7 +103,7 @@ def test_init_config_names_every_option_and_quotes_names(tmp_path):
     assert options["components"] == [
         {"id": "api", "name": "Public API: v2 # new", "group": "services", "slo": 99.9, "created": date(2026, 11, 28)}
     ]
-    assert config["theme"] == {"name": "material", "font": False}
+    assert config["theme"] == {"name": "material", "font": False, "language": "en"}
     for option in (
         "support_url", "incidents_dir", "runbooks_dir", "templates_dir", "update_cadence",
         "runbook_review_days", "postmortem_due_hours", "uptime_days", "severities", "groups", "slo",

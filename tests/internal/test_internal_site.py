@@ -153,14 +153,14 @@ def test_postmortem_page_links_back_and_lists_action_items(site):
 def test_archive_by_month_severity_and_component(site):
     text = text_of(page(site, "postmortems"))
     assert "2 postmortems." in text
-    assert "1 postmortems missing" in text and "Slow API" in text
+    assert "1 postmortem missing" in text and "Slow API" in text
     entry = "2026-10-31: Database unavailable (SEV1, published, 2 open action items)"
     assert (
-        f"By month November 2026 2026-11-15: API drill (SEV2, draft, 1 open action items) drill October 2026 {entry}"
+        f"By month November 2026 2026-11-15: API drill (SEV2, draft, 1 open action item) drill October 2026 {entry}"
         in text
     )
     assert f"By severity SEV1: Critical {entry} SEV2: Major 2026-11-15: API drill" in text
-    assert f"By component API 2026-11-15: API drill (SEV2, draft, 1 open action items) drill Database {entry}" in text
+    assert f"By component API 2026-11-15: API drill (SEV2, draft, 1 open action item) drill Database {entry}" in text
 
 
 def test_action_items_page_overdue_first_and_missing_postmortems(site):

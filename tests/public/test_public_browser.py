@@ -275,3 +275,49 @@ def test_the_policy_blocks_a_planted_script_and_handler_and_the_page_still_works
     assert csp_violations(messages) == []
     assert not visit.foreign, visit.foreign
     visit.close()
+
+
+def with_whole_stylesheets(site_dir: Path, target: Path) -> Path:
+    """A copy of the site whose pages load material's whole main.css and palette.css and
+    statusgen.css, as they did before the build reduced them to one file."""
+    import re
+
+    import material
+
+    shutil.copytree(site_dir, target)
+    styles = target / "assets" / "stylesheets"
+    sources = [
+        *sorted((Path(material.__file__).parent / "templates/assets/stylesheets").glob("*.min.css")),
+        ROOT / "statusgen/theme/assets/stylesheets/statusgen.css",
+    ]
+    for source in sources:
+        shutil.copy(source, styles / source.name)
+    names = [s.name for s in sources if s.name.startswith(("main.", "palette."))] + ["statusgen.css"]
+    link = re.compile(r'<link rel="stylesheet" href="([./]*)assets/stylesheets/status\.[0-9a-f]{10}\.css">')
+    for page in target.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        whole = "".join(f'<link rel="stylesheet" href="\\1assets/stylesheets/{n}">' for n in names)
+        page.write_text(link.sub(whole, text), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "dark")])
+def test_the_one_reduced_stylesheet_draws_every_pixel_as_materials_whole_css(
+    site_dir, served, browser, tmp_path, width, scheme
+):
+    whole_site = with_whole_stylesheets(site_dir, tmp_path / "whole")
+    with serving(whole_site) as whole:
+        for path in ("", INCIDENT, "history/", "404.html"):
+            shots = []
+            for base in (served, whole):
+                visit = Visit(browser, viewport={"width": width, "height": 844}, color_scheme=scheme)
+                visit.page.goto(base + path, wait_until="networkidle")
+                shots.append(visit.page.screenshot(full_page=True))
+                sheets = [u for u in visit.requests if u.endswith(".css")]
+                visit.close()
+            assert len(sheets) == 3  # the whole copy loads three; the built page (checked below) one
+            assert shots[0] == shots[1], f"{path or '/'} at {width} px ({scheme}) differs from material's whole CSS"
+    visit = Visit(browser)
+    visit.page.goto(served, wait_until="networkidle")
+    assert [u.rsplit("/", 1)[1][:7] for u in visit.requests if u.endswith(".css")] == ["status."]
+    visit.close()
