@@ -24,6 +24,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from statusgen.core.language import language_code
 from statusgen.core.model import SITES
 from statusgen.render.context import BuildContext, Site
 from statusgen.sources.config import OPTIONS, Option
@@ -89,6 +90,11 @@ class StatusgenPlugin(BasePlugin):
         config.theme["font"] = False
         root = Path(config.config_file_path).parent.resolve()
         context = self._given or self._plain_mkdocs_context(root)
+        # <html lang dir> and material's own words follow the language statusgen writes in, when
+        # the plugin's language option sets one apart from theme.language.
+        language = context.repo.config.lang
+        if not language.pseudo and language_code(str(config.theme.get("language") or "en")) != language.code:
+            config.theme["language"] = language.tag
         _check_site_dir(root, context.repo.config, config.site_dir, context.site)
         self.own_hosts = frozenset(filter(None, [urlsplit(config.site_url or "").hostname]))
         if context.site == "internal":

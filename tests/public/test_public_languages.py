@@ -190,3 +190,9 @@ def test_german_feeds_and_calendar_declare_german(german):
 
 def test_german_months_in_the_history_are_german(german):
     assert ">Oktober 2026</h2>" in read(german, "history/3/index.html")
+
+
+def test_the_language_option_sets_the_pages_lang_apart_from_an_english_theme(german):
+    # the fixture sets only the plugin's option: the pages say they are German, as their words are
+    for path in ("index.html", "history/2/index.html", "incidents/2026-11-20-api-errors/index.html", "404.html"):
+        assert re.search(r'<html lang="de"', read(german, path)), path
