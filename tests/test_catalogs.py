@@ -36,3 +36,24 @@ def test_each_shipped_language_has_a_catalog_and_loads():
         assert (catalogs.LOCALE / code / "LC_MESSAGES" / "statusgen.po").is_file(), code
         language = load_language(code)
         assert language.gettext("Operational") != "Operational", code
+
+
+def test_messages_inside_f_strings_reach_the_template_too():
+    """Babel's extractor does not look inside f-strings: a message written there would never be
+    translated. Python's own parser sees every call."""
+    import ast
+
+    from babel.messages.pofile import read_po
+
+    with catalogs.TEMPLATE.open("rb") as handle:
+        kept = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    missing = []
+    for path in sorted((ROOT / "statusgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            message = node.args[0].value
+            if name in ("gettext", "ngettext", "N_") and isinstance(message, str) and message not in kept:
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {message!r}")
+    assert missing == []

@@ -66,6 +66,7 @@ def event(incident: PublicIncident, status: PublicStatus, host: str, language: L
     start = incident.scheduled_for or incident.started_at
     end = incident.scheduled_until or incident.resolved_at or start
     tagged = _language(language)
+    summary = language.gettext("Maintenance: %(title)s") % {"title": incident.title}
     lines = [
         "BEGIN:VEVENT",
         f"UID:{incident.id}@{host}",
@@ -73,7 +74,7 @@ def event(incident: PublicIncident, status: PublicStatus, host: str, language: L
         f"DTSTART:{_time(start)}",
         f"DTEND:{_time(max(end, start))}",
         f"SEQUENCE:{incident.revision}",
-        f"SUMMARY{tagged}:{escape_text(language.gettext('Maintenance: %(title)s') % {'title': incident.title})}",
+        f"SUMMARY{tagged}:{escape_text(summary)}",
         f"DESCRIPTION{tagged}:{escape_text(description)}",
         f"URL:{url}",
         f"CREATED:{_time(incident.created_at)}",
@@ -97,13 +98,15 @@ def calendar(status: PublicStatus, language: Language = ENGLISH) -> bytes:
     host = status.event_domain
     maintenance = [i for i in status.incidents if i.is_maintenance]
     maintenance.sort(key=lambda i: (i.scheduled_for or i.started_at, i.id))
+    # outside the f-strings, where the catalog's extractor finds them
+    name = language.gettext("%(site)s: scheduled maintenance") % {"site": status.site_name}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//statusgen//maintenance calendar//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(language.gettext('%(site)s: scheduled maintenance') % {'site': status.site_name})}",
+        f"X-WR-CALNAME:{escape_text(name)}",
         "X-WR-TIMEZONE:UTC",
     ]
     for incident in maintenance:
