@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -196,6 +197,12 @@ class Language:
         from babel.numbers import format_decimal
 
         return self._wrap(format_decimal(value, locale=self.locale))
+
+    def series(self, items: Iterable[str]) -> str:
+        """``A, B, C``: items that count alike (a table cell, a chart's months), no "and"."""
+        # Translators: what separates the items of a plain list ("Public API, Checkout"), with
+        # its space if the language puts one: ", " (Japanese "、", Arabic "، ").
+        return self.gettext(", ").join(items)
 
     def join(self, items: list[str] | tuple[str, ...]) -> str:
         """``A, B and C`` in the language's words."""

@@ -54,7 +54,7 @@ def severity_chart(
     bar = slot * 0.6
     # Translators: one month in the chart's description for screen readers: "November 2026: 3".
     month_total = _("%(month)s: %(count)s")
-    summary = ", ".join(
+    summary = language.series(
         month_total % {"month": month_label(key, language), "count": number(total)}
         for (key, _counts), total in zip(per_month, totals)
     )

@@ -32,7 +32,7 @@ def incident_facts(
 ) -> list[tuple[str, str]]:
     """``(label, value)`` of each row of the incident's facts table."""
     _ = language.gettext
-    components = ", ".join(
+    components = language.series(
         # Translators: a component and its status as the incident file writes it: "API (partial_outage)".
         _("%(component)s (%(status)s)") % {"component": names.get(c, c), "status": s}
         for c, s in incident.components.items()
