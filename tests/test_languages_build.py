@@ -61,7 +61,9 @@ def built(request, tmp_path_factory) -> tuple[str, Path]:
     root = copy_example(tmp_path_factory.mktemp(f"lang-{code}") / "repo")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  - statusgen:\n", f"  - statusgen:\n      language: {code}\n", 1), encoding="utf-8")
+    config.write_text(
+        text.replace("  - statusgen:\n", f"  - statusgen:\n      language: {code}\n", 1), encoding="utf-8"
+    )
     build_sites(root, NOW, out=root.parent / "out")
     return code, root.parent / "out"
 

@@ -132,7 +132,8 @@ def test_a_wheel_installed_elsewhere_goes_from_init_to_both_sites(wheel_env, tmp
     assert "Wheelco" in home and "Public API" in home
     page = (public / "incidents" / incident_id / "index.html").read_text()
     assert "Login errors" in page and "Some logins fail." in page
-    assert (public / "assets" / "stylesheets" / "statusgen.css").is_file()
+    (sheet,) = (public / "assets" / "stylesheets").glob("status.*.css")  # from the wheel's theme CSS
+    assert ".sg-bars" in sheet.read_text() and ".md-header" in sheet.read_text()
     assert "fonts.googleapis" not in home
     api = json.loads((public / "api" / "v2" / "incidents.json").read_text())
     assert [i["name"] for i in api["incidents"]] == ["Login errors"]

@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 
 from statusgen.cache.store import CACHE_DIR, SignedFile, StatCache, code_key
 from statusgen.core.errors import Problem
 from statusgen.core.listing import Listing, listing_of
-from statusgen.core.model import Config, Incident, Update, frozen_map
+from statusgen.core.model import EMPTY, Config, Incident, Update, frozen_map
 
 _CODE = (
     "sources/incidents.py",
@@ -68,14 +69,13 @@ class IncidentCache:
 
     def remember(self, shown: str, info: os.stat_result | None, digest: str, result) -> list:
         """Index a file read in this run; returns its ``[digest, listing, problems]``."""
-        incident, problems = result
-        entry = [
-            digest,
-            encode_listing(listing_of(incident, self.config)) if incident is not None else None,
-            [[p.path, p.line, p.message, p.level] for p in problems],
-        ]
+        entry = index_entry(digest, result, self.config)
         self.index.put(shown, info, entry)
         return entry
+
+    def keep(self, shown: str, info: os.stat_result | None, entry: list) -> None:
+        """Index a file read in this run from its ``index_entry`` (made in another process, say)."""
+        self.index.put(shown, info, entry)
 
     @staticmethod
     def listing(entry: list, path: Path) -> tuple[Listing | None, list[Problem]]:
@@ -112,6 +112,17 @@ class IncidentCache:
         if self._full_old is not None and (self.full_changed or self.full_new.keys() != self._full_old.keys()):
             self.full.write({"files": self.full_new})
         self.index.save()
+
+
+def index_entry(digest: str, result, config: Config) -> list:
+    """What the index keeps of a file whose bytes hash to ``digest`` and which ``read_incident``
+    read as ``result``: ``[digest, encoded Listing or None, encoded problems]`` (JSON values)."""
+    incident, problems = result
+    return [
+        digest,
+        encode_listing(listing_of(incident, config)) if incident is not None else None,
+        [[p.path, p.line, p.message, p.level] for p in problems],
+    ]
 
 
 def _generation(config: Config, runbooks: set[str] | None) -> str:
@@ -246,11 +257,26 @@ def encode_listing(item: Listing) -> list:
 
 
 def decode_listing(values: list, path: Path) -> Listing:
+    """A Listing from its cached list, filled in directly like ``_incident`` (``list`` and
+    ``validate`` decode one per incident); tests/cache/test_parse_cache.py checks it equals one made
+    from the parsed incident."""
     ident, title, kind, severity, drill, stage, active, resolved, started, ended, due, components = values
-    return Listing(
-        ident, title, kind, severity, drill, stage, active, resolved, datetime.fromisoformat(started), _time(ended),
-        _time(due),
-        frozen_map(components), path,
+    return _filled(
+        Listing,
+        id=ident,
+        title=title,
+        kind=kind,
+        severity=severity,
+        drill=drill,
+        stage=stage,
+        is_active=active,
+        is_resolved=resolved,
+        started_at=datetime.fromisoformat(started),
+        resolved_at=datetime.fromisoformat(ended) if ended is not None else None,
+        next_update_due=datetime.fromisoformat(due) if due is not None else None,
+        components=MappingProxyType(components) if components else EMPTY,  # the decoded dict is this Listing's own
+        path=path,
+        postmortem_path=None,
     )  # fmt: skip
 
 

@@ -1,13 +1,14 @@
 """Read YAML into nodes that remember their line, and check them field by field.
 
-Reading uses PyYAML's libyaml composer (fast, and mkdocs needs PyYAML anyway). Only the
-composer runs: nothing is constructed, so no tag can run code, and an alias is refused
+Reading uses PyYAML's libyaml composer (fast, and mkdocs needs PyYAML anyway), with PyYAML's
+tag rules found by a quicker path (``_FastLoader``). Only the composer runs: nothing is constructed, so no tag can run code, and an alias is refused
 before it could be expanded. Rewriting files is ruamel's job (see ``edit.py``).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TypeAlias
@@ -17,13 +18,73 @@ import yaml
 from statusgen.core.errors import Problem
 from statusgen.core.text import EXPECTED, describe, forbidden_in, text_problem
 
-_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
-try:  # libyaml, when PyYAML was built with it
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
-
 STR = "tag:yaml.org,2002:str"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+
+_Base: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+try:  # libyaml, when PyYAML was built with it
+    _Base = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Base = yaml.SafeLoader
+
+
+def _joined(resolvers: list[tuple[str, re.Pattern[str]]]) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """PyYAML's implicit resolvers for one first character, tried in order, as few patterns as
+    possible: each run of patterns with the same flags becomes one alternation of them, each in a
+    group, whose first matching alternative (``lastindex``) is the first pattern of the run that
+    matches alone (each pattern is anchored, and has no groups of its own: checked below)."""
+    joined: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
+    start = 0
+    for end in range(1, len(resolvers) + 1):
+        flags = resolvers[start][1].flags
+        if end == len(resolvers) or resolvers[end][1].flags != flags:
+            close = "\n)" if flags & re.VERBOSE else ")"  # a verbose pattern's last line could be a comment
+            source = "|".join(f"({pattern.pattern}{close}" for _, pattern in resolvers[start:end])
+            joined.append((re.compile(source, flags), tuple(tag for tag, _ in resolvers[start:end])))
+            start = end
+    return joined
+
+
+# PyYAML's implicit resolvers (as it holds them when this module loads), by first character.
+_WILDCARD = _Base.yaml_implicit_resolvers.get(None, [])
+_RULES = {
+    first: _joined([*resolvers, *_WILDCARD]) for first, resolvers in _Base.yaml_implicit_resolvers.items() if first
+}
+_RULES[""] = _joined([*_Base.yaml_implicit_resolvers.get("", []), *_WILDCARD])  # the empty text
+_OTHER = _joined(_WILDCARD)  # any other first character
+
+
+class _FastLoader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import time
+    """PyYAML's safe loader, finding the same tags faster (the composer asks once per node;
+    tests/sources/test_yaml_tags.py holds them to PyYAML's own): the resolvers for a plain
+    scalar's first character tried as one pattern, and no path resolvers to track (a safe loader
+    has none; should one be added, ``_Loader`` is PyYAML's own)."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # a plain scalar: its text decides (else it is text)
+                assert value is not None  # a scalar always has its text
+                for pattern, tags in _RULES.get(value[:1], _OTHER):
+                    found = pattern.match(value)
+                    if found is not None:
+                        return tags[found.lastindex - 1]  # type: ignore[operator]  # each alternative is a group
+            return STR
+        return SEQ if kind is yaml.SequenceNode else MAP
+
+    # The composer calls these around every node, for path resolvers only. Builtins taking the
+    # same arguments and doing nothing that matters cost no Python frame (and do not bind to
+    # self): slice(parent, index) and tuple().
+    descend_resolver = slice
+    ascend_resolver = tuple
+
+
+# The loader parse() uses; PyYAML's own should it hold rules _FastLoader does not know.
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = _FastLoader
+if _Base.yaml_path_resolvers or any(p.groups for r in _Base.yaml_implicit_resolvers.values() for _, p in r):
+    _Loader = _Base  # pragma: no cover - nothing adds path resolvers, nor resolvers with groups
+
+
 PLAIN_TAGS = {
     STR,
     "tag:yaml.org,2002:int",
@@ -31,8 +92,8 @@ PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
+    MAP,
+    SEQ,
 }
 MAX_DEPTH = 50
 
@@ -64,6 +125,8 @@ class FileCheck:
         self.path = path
         self.shown = shown
         self.problems: list[Problem] = []
+        # Whether the text parse() read has no forbidden character (else it gave no nodes).
+        self._printable_text = False
 
     def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(self.shown, _line(where), message))
@@ -83,7 +146,8 @@ class FileCheck:
             line = data[: exc.start].count(b"\n") + 1
             self.error(line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
             return None
-        if not self._printable(text):
+        self._printable_text = self._printable(text)
+        if not self._printable_text:
             return None
         try:
             root = yaml.compose(text, Loader=_Loader)
@@ -176,7 +240,9 @@ class FileCheck:
             self.error(node, f"{what} must be text, not {kind_of(node)}")
             return None
         value: str = node.value
-        problem = text_problem(value)
+        # Only a double-quoted scalar's escapes ("\e", "\u2028") can hold a character the
+        # text parse() found printable does not spell out; any other scalar's text is the file's.
+        problem = text_problem(value) if node.style == '"' or not self._printable_text else None
         if problem is not None:
             index, message = problem
             self.error(_line_in(node, index), f"{what} {message}")

@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
-from statusgen.cache.parsed import IncidentCache, lookup_fields
-from statusgen.core import lifecycle
+from statusgen.cache.parsed import IncidentCache, index_entry, lookup_fields
+from statusgen.core import cadence, lifecycle  # noqa: F401  # cadence: listing_of's, loaded before any fork
 from statusgen.core.errors import Problem, display_path
 from statusgen.core.listing import Listing
 from statusgen.core.model import Config, Incident
+from statusgen.sources import parallel
 from statusgen.sources.config import load_config
 from statusgen.sources.files import file_limit, read_source, source_files
 from statusgen.sources.incident_file import INCIDENT_FILE_SUFFIXES, POSTMORTEM_SUFFIX, read_incident
@@ -48,11 +49,11 @@ def load_listings(root: Path, *, now: datetime, config: Config | None = None) ->
     index, so no incident is decoded when the files are unchanged."""
     config = config or load_config(root)
     postmortems, problems, cache, files = _cached_files(config)
-    items: list[tuple[Path, str, Listing | None, list[Problem]]] = []
-    for path, shown, info, entry in files:
-        entry = _indexed(cache, config, path, shown, info, entry, problems)
-        if entry is not None:
-            items.append((path, shown, *cache.listing(entry, path)))
+    entries = _index_entries(cache, config, files, problems)
+    listing = cache.listing
+    items = [
+        (path, shown, *listing(entry, path)) for (path, shown, _, _), entry in zip(files, entries) if entry is not None
+    ]
     cache.save()
     listings = _checked(items, postmortems, config, now, problems)
     listings.sort(key=lambda i: (i.started_at, i.id), reverse=True)
@@ -70,6 +71,8 @@ def _checked(
     file; their problems, duplicate ids and the checks that need "now" go to ``problems``."""
     kept: list[_Kept] = []
     first_seen: dict[str, str] = {}
+    # By text, not a Path each: at 10,000 incidents Path arithmetic is a fair part of a warm load.
+    beside = {os.path.normcase(str(p)): p for p in postmortems}
     for path, shown, incident, file_problems in items:
         problems.extend(file_problems)
         if incident is None:
@@ -78,8 +81,8 @@ def _checked(
             problems.append(Problem(shown, 1, f"duplicate id '{incident.id}'; also used by {first_seen[incident.id]}"))
             continue
         first_seen[incident.id] = shown
-        postmortem = path.with_name(incident.id + POSTMORTEM_SUFFIX)
-        if postmortem in postmortems:
+        postmortem = beside.get(os.path.normcase(os.path.join(os.path.dirname(path), incident.id + POSTMORTEM_SUFFIX)))
+        if postmortem is not None:
             incident = replace(incident, postmortem_path=postmortem)
         problems.extend(_repository_checks(incident, config, now, shown))
         kept.append(incident)
@@ -124,32 +127,45 @@ def incident_summaries(config: Config) -> list[tuple[Path, tuple[str, str, str, 
     that cannot be read), from the parse cache's small index: an id lookup at 10,000 incidents
     decodes no incident."""
     _, _, cache, files = _cached_files(config)
-    found: list[tuple[Path, tuple[str, str, str, bool] | None]] = []
-    for path, shown, info, entry in files:
-        entry = _indexed(cache, config, path, shown, info, entry, [])
-        found.append((path, lookup_fields(entry[1]) if entry is not None and entry[1] is not None else None))
+    entries = _index_entries(cache, config, files, [])
     cache.save()
-    return found
+    return [
+        (path, lookup_fields(entry[1]) if entry is not None and entry[1] is not None else None)
+        for (path, _, _, _), entry in zip(files, entries)
+    ]
 
 
-def _indexed(
-    cache: IncidentCache,
-    config: Config,
-    path: Path,
-    shown: str,
-    info: os.stat_result | None,
-    entry: IndexEntry | None,
-    problems: list[Problem],
-) -> IndexEntry | None:
-    """A file's index entry: the one the cache holds for its metadata, else the file read,
-    parsed and indexed now; None (with the reason in ``problems``) when it may not be read."""
-    if entry is not None:
-        return entry
-    data = _read(path, shown, config, problems)
-    if data is None:
-        return None
-    result = read_incident(path, data, config, shown, cache.runbooks)
-    return cache.remember(shown, info, hashlib.sha256(data).hexdigest(), result)
+def _index_entries(
+    cache: IncidentCache, config: Config, files: list[_File], problems: list[Problem]
+) -> list[IndexEntry | None]:
+    """Each file's index entry: the one the cache holds for its metadata, else the file read,
+    parsed and indexed now (many files in parallel: ``parallel.mapped``); None (with the reason
+    in ``problems``, in the files' order) for a file that may not be read."""
+    unread = [(path, shown) for path, shown, _, entry in files if entry is None]
+    if not unread:
+        return [entry for _, _, _, entry in files]
+    runbooks = cache.runbooks
+
+    def index(file: tuple[Path, str]) -> list[Any]:
+        """``[why the file may not be read, or None, its index entry or None]``"""
+        path, shown = file
+        data, refused = read_source(path, config.root, file_limit(config))
+        if data is None:
+            return [refused, None]
+        result = read_incident(path, data, config, shown, runbooks)
+        return [None, index_entry(hashlib.sha256(data).hexdigest(), result, config)]
+
+    fresh = iter(parallel.mapped(index, unread))
+    entries: list[IndexEntry | None] = []
+    for _, shown, info, entry in files:
+        if entry is None:
+            refused, entry = next(fresh)
+            if refused is not None:
+                problems.append(Problem(shown, 0, refused))
+            else:
+                cache.keep(shown, info, entry)
+        entries.append(entry)
+    return entries
 
 
 def _read(path: Path, shown: str, config: Config, problems: list[Problem]) -> bytes | None:

@@ -161,13 +161,18 @@ def test_reschedule_and_cancel_post_the_german_messages(tmp_path):
     root = write_repo(tmp_path, {}, config_text("de"))
     cli_ok(root, "new", "--maintenance", "-t", "Database upgrade", "-c", "db",
            "--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T03:00:00Z")  # fmt: skip
-    assert written(root, MAINTENANCE)[0]["message"].startswith("Wir führen im Zeitraum 02:00–03:00 UTC")
+    assert written(root, MAINTENANCE)[0]["message"].startswith(
+        "Wir führen am 1. Dez. von 02:00 bis 03:00 UTC geplante Wartungsarbeiten"
+    )
     cli_ok(root, "reschedule", "database", "--start", "2026-12-02T04:00:00Z", "--end", "2026-12-02T06:00:00Z")
     message = written(root, MAINTENANCE)[-1]["message"]
     assert message.startswith("Die geplanten Wartungsarbeiten an Database wurden verschoben")
-    assert "04:00–06:00 UTC" in message and "2. Dez." in message and "1. Dez." in message
+    assert "finden nun am 2. Dez. von 04:00 bis 06:00 UTC statt" in message
+    assert "(bisher geplant: am 1. Dez. von 02:00 bis 03:00 UTC)" in message
     cli_ok(root, "cancel", "database")
-    assert written(root, MAINTENANCE)[-1]["message"].startswith("Die für 04:00–06:00 UTC")
+    assert written(root, MAINTENANCE)[-1]["message"].startswith(
+        "Die am 2. Dez. von 04:00 bis 06:00 UTC geplanten Wartungsarbeiten"
+    )
 
 
 def test_a_teams_language_folder_wins_and_is_checked_like_its_templates(tmp_path):

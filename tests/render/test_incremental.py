@@ -174,7 +174,9 @@ def test_a_team_override_edit_shows_on_the_next_build(repo, tmp_path):
     packaged = (ROOT / "statusgen/theme/status/incident.html").read_text()
     override = repo / "overrides/status/incident.html"
     override.parent.mkdir()
-    override.write_text(packaged.replace("<h1>{{ incident.title }}</h1>", "<h1>{{ incident.title }} (ours)</h1>"))
+    override.write_text(
+        packaged.replace('<h1 dir="auto">{{ incident.title }}</h1>', '<h1 dir="auto">{{ incident.title }} (ours)</h1>')
+    )
     build_sites(repo, NOW, out=out, sites=["public"])
     pages = incident_pages(out)
     assert pages and all("(ours)</h1>" in (out / p).read_text() for p in pages)
