@@ -301,13 +301,15 @@ def with_whole_stylesheets(site_dir: Path, target: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "dark")])
+@pytest.mark.parametrize(
+    ("width", "scheme", "paths"), [(1280, "light", ("",)), (390, "dark", ("", INCIDENT, "history/", "404.html"))]
+)
 def test_the_one_reduced_stylesheet_draws_every_pixel_as_materials_whole_css(
-    site_dir, served, browser, tmp_path, width, scheme
+    site_dir, served, browser, tmp_path, width, scheme, paths
 ):
     whole_site = with_whole_stylesheets(site_dir, tmp_path / "whole")
     with serving(whole_site) as whole:
-        for path in ("", INCIDENT, "history/", "404.html"):
+        for path in paths:
             shots = []
             for base in (served, whole):
                 visit = Visit(browser, viewport={"width": width, "height": 844}, color_scheme=scheme)
