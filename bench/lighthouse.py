@@ -1,12 +1,13 @@
 """Lighthouse on the public site: the four scores and the page weight of its pages.
 
-    python bench/lighthouse.py [--site DIR] [--pages home,incident,history] [--chromium /usr/bin/chromium]
+    python bench/lighthouse.py [--site DIR [--incident incidents/ID/]] [--pages home,incident,history]
 
 Builds the example repository's public site at its fixed time (unless --site names a built
-one), serves it on 127.0.0.1, and runs `npx lighthouse@12.2.3` with Debian's chromium on each
+one), serves it on 127.0.0.1 (gzipped, as GitHub Pages serves it), and runs `npx lighthouse@12.2.3` with Debian's chromium on each
 page, once as a phone (Lighthouse's mobile preset: throttled) and once as a desktop. Prints a
-table: performance, accessibility, best practices and SEO (0-100), the bytes transferred and
-the number of requests. Nothing asserts: it measures. Needs node and npm (npx fetches
+table: performance, accessibility, best practices and SEO (0-100), the bytes transferred, the
+bytes a host that compresses would send (gzip -9 of the same files), the number of requests
+and the first contentful paint. Nothing asserts: it measures. Needs node and npm (npx fetches
 Lighthouse from the npm registry the first time).
 """
 
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import json
 import subprocess
 import sys
@@ -32,8 +35,24 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disab
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as GitHub Pages does: gzip for a client that accepts it."""
+
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def build(out: Path) -> Path:
@@ -62,11 +81,18 @@ def lighthouse(url: str, preset: str, chromium: str, report: Path) -> dict:
     return json.loads(report.read_text())
 
 
-def figures(result: dict) -> dict:
+def figures(result: dict, site: Path, base: str) -> dict:
     scores = {name: round((result["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
     requests = result["audits"]["network-requests"]["details"]["items"]
     weight = sum(item.get("transferSize", 0) for item in requests)
-    return {**scores, "bytes": weight, "requests": len(requests)}
+    # The test server sends files as they are; what a host that compresses (GitHub Pages) sends:
+    gzipped = 0
+    for item in requests:
+        path = site / item["url"].removeprefix(base).split("?")[0]
+        path = path / "index.html" if path.is_dir() else path
+        gzipped += len(gzip.compress(path.read_bytes(), 9)) if path.is_file() else item.get("transferSize", 0)
+    fcp = result["audits"]["first-contentful-paint"]["numericValue"]
+    return {**scores, "bytes": weight, "gzip": gzipped, "requests": len(requests), "fcp": fcp}
 
 
 def main() -> None:
@@ -74,20 +100,27 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="a built public site (default: build the example)")
     parser.add_argument("--pages", default=",".join(PAGES), help=f"some of {', '.join(PAGES)}")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--incident", help="the incident page's path in --site (default: the example's)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="statusgen-lighthouse-") as tmp:
         site = args.site or build(Path(tmp) / "site")
+        if args.incident:
+            PAGES["incident"] = args.incident
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}/"
-        print(f"{'page':<10} {'as':<8} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'bytes':>8} {'reqs':>5}")
+        print(
+            f"{'page':<10} {'as':<8} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'bytes':>8} {'gzip':>7} "
+            f"{'reqs':>5} {'FCP ms':>7}"
+        )
         for name in args.pages.split(","):
             for preset in ("mobile", "desktop"):
                 result = lighthouse(base + PAGES[name], preset, args.chromium, Path(tmp) / f"{name}-{preset}.json")
-                f = figures(result)
+                f = figures(result, Path(site), base)
                 print(
                     f"{name:<10} {preset:<8} {f['performance']:>5} {f['accessibility']:>5} "
-                    f"{f['best-practices']:>5} {f['seo']:>5} {f['bytes']:>8} {f['requests']:>5}",
+                    f"{f['best-practices']:>5} {f['seo']:>5} {f['bytes']:>8} {f['gzip']:>7} {f['requests']:>5} "
+                    f"{f['fcp']:>7.0f}",
                     flush=True,
                 )
         server.shutdown()
