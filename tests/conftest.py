@@ -11,6 +11,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,31 @@ def axe_script() -> Path | None:
     except ImportError:
         pass
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees or hears on a page: its text nodes, whitespace kept (``texts``,
+    outside script, style, svg, code and pre), and the attributes read out (``attributes``)."""
+
+    READ_OUT = ("aria-label", "title", "alt", "placeholder")
+    SKIPPED = ("script", "style", "svg", "code", "pre")
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.attributes: list[str] = []
+        self.skipping: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skipping.append(tag)
+        self.attributes.extend(value for name, value in attrs if name in self.READ_OUT and value)
+
+    def handle_endtag(self, tag):
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if not self.skipping and data.strip():
+            self.texts.append(data)

@@ -6,11 +6,10 @@ a language written right to left lays out right to left."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import NOW, copy_example
+from conftest import NOW, VisibleText, copy_example
 
 from statusgen.build import build_sites
 from statusgen.core.language import SHIPPED, SOURCE, load_language
@@ -24,24 +23,6 @@ PAGES = (
     "internal/incidents/2026-10-14-api-outage/index.html",
     "internal/metrics/index.html",
 )
-
-
-class Texts(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skipping += tag in ("script", "style", "code", "pre", "svg")
-        self.texts += [value for name, value in attrs if name in ("aria-label", "title", "alt") and value]
-
-    def handle_endtag(self, tag):
-        self.skipping -= tag in ("script", "style", "code", "pre", "svg")
-
-    def handle_data(self, data):
-        if not self.skipping and data.strip():
-            self.texts.append(" ".join(data.split()))
 
 
 def english_messages(code: str) -> set[str]:
@@ -77,9 +58,8 @@ def test_every_page_is_in_the_language_with_no_english_word_of_statusgens_left(b
         html = (out / path).read_text(encoding="utf-8")
         # material writes pt-BR's pages as lang="pt": the language, if not its region
         assert re.search(rf'<html lang="({tag}|{tag.split("-")[0]})"', html), path
-        parser = Texts()
-        parser.feed(html)
-        left = sorted({t for t in parser.texts if t in english})
+        parser = VisibleText(html)
+        left = sorted({" ".join(t.split()) for t in parser.texts + parser.attributes} & english)
         assert left == [], f"{code} {path}: {left}"
     feed = (out / "public/feed.rss").read_text(encoding="utf-8")
     assert f"<language>{tag}</language>" in feed

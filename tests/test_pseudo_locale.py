@@ -8,19 +8,16 @@ English catalog. A label added to a template or a view without a translation fai
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT, copy_example
+from conftest import NOW, ROOT, VisibleText, copy_example
 
 from statusgen.build import build_sites
 
 WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 # what is left of a text once its translated parts are gone: punctuation, digits, space
 NO_WORDS = re.compile(r"[\W\d_]*")
-READ_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
-SKIPPED = {"script", "style", "svg", "code", "pre"}
 
 
 def material_words() -> set[str]:
@@ -37,29 +34,6 @@ def data_text(root: Path) -> str:
         parts += [p.read_text(encoding="utf-8") for p in sorted((root / folder).rglob("*")) if p.is_file()]
     # spaces collapsed as a page's text is: Markdown wraps a paragraph's lines
     return " ".join("\n".join(parts).split())
-
-
-class Visible(HTMLParser):
-    """The text a reader sees or hears on a page: text nodes and the attributes read out."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self.attributes: list[str] = []
-        self.skipping: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED:
-            self.skipping.append(tag)
-        self.attributes.extend(value for name, value in attrs if name in READ_ATTRIBUTES and value)
-
-    def handle_endtag(self, tag):
-        if self.skipping and self.skipping[-1] == tag:
-            self.skipping.pop()
-
-    def handle_data(self, data):
-        if not self.skipping and data.strip():
-            self.texts.append(data)
 
 
 def unwrapped(text: str, data: str, material: set[str]) -> list[str]:
@@ -97,8 +71,7 @@ def test_every_word_of_statusgen_on_a_page_is_translated(pseudo_sites, site):
     pages = sorted((out / site).rglob("*.html"))
     assert len(pages) > 10
     for page in pages:
-        parser = Visible()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser = VisibleText(page.read_text(encoding="utf-8"))
         # a translated sentence may hold a link: a page's text nodes are read as one stream
         for text in [*parser.attributes, "\1".join(parser.texts)]:
             wrapped += text.count("⟦")

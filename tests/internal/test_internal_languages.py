@@ -1,22 +1,17 @@
 """The internal site in other languages, built for real from the example repository: every word
-statusgen writes goes through the site's Language (the pseudo-locale shows it), right-to-left
+statusgen writes goes through the site's Language (the pseudo-locale marks it; every page is
+read in tests/test_pseudo_locale.py), right-to-left
 languages read right to left on every page, and dates and numbers take the language's forms."""
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import NOW, copy_example
 
 from statusgen.build import build_sites
-
-WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
-NO_WORDS = re.compile(r"[\W\d_]*")
-READ_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
-SKIPPED = {"script", "style", "svg", "code", "pre"}
 
 
 def build(base: Path, plugin_option: str = "", theme_language: str = "") -> Path:
@@ -55,66 +50,6 @@ def german(tmp_path_factory) -> Path:
 
 
 # -- the pseudo-locale: statusgen's words, dates and numbers are marked --------------------------
-
-
-class PageText(HTMLParser):
-    """A page's visible text as one stream (a translated sentence may hold a link), and the
-    attributes read out."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.nodes: list[str] = []
-        self.attributes: list[str] = []
-        self.skipping: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED:
-            self.skipping.append(tag)
-        self.attributes.extend(value for name, value in attrs if name in READ_ATTRIBUTES and value)
-
-    def handle_endtag(self, tag):
-        if self.skipping and self.skipping[-1] == tag:
-            self.skipping.pop()
-
-    def handle_data(self, data):
-        if not self.skipping and data.strip():
-            self.nodes.append(data)
-
-
-def untranslated(text: str, data: str) -> list[str]:
-    """The pieces of ``text`` outside the markers that are not the team's own words. Markers
-    nest (a date inside a sentence), so the innermost go first."""
-    while WRAPPED.search(text):
-        text = WRAPPED.sub("\0", text)
-    found = []
-    for piece in re.split("[\0\1]", text):
-        piece = " ".join(piece.split()).strip(" ()[]:;,.·—–-/|«»\"'")
-        if not NO_WORDS.fullmatch(piece) and piece not in data:
-            found.append(piece)
-    return found
-
-
-def test_no_word_of_statusgen_is_left_untranslated(pseudo):
-    root, site = pseudo
-    import material
-
-    english = Path(material.__file__).parent / "templates/partials/languages/en.html"
-    material_words = set(re.findall(r'"[\w.]+": "([^"]*)"', english.read_text(encoding="utf-8")))
-    # what the team wrote, spaces collapsed as a page's text is (Markdown wraps its lines)
-    sources = [
-        root / "mkdocs.yml",
-        *(p for f in ("incidents", "runbooks", "prometheus") for p in (root / f).rglob("*")),
-    ]
-    data = " ".join(" ".join(p.read_text(encoding="utf-8") for p in sources if p.is_file()).split())
-    problems = []
-    for page in sorted(site.rglob("*.html")):
-        parser = PageText()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for text in [*parser.attributes, "\1".join(parser.nodes)]:
-            problems += [
-                f"{page.relative_to(site)}: {p!r}" for p in untranslated(text, data) if p not in material_words
-            ]
-    assert list(dict.fromkeys(problems)) == []
 
 
 def test_metrics_chart_and_budgets_are_in_the_site_language(pseudo):
