@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 
-from statusgen.core.language import CLOSE, ENGLISH, N_, OPEN, SOURCE, Language
+from statusgen.core.language import ENGLISH, N_, SOURCE, Language
 from statusgen.core.model import Config
 from statusgen.core.times import UTC, zone_label
 
@@ -190,29 +190,10 @@ def join(lang: Language, names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _wrap(lang: Language, text: str) -> str:
-    return f"{OPEN}{text}{CLOSE}" if lang.pseudo else text
-
-
-def _short_day(lang: Language, value: datetime) -> str:
-    """The day of ``value`` (already in its zone) without the year: ``22 Nov``, ``22. Nov.``."""
-    from babel.dates import format_datetime
-
-    pattern = "d MMM" if lang.code == SOURCE or lang.pseudo else str(lang.locale.datetime_skeletons["MMMd"])
-    return _wrap(lang, format_datetime(value, pattern, tzinfo=value.tzinfo, locale=lang.locale))
-
-
-def _bare_clock(lang: Language, value: datetime) -> str:
-    """A time of day without its zone: ``02:00``."""
-    from babel.dates import format_datetime
-
-    return _wrap(lang, format_datetime(value, "HH:mm", tzinfo=value.tzinfo, locale=lang.locale))
-
-
 def moment_text(value: datetime, zone: tzinfo = UTC, lang: Language = ENGLISH) -> str:
     """``14:20 UTC on 22 Nov``: a time in a customer message, in ``zone`` (named) and ``lang``."""
     value = value.astimezone(zone)
-    return lang.gettext(MOMENT) % {"time": lang.clock(value, zone), "date": _short_day(lang, value)}
+    return lang.gettext(MOMENT) % {"time": lang.clock(value, zone), "date": lang.short_day(value)}
 
 
 def window_text(window: tuple[datetime, datetime], zone: tzinfo = UTC, lang: Language = ENGLISH) -> str:
@@ -220,7 +201,11 @@ def window_text(window: tuple[datetime, datetime], zone: tzinfo = UTC, lang: Lan
     both zone names, when the clocks change inside the window)."""
     start, end = (moment.astimezone(zone) for moment in window)
     if start.date() == end.date() and zone_label(start) == zone_label(end):
-        values = {"start": _bare_clock(lang, start), "end": lang.clock(end, zone), "date": _short_day(lang, start)}
+        values = {
+            "start": lang.clock(start, zone, named=False),
+            "end": lang.clock(end, zone),
+            "date": lang.short_day(start),
+        }
         return lang.gettext(SAME_DAY_WINDOW) % values
     return lang.gettext(LONG_WINDOW) % {"start": moment_text(start, zone, lang), "end": moment_text(end, zone, lang)}
 

@@ -140,12 +140,20 @@ class Language:
         joined = self.locale.datetime_formats["medium"].format(clock, day)
         return self._wrap(joined)
 
-    def clock(self, value: datetime, zone: tzinfo = UTC) -> str:
-        """A time of day with its zone: ``14:20 UTC``."""
+    def clock(self, value: datetime, zone: tzinfo = UTC, *, named: bool = True) -> str:
+        """A time of day with its zone: ``14:20 UTC`` (``14:20`` when not ``named``)."""
         from babel.dates import format_datetime
 
         value = value.astimezone(zone)
-        return self._wrap(f"{format_datetime(value, 'HH:mm', tzinfo=zone, locale=self.locale)} {zone_label(value)}")
+        text = format_datetime(value, "HH:mm", tzinfo=zone, locale=self.locale)
+        return self._wrap(f"{text} {zone_label(value)}" if named else text)
+
+    def short_day(self, value: datetime) -> str:
+        """The day of ``value`` (in its own zone) without the year: ``22 Nov``, ``22. Nov.``."""
+        from babel.dates import format_datetime
+
+        pattern = "d MMM" if self.code == SOURCE or self.pseudo else str(self.locale.datetime_skeletons["MMMd"])
+        return self._wrap(format_datetime(value, pattern, tzinfo=value.tzinfo, locale=self.locale))
 
     def day(self, value: date) -> str:
         """A date: ``22 Nov 2026``."""

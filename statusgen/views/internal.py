@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from statusgen.core.documents import AlertRule, Postmortem, Runbook
 from statusgen.core.language import ENGLISH, N_, Language
@@ -17,7 +17,7 @@ from statusgen.core.markdown import HEADING, heading_key
 from statusgen.core.model import Incident, Repository
 from statusgen.core.times import UTC
 from statusgen.views.metrics import Budget, Stat, month_bounds
-from statusgen.views.status import THOUSANDTH
+from statusgen.views.status import percent_words
 
 
 def as_of(repo: Repository, now: datetime) -> Repository:
@@ -107,12 +107,6 @@ def stat_text(stat: Stat, language: Language = ENGLISH) -> str:
     }
 
 
-def availability_text(availability: Decimal, language: Language = ENGLISH) -> str:
-    """``99.907%``: truncated to three decimals, as the public page shows it (``100%`` whole)."""
-    value = availability.quantize(THOUSANDTH, rounding=ROUND_DOWN)
-    return language.percent(value, 0 if value == 100 else 3)
-
-
 def slo_text(slo: float, language: Language = ENGLISH) -> str:
     """``99.9%``: an SLO with the decimals it was written with."""
     written = f"{slo:g}"
@@ -125,7 +119,7 @@ def budget_rows(budgets: Iterable[Budget], language: Language = ENGLISH) -> list
         {
             "name": b.component.name,
             "slo": slo_text(b.slo, language),
-            "availability": availability_text(b.availability, language),
+            "availability": percent_words(b.availability, language),
             "downtime": figure_duration(b.downtime, language),
             "allowed": figure_duration(b.allowed, language),
             "consumed": language.percent(b.consumed * 100, 0),
