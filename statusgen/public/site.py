@@ -19,6 +19,7 @@ from pathlib import Path
 from statusgen.core.language import CLOSE, OPEN, Language
 from statusgen.core.status import STATUS_WORDS
 from statusgen.core.times import iso
+from statusgen.public.bar_columns import bar_columns_css
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages
@@ -81,7 +82,9 @@ class PublicSite:
 
         kept = [f for f in files if wanted(f)]
         theme = mkdocs_config["theme"]
-        self.stylesheet = site_stylesheet(theme.dirs, theme.get("palette"), [*TEMPLATES.values(), "status/embed.html"])
+        roots = [*TEMPLATES.values(), "status/embed.html"]
+        columns = bar_columns_css(self.status.uptime_days)
+        self.stylesheet = site_stylesheet(theme.dirs, theme.get("palette"), roots, [columns])
         generated = []
 
         def add(src_uri: str, kind: str, payload, title: str, in_nav: bool):

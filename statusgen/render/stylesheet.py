@@ -255,16 +255,19 @@ def public_stylesheet(
     return hashed_name(stem, data), data
 
 
-def site_stylesheet(theme_dirs: Sequence[str | Path], palette: object, roots: Iterable[str]) -> tuple[str, bytes]:
+def site_stylesheet(
+    theme_dirs: Sequence[str | Path], palette: object, roots: Iterable[str], generated: Sequence[str] = ()
+) -> tuple[str, bytes]:
     """The public pages' stylesheet for a theme: ``theme_dirs`` as mkdocs' theme has them (the
     team's ``custom_dir``, statusgen's theme, material's templates), whose first
     ``assets/stylesheets/statusgen.css`` is statusgen's own CSS; ``palette``: ``theme.palette``;
-    ``roots``: the templates of the pages."""
+    ``roots``: the templates of the pages; ``generated``: CSS written for this site, after
+    statusgen.css."""
     dirs = [Path(d) for d in theme_dirs]
     own = next(
         d / "assets/stylesheets/statusgen.css" for d in dirs if (d / "assets/stylesheets/statusgen.css").is_file()
     )
     texts = template_sources(dirs, roots)
     return public_stylesheet(
-        material_templates(), [own.read_text(encoding="utf-8")], texts, values=palette_values(palette)
+        material_templates(), [own.read_text(encoding="utf-8"), *generated], texts, values=palette_values(palette)
     )

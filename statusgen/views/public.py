@@ -19,6 +19,7 @@ from statusgen.core.model import Repository
 from statusgen.core.status import IMPACT_LABEL, OPERATIONAL, STAGE_LABEL, STATUS_LABEL, weights_sentence
 from statusgen.core.times import UTC, duration, load_zone, zone_label, zone_text
 from statusgen.views import status as views
+from statusgen.views.bars import Bars, bars
 
 # Statuspage's monitoring_at is set when an incident enters monitoring; a maintenance's
 # counterpart is verifying.
@@ -261,17 +262,9 @@ class PublicStatus:
         upcoming = [i for i in self.incidents if i.is_upcoming]
         return tuple(sorted(upcoming, key=lambda i: (i.scheduled_for or i.started_at, i.id)))
 
-    def bar_runs(
-        self, component_id: str, recent: int = 30
-    ) -> tuple[tuple[views.DayRun, ...], tuple[views.DayRun, ...]]:
-        """A component's uptime bars as runs: (older days, the last ``recent`` days). A run
-        across the cut is linked from its older part only."""
-        days = self.uptime[component_id].days
-        cut = max(len(days) - recent, 0)
-        older, newer = views.day_runs(days[:cut]), views.day_runs(days[cut:])
-        if older and newer and older[-1].marked and newer[0].marked:
-            newer = (views.DayRun(newer[0].days, True, linked=False), *newer[1:])
-        return older, newer
+    def bars(self, component_id: str) -> Bars:
+        """A component's uptime bars as the home page draws them (``views.bars``)."""
+        return bars(self.uptime[component_id].days)
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site path like ``incidents/x/`` (relative when no site_url)."""

@@ -184,55 +184,6 @@ class Uptime:
         return text % {"statuses": language.join(shown)}
 
 
-@dataclass(frozen=True)
-class DayRun:
-    """Consecutive days of an uptime bar that all had incidents (``marked``), or all had none.
-
-    A marked run is one link on the page (its first day): a link a day would put targets a few
-    pixels wide side by side.
-    """
-
-    days: tuple[Day, ...]
-    marked: bool
-    linked: bool = True  # False: the rest of a marked run whose first days are linked elsewhere
-
-    @property
-    def incident_id(self) -> str | None:
-        """The one incident (or maintenance) every day of the run saw, if there is just one."""
-        ids = {day.ids for day in self.days if day.ids}  # a quiet day inside the run says nothing
-        return next(iter(ids))[0] if len(ids) == 1 and len(self.days[0].ids) == 1 else None
-
-    @property
-    def label(self) -> str:
-        return self.label_in(ENGLISH)
-
-    def label_in(self, language: Language) -> str:
-        """What happened each day of the run, in ``language``."""
-        return joined(language, (day.label_in(language) for day in self.days))
-
-
-# Links to days with incidents stand at least this many days apart (a day's bar is about 10 px
-# wide): a quiet gap shorter than this joins the runs on each side, so no two targets come
-# closer than 24 px.
-LINK_SPACING = 3
-
-
-def day_runs(days: tuple[Day, ...]) -> tuple[DayRun, ...]:
-    """``days`` cut into runs of days with incidents and days without; a quiet gap of fewer
-    than ``LINK_SPACING - 1`` days between two runs with incidents belongs to one run with them."""
-    runs: list[DayRun] = []
-    for day in days:
-        marked = bool(day.ids)
-        if runs and runs[-1].marked == marked:
-            runs[-1] = DayRun((*runs[-1].days, day), marked)
-        elif marked and len(runs) >= 2 and len(runs[-1].days) < LINK_SPACING - 1 and runs[-2].marked:
-            gap = runs.pop()
-            runs[-1] = DayRun((*runs[-1].days, *gap.days, day), True)
-        else:
-            runs.append(DayRun((day,), marked))
-    return tuple(runs)
-
-
 def component_statuses(components: Iterable[Component], incidents: Iterable[Incident]) -> dict[str, str]:
     """Each component's status now: the worst that any active incident or maintenance sets."""
     statuses = {c.id: OPERATIONAL for c in components}

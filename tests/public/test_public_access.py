@@ -115,7 +115,7 @@ def test_the_uptime_bars_are_read_as_a_summary_and_links(served, browser):
     assert all(line.startswith(("- 'link", "  - /url")) for line in bars.splitlines()), bars
     # the keyboard reaches them, from the summary's component on
     page.locator(".sg-bars a").first.focus()
-    focused = page.evaluate("document.activeElement.textContent")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert focused.startswith("14 Oct 2026: major outage")
     with page.expect_navigation():
         page.keyboard.press("Enter")

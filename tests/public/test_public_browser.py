@@ -94,9 +94,12 @@ def test_home_page_as_a_customer_sees_it(served, browser, tmp_path):
     assert page.get_by_role("heading", name="Upcoming maintenance").is_visible()
     for name in ("Public API", "Login & SSO", "Checkout", "Search"):
         assert page.locator(".sg-component__name", has_text=name).first.is_visible()
-    # each component has 90 day bars; a day with incidents is a link named by what happened
+    # each component's 90 days are one drawing; a run of days with incidents is a link named by what happened
     assert page.locator(".sg-bars").count() == 8
-    assert page.locator(".sg-bars").first.locator(":scope > span, :scope > a, .sg-bars__older > *").count() == 90
+    drawing = page.locator(".sg-bars__days").first
+    assert drawing.get_attribute("viewBox") == "0 0 900 40" and drawing.get_attribute("aria-hidden") == "true"
+    box = drawing.bounding_box()
+    assert box["width"] > 800 and 30 <= box["height"] <= 34, box
     assert page.get_by_role("link", name="22 Nov 2026: partial outage", exact=False).count() == 1
     # status pages show no documentation chrome
     assert page.locator(".md-sidebar, .md-tabs, .md-nav").count() == 0
@@ -185,34 +188,41 @@ def test_phone_shows_30_wider_day_bars_and_the_days_with_incidents_as_links(serv
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing runs off the screen"
     assert header_height(page) >= 44
     webhooks = page.locator(".sg-component").filter(has_text="Webhooks")
-    bars = webhooks.locator(".sg-bars > span, .sg-bars > a, .sg-bars__older > *")
-    assert bars.count() == 90
-    widths = [box["width"] for box in bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")]
-    shown = [w for w in widths if w > 1]
-    assert len(shown) == 30 and min(shown) >= 7, widths  # 2 px wide before, all 90 of them
+    row = webhooks.locator(".sg-bars").bounding_box()
+    drawing = webhooks.locator(".sg-bars__days").bounding_box()
+    # the drawing is three rows wide and ends where the row does: its last 30 days show
+    assert (
+        abs(drawing["width"] - 3 * row["width"]) < 1
+        and abs(drawing["x"] + drawing["width"] - row["x"] - row["width"]) < 1
+    )
+    assert webhooks.evaluate("el => el.querySelector('.sg-bars').getBoundingClientRect().width") <= 360
     # a screen reader hears the summary, then only the days with incidents, as links
     tree = webhooks.aria_snapshot()
     assert "100% uptime over 90 days; 3 days with incidents or maintenance:" in tree, tree
-    links = [line for line in webhooks.locator(".sg-bars").aria_snapshot().splitlines() if "link" in line]
-    # two days in a row make one link (its first day), so links are never side by side
-    assert len(links) == 2 and "29 Sep 2026: degraded performance" in links[0] and "; 30 Sep 2026: " in links[0]
+    links = webhooks.locator(".sg-bars > a")
+    names = [line for line in webhooks.locator(".sg-bars").aria_snapshot().splitlines() if "link" in line]
+    # two days in a row make one link over both, so links are never side by side
+    assert len(names) == 2 and "29 Sep 2026: degraded performance" in names[0] and "; 30 Sep 2026: " in names[0]
+    older, today = (links.nth(n).bounding_box() for n in range(2))
+    assert today["width"] >= 10 and today["height"] >= 24, today  # a day is over 10 px wide on a phone
+    # the older days take no room on a phone's bar (the uptime page has every day), but their
+    # link is still there for the keyboard: its outline and its words show while it has the focus
+    assert older["width"] == 0 and older["x"] == row["x"], older
+    links.first.focus()
+    outline = links.first.evaluate("a => getComputedStyle(a).outlineWidth")
+    older_tip = links.first.evaluate("a => getComputedStyle(a, '::after').content")
+    assert outline == "2px" and older_tip.startswith('"29 Sep 2026: degraded performance'), (outline, older_tip)
     assert webhooks.get_by_text("30 days ago").is_visible()
     assert not webhooks.get_by_text("90 days ago").is_visible()
-    # the keyboard on today's bar shows what happened, minutes per status
-    today = webhooks.locator(".sg-bars > a").last
-    tip = today.locator(".sg-bar__tip")
-    assert tip.bounding_box()["width"] <= 1
+    # the keyboard on today's link shows what happened, minutes per status, above the bar
+    today = links.last
     today.focus()
-    assert tip.is_visible() and tip.bounding_box()["width"] > 200
-    assert tip.inner_text() == "22 Nov 2026: degraded performance 1 h 25 min (counted as up), 1 incident"
-    # an older day with incidents, hidden on a phone, shows while the keyboard is on it
-    older = webhooks.locator(".sg-bars__older > a").first
-    older.focus()
-    assert older.bounding_box()["width"] >= 2 and older.locator(".sg-bar__tip").is_visible()
+    tip = today.evaluate("a => { const s = getComputedStyle(a, '::after'); return [s.content, s.position, s.width]; }")
+    assert tip[0] == '"22 Nov 2026: degraded performance 1 h 25 min (counted as up), 1 incident"', tip
+    assert tip[1] == "absolute" and float(tip[2].removesuffix("px")) > 200, tip
     # 100% beside amber bars says why
     assert webhooks.locator(".sg-availability").inner_text() == "100% uptime (90 days)"
     assert webhooks.locator(".sg-uptime-reason").inner_text().startswith("Degraded performance (")
-    today.focus()
     shot = tmp_path / "public-home-phone.png"
     page.screenshot(path=str(shot), full_page=True)
     keep(shot)
@@ -258,8 +268,8 @@ def test_the_policy_blocks_a_planted_script_and_handler_and_the_page_still_works
     messages.clear()
     page.goto(served, wait_until="networkidle")
     assert csp_violations(messages) == []  # the theme's own scripts and styles are all allowed
-    # the stylesheets apply (statusgen.css: day bars in a row; material's: its header colour)
-    assert page.evaluate("getComputedStyle(document.querySelector('.sg-bars')).display") == "flex"
+    # the stylesheets apply (statusgen.css: the bars' grid; material's: its header colour)
+    assert page.evaluate("getComputedStyle(document.querySelector('.sg-bars')).display") == "grid"
     assert page.evaluate("getComputedStyle(document.querySelector('.sg-brand__suffix')).opacity") == "0.85"
     assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") != "rgba(0, 0, 0, 0)"
     # the theme's scripts run: times in the reader's zone (kept in the page's), and the light/dark toggle
@@ -278,11 +288,13 @@ def test_the_policy_blocks_a_planted_script_and_handler_and_the_page_still_works
 
 
 def with_whole_stylesheets(site_dir: Path, target: Path) -> Path:
-    """A copy of the site whose pages load material's whole main.css and palette.css and
-    statusgen.css, as they did before the build reduced them to one file."""
+    """A copy of the site whose pages load material's whole main.css and palette.css,
+    statusgen.css and the uptime bars' columns, as they would without the one reduced file."""
     import re
 
     import material
+
+    from statusgen.public.bar_columns import bar_columns_css
 
     shutil.copytree(site_dir, target)
     styles = target / "assets" / "stylesheets"
@@ -292,7 +304,8 @@ def with_whole_stylesheets(site_dir: Path, target: Path) -> Path:
     ]
     for source in sources:
         shutil.copy(source, styles / source.name)
-    names = [s.name for s in sources if s.name.startswith(("main.", "palette."))] + ["statusgen.css"]
+    (styles / "bar-columns.css").write_text(bar_columns_css(90), encoding="utf-8")
+    names = [s.name for s in sources if s.name.startswith(("main.", "palette."))] + ["statusgen.css", "bar-columns.css"]
     link = re.compile(r'<link rel="stylesheet" href="([./]*)assets/stylesheets/status\.[0-9a-f]{10}\.css">')
     for page in target.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -317,7 +330,7 @@ def test_the_one_reduced_stylesheet_draws_every_pixel_as_materials_whole_css(
                 shots.append(visit.page.screenshot(full_page=True))
                 sheets = [u for u in visit.requests if u.endswith(".css")]
                 visit.close()
-            assert len(sheets) == 3  # the whole copy loads three; the built page (checked below) one
+            assert len(sheets) == 4  # the whole copy loads four; the built page (checked below) one
             assert shots[0] == shots[1], f"{path or '/'} at {width} px ({scheme}) differs from material's whole CSS"
     visit = Visit(browser)
     visit.page.goto(served, wait_until="networkidle")

@@ -139,32 +139,29 @@ def test_a_postmortem_without_the_flag_publishes_nothing(tmp_path):
     assert "sg-postmortem" not in html and "configuration change" not in html
 
 
-def bars(html: str) -> list[tuple[str, str]]:
-    """Each component's bars: (its older days, its last 30 days)."""
-    return re.findall(r'<div class="sg-bars"><div class="sg-bars__older">(.*?)</div>(.*?)</div>', html, flags=re.S)
-
-
 def test_phones_get_the_last_30_days_and_a_day_with_incidents_is_a_named_link(site):
     html = (site / "index.html").read_text()
-    older, recent = bars(html)[0]
-
-    def days(row):  # one element a day: an empty span, or a link holding the day's text
-        return len(re.findall(r'<span></span>|<span class="sg-bar--\w+"></span>|<a ', row))
-
-    assert days(older) == 60 and days(recent) == 30
-    link = re.findall(r'<a class="sg-bar--(\w+)" href="([^"]+)"><span class="sg-bar__tip">([^<]+)</span></a>', recent)
-    assert link == [
+    api = re.search(r'<div class="sg-bars">(.*?)</div>', html, flags=re.S).group(1)
+    assert '<svg class="sg-bars__days" viewBox="0 0 900 40" preserveAspectRatio="none" aria-hidden="true"' in api
+    links = re.findall(r'<a class="sg-c(\d+) sg-s(\d+)" href="([^"]+)" aria-label="([^"]+)"></a>', api)
+    assert links == [
         (
-            "partial_outage",
+            "88",
+            "1",
             "incidents/2026-11-20-api-errors/",
             "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident",
         )
     ]
-    assert '<span class="sg-wide">90 days ago</span><span class="sg-narrow">30 days ago</span>' in html
-    (sheet,) = (site / "assets" / "stylesheets").glob("status.*.css")  # statusgen.css, whitespace shortened
-    assert re.search(
-        r"@media \(max-width: ?44em\)\{[^}]*\.sg-bars__older\{display:block;position:absolute;", sheet.read_text()
-    )
+    assert '<span class="sg-wide">90 days ago</span>' in html and '<span class="sg-narrow">30 days ago</span>' in html
+    (sheet,) = (site / "assets" / "stylesheets").glob("status.*.css")
+    css = sheet.read_text()
+    # one column a day; on a phone the first 60 take no room and the drawing is three rows wide
+    assert ".sg-bars{grid-template-columns:repeat(90,minmax(0,1fr))}" in css
+    assert ".sg-c88{grid-column-start:88}" in css and ".sg-s90{grid-column-end:span 90}" in css
+    assert (
+        "@media (max-width: 44em){.sg-bars{grid-template-columns:repeat(60,0) repeat(30,minmax(0,1fr))}"
+        ".sg-bars>.sg-bars__days{width:calc(100% * 90 / 30)}}"
+    ) in css
 
 
 def test_an_edited_public_summary_shows_on_the_next_build(tmp_path):

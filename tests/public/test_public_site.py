@@ -117,7 +117,9 @@ def test_home_page_shows_status_components_incidents_and_maintenance(small_site)
     assert "Database upgrade" in text and "Scheduled 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 03:00 UTC" in text
     past = text[text.index("Past incidents") :]
     assert "API errors" in past and "Resolved 20 Nov 2026, 11:10 UTC , lasted 1 h 10 min" in past
-    assert "20 Nov 2026, 11:10 UTC : Fixed." in past
+    # a past incident: when it ended and what it touched, then its last update (the timeline is on its page)
+    assert "Resolved 20 Nov 2026, 11:10 UTC , lasted 1 h 10 min. Affected: API Fixed." in past
+    assert '<p class="sg-card__latest" dir="auto">Fixed.</p>' in html
     # statuses in words, not only colour
     assert "Partial outage" in text and "Operational" in text
     # no severity ids for customers unless the team publishes them
@@ -140,24 +142,25 @@ def test_severity_ids_show_only_when_the_team_publishes_them(tmp_path):
     assert "Minor impact (SEV3)" in text_of(read(site, "history/index.html"))
 
 
-def test_uptime_bars_are_one_silent_element_a_day_with_links_on_days_with_incidents(small_site):
+def test_uptime_bars_are_one_silent_drawing_with_links_on_days_with_incidents(small_site):
     html = read(small_site, "index.html")
-    summaries = re.findall(
-        r'<p class="sg-sr">([^<]+)</p>\s*<div class="sg-bars">(.*?)</div>\s*<div class="sg-bars__axis', html, flags=re.S
-    )
+    summaries = re.findall(r'<p class="sg-sr">([^<]+)</p>\s*<div class="sg-bars">(.*?)</div>', html, flags=re.S)
     assert [summary for summary, _ in summaries] == [
         "99.983% uptime over 90 days; 1 day with incidents or maintenance:",
         "99.995% uptime over 90 days; 1 day with incidents or maintenance:",
         "100% uptime over 90 days; no incidents.",
     ]
     api = summaries[0][1]
-    days = re.findall(r"<span></span>|<span class=\"sg-bar--\w+\"></span>|<a [^>]*>.*?</a>", api)
-    assert len(days) == 90 and "".join(days) == api.replace('<div class="sg-bars__older">', "").replace("</div>", "")
-    assert days.count("<span></span>") == 89  # nothing but the element on a quiet day
-    assert days[87] == (
-        '<a class="sg-bar--partial_outage" href="incidents/2026-11-20-api-errors/"><span class="sg-bar__tip">'
-        "20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident</span></a>"
-    )
+    drawing = re.search(r"<svg [^>]*>(.*?)</svg>", api, flags=re.S).group(1)
+    # one path per kind of day, whatever the number of days: 89 quiet days and one partial outage
+    paths = re.findall(r'<path class="sg-day--(\w+)" d="([^"]+)"/>', drawing)
+    assert [kind for kind, _ in paths] == ["quiet", "partial_outage_pale", "partial_outage"]
+    assert paths[0][1].count("z") == 89 and paths[1][1] == "M871 0h8v20h-8z" and paths[2][1] == "M871 20h8v20h-8z"
+    assert "".join(f'<path class="sg-day--{k}" d="{d}"/>' for k, d in paths) == drawing
+    assert re.findall(r"<a [^>]*></a>", api) == [
+        '<a class="sg-c88 sg-s1" href="incidents/2026-11-20-api-errors/" '
+        'aria-label="20 Nov 2026: partial outage 1 h 10 min (counted as 30% down), 1 incident"></a>'
+    ]
     assert "title=" not in api and "tabindex" not in api
     # api: 70 min at partial outage x 0.3 = 21 min of 89 days + 16 h = 129,120 min: 99.98373...
     assert "<strong>99.983%</strong> uptime" in html
