@@ -1,8 +1,8 @@
 """Write a realistic, seeded status repository with N incidents, for the benchmark.
 
-    python bench/generate.py N DIR [--seed 11]
+    python bench/generate.py N DIR [--seed 11] [--days 1825]
 
-N incidents over the 5 years before 2026-11-22 (about 2% maintenances; the latest still open), 12 components in 4
+N incidents over the 5 years (--days) before 2026-11-22 (about 2% maintenances; the latest still open), 12 components in 4
 groups, mostly SEV3/SEV4 and a few SEV1, 2-8 updates each with a paragraph and an internal
 note, a postmortem with action items for every SEV1/SEV2, and 200 runbooks naming 400 alerts.
 The same N and seed always give the same files. DIR must not exist or be empty.
@@ -245,13 +245,13 @@ def postmortem(rng: random.Random, ident: str, resolved_hint: datetime) -> str:
     )
 
 
-def generate(count: int, root: Path, seed: int = 11) -> None:
+def generate(count: int, root: Path, seed: int = 11, days: int = YEARS * 365) -> None:
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(config_text())
     (root / ".gitignore").write_text("/site/\n")
     names = runbooks(rng, root)
-    span = YEARS * 365 * 24 * 60  # minutes
+    span = days * 24 * 60  # minutes
     starts = sorted(NOW - timedelta(days=2) - timedelta(minutes=rng.randrange(span)) for _ in range(count))
     for n, start in enumerate(starts):
         ident, text, due = incident(rng, n, start, names, active=n == count - 1)
@@ -267,11 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("count", type=int)
     parser.add_argument("directory", type=Path)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--days", type=int, default=YEARS * 365, help="the span the incidents start in")
     args = parser.parse_args(argv)
     if args.directory.exists() and any(args.directory.iterdir()):
         print(f"{args.directory}: not empty; give a new directory", file=sys.stderr)
         return 2
-    generate(args.count, args.directory, args.seed)
+    generate(args.count, args.directory, args.seed, args.days)
     return 0
 
 
