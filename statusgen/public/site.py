@@ -8,6 +8,7 @@ its incident), and writes the feeds, API, calendar and badges after the build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class PublicSite:
 
         kept = [f for f in files if wanted(f)]
         theme = mkdocs_config["theme"]
+        _with_hashed_favicon(theme, kept)
         roots = [*TEMPLATES.values(), "status/embed.html"]
         columns = bar_columns_css(self.status.uptime_days)
         self.stylesheet = site_stylesheet(theme.dirs, theme.get("palette"), roots, [columns])
@@ -264,6 +266,21 @@ def _with_description(mkdocs_config, status: PublicStatus, language: Language) -
         owner = status.company or status.site_name
         text = language.gettext("Live status, incidents and scheduled maintenance for %(owner)s.")
         mkdocs_config["site_description"] = text % {"owner": owner}
+
+
+def _with_hashed_favicon(theme, files) -> None:
+    """The favicon under a name made from its content (``favicon.<hash>.png``), like the
+    stylesheet, so a host may keep it for a year: the file's destination and the theme's
+    ``favicon`` (the pages' link) both take the new name."""
+    name = theme.get("favicon")
+    for file in files:
+        if name and file.src_uri == name and file.abs_src_path:
+            stem, dot, extension = name.rpartition(".")
+            digest = hashlib.sha256(Path(file.abs_src_path).read_bytes()).hexdigest()[:10]
+            hashed = f"{stem}.{digest}.{extension}" if dot and "/" not in extension else f"{name}.{digest}"
+            file.dest_uri = hashed
+            theme["favicon"] = hashed
+            return
 
 
 def _without_search(mkdocs_config) -> None:

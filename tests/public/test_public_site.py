@@ -6,6 +6,7 @@ byte-identical rebuilds, and validation before publishing."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -693,3 +694,11 @@ def test_every_public_page_has_a_description_even_without_site_description(small
     assert len(pages) > 3
     assert [p for p in pages if wanted not in p.read_text() and "embed" not in p.parts] == []
     assert wanted not in (out / "internal" / "index.html").read_text()  # the internal site is not indexed
+
+
+def test_the_favicon_is_named_by_its_content_and_every_page_links_that_name(small_site):
+    (icon,) = (small_site / "assets/images").iterdir()
+    digest = hashlib.sha256(icon.read_bytes()).hexdigest()[:10]
+    assert icon.name == f"favicon.{digest}.png"
+    assert f'<link rel="icon" href="assets/images/{icon.name}">' in read(small_site, "index.html")
+    assert f'<link rel="icon" href="../assets/images/{icon.name}">' in read(small_site, "uptime/index.html")
