@@ -33,7 +33,6 @@ DAY_WIDTH, BAR_WIDTH, HEIGHT = 10, 8, 40
 _STRIPES = tuple(("under_maintenance", top, 4) for top in range(0, HEIGHT, 6))
 SHAPES: dict[str, tuple[tuple[str, int, int], ...]] = {
     "quiet": (("quiet", 0, HEIGHT),),
-    "operational": (("quiet", 0, HEIGHT),),
     "under_maintenance": _STRIPES,
     "degraded_performance": (("degraded_performance", HEIGHT // 4, HEIGHT - HEIGHT // 4),),
     "partial_outage": (("partial_outage_pale", 0, HEIGHT // 2), ("partial_outage", HEIGHT // 2, HEIGHT // 2)),
@@ -118,6 +117,11 @@ class Bars:
     @property
     def height(self) -> int:
         return HEIGHT
+
+    @property
+    def recent(self) -> int:
+        """The days a phone shows."""
+        return min(RECENT, self.days)
 
 
 def day_kind(day: Day) -> str:
