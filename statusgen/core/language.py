@@ -132,20 +132,14 @@ class Language:
 
     def moment(self, value: datetime, zone: tzinfo = UTC) -> str:
         """A date and time with its zone named: ``22 Nov 2026, 14:20 UTC``, ``22.11.2026, 15:20 CET``."""
-        from babel.dates import format_datetime
-
         value = value.astimezone(zone)
-        day = format_datetime(value, self._date_pattern, tzinfo=zone, locale=self.locale)
-        clock = f"{format_datetime(value, 'HH:mm', tzinfo=zone, locale=self.locale)} {zone_label(value)}"
-        joined = self.locale.datetime_formats["medium"].format(clock, day)
-        return self._wrap(joined)
+        clock = f"{_hours_minutes(value)} {zone_label(value)}"
+        return self._wrap(self._date_time.format(clock, self._date_text(value.date())))
 
     def clock(self, value: datetime, zone: tzinfo = UTC, *, named: bool = True) -> str:
         """A time of day with its zone: ``14:20 UTC`` (``14:20`` when not ``named``)."""
-        from babel.dates import format_datetime
-
         value = value.astimezone(zone)
-        text = format_datetime(value, "HH:mm", tzinfo=zone, locale=self.locale)
+        text = _hours_minutes(value)
         return self._wrap(f"{text} {zone_label(value)}" if named else text)
 
     def short_day(self, value: datetime) -> str:
@@ -157,9 +151,25 @@ class Language:
 
     def day(self, value: date) -> str:
         """A date: ``22 Nov 2026``."""
-        from babel.dates import format_date
+        return self._wrap(self._date_text(value))
 
-        return self._wrap(format_date(value, self._date_pattern, locale=self.locale))
+    def _date_text(self, value: date) -> str:
+        """``value`` in the language's date pattern, kept: a build prints the same days many times."""
+        text = self._dates.get(value)
+        if text is None:
+            from babel.dates import format_date
+
+            text = self._dates[value] = format_date(value, self._date_pattern, locale=self.locale)
+        return text
+
+    @cached_property
+    def _dates(self) -> dict[date, str]:
+        return {}
+
+    @cached_property
+    def _date_time(self) -> str:
+        """How the language puts a date ({1}) and a time ({0}) together."""
+        return str(self.locale.datetime_formats["medium"])
 
     @cached_property
     def _date_pattern(self) -> str:
@@ -217,6 +227,11 @@ class Language:
         from babel.lists import format_list
 
         return self._wrap(format_list(list(items), locale=self.locale)) if items else ""
+
+
+def _hours_minutes(value: datetime) -> str:
+    """``14:20``: Babel's ``HH:mm``, which writes Western digits in every language."""
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 @lru_cache(maxsize=16)

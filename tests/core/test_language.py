@@ -4,11 +4,12 @@ as it always read, and the pseudo-locale wraps everything it words."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from statusgen.core.language import ENGLISH, PSEUDO, language_code, load_language
-from statusgen.core.times import load_zone
+from statusgen.core.language import ENGLISH, PSEUDO, SHIPPED, language_code, load_language
+from statusgen.core.times import load_zone, zone_label
 
 AT = datetime(2026, 11, 22, 14, 20, tzinfo=timezone.utc)
 
@@ -68,3 +69,25 @@ def test_the_pseudo_locale_wraps_what_it_words():
 )  # fmt: skip
 def test_language_codes_name_a_shipped_catalog_or_nothing(text, code):
     assert language_code(text) == code
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_times_and_days_are_babels_forms_in_every_language(code):
+    """moment, clock and day keep their dates and skip Babel for the time of day: the text must
+    stay what Babel writes for the same pattern, in every zone and on every day."""
+    from babel.dates import format_date, format_datetime
+
+    language = load_language(code)
+    start = datetime(2026, 3, 28, 22, 7, tzinfo=timezone.utc)  # across a change of summer time
+    for zone in (timezone.utc, ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Kolkata"), ZoneInfo("America/St_Johns")):
+        for hours in range(0, 60, 7):
+            value = start + timedelta(hours=hours, minutes=hours * 13)
+            local = value.astimezone(zone)
+            day = format_datetime(local, language._date_pattern, tzinfo=zone, locale=language.locale)
+            clock = format_datetime(local, "HH:mm", tzinfo=zone, locale=language.locale)
+            named = f"{clock} {zone_label(local)}"
+            assert language.moment(value, zone) == language.locale.datetime_formats["medium"].format(named, day)
+            assert language.clock(value, zone) == named and language.clock(value, zone, named=False) == clock
+            assert language.day(local.date()) == format_date(
+                local.date(), language._date_pattern, locale=language.locale
+            )
