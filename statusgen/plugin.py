@@ -24,6 +24,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from statusgen.cache.templates import TemplateCache
 from statusgen.core.language import language_code
 from statusgen.core.model import SITES
 from statusgen.render.context import BuildContext, Site
@@ -77,6 +78,7 @@ class StatusgenPlugin(BasePlugin):
         self.own_hosts: frozenset[str] = frozenset()
         self.failure: str | None = None  # why the build failed, for `statusgen build` to print
         self.page_files: list[str] = []  # after a build: the files of the pages the site rendered itself
+        self.templates: TemplateCache | None = None  # compiled templates kept between runs
 
     def use(self, context: BuildContext) -> None:
         """Build with ``context`` (set before mkdocs runs: the repository is loaded once)."""
@@ -108,6 +110,7 @@ class StatusgenPlugin(BasePlugin):
             self.site = PublicSite(replace(context, page_check=self._loads), config)
         _escape_site_text(config)
         self.building = context.site
+        self.templates = TemplateCache(root, context.site)
         self.external = []
         self.failure = None
         self.page_files = []
@@ -133,6 +136,7 @@ class StatusgenPlugin(BasePlugin):
         env.auto_reload = False
         if self.site is None:
             return env
+        env.bytecode_cache = self.templates
         _escape_titles(files)
         return self.site.env(env) or env
 
@@ -166,6 +170,8 @@ class StatusgenPlugin(BasePlugin):
         if self.site is None:
             return
         self.external.extend(self.site.post_build(config))
+        if self.templates is not None:
+            self.templates.save()
         if self.external:
             shown = "\n".join(f"{where}: {what}" for where, what in self.external[:20])
             more = len(self.external) - 20

@@ -86,7 +86,9 @@ class PublicSite:
         _with_hashed_favicon(theme, kept)
         roots = [*TEMPLATES.values(), "status/embed.html"]
         columns = bar_columns_css(self.status.uptime_days)
-        self.stylesheet = site_stylesheet(theme.dirs, theme.get("palette"), roots, [columns])
+        self.stylesheet = site_stylesheet(
+            theme.dirs, theme.get("palette"), roots, [columns], kept_in=self.context.repo.config.root
+        )
         generated = []
 
         def add(src_uri: str, kind: str, payload, title: str, in_nav: bool):

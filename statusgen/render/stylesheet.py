@@ -11,6 +11,7 @@ content, so hosts can cache it for good.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import tinycss2  # type: ignore[import-untyped]
 from tinycss2 import ast
 
+from statusgen.cache.store import CACHE_DIR, SignedFile, code_key
 from statusgen.render.page_vocabulary import CSS_VARIABLE, Vocabulary, template_sources, vocabulary
 
 # -- reducing a stylesheet ----------------------------------------------------------------------
@@ -244,30 +246,58 @@ def public_stylesheet(
     *,
     values: Mapping[str, Iterable[str]] | None = None,
     stem: str = "status",
+    cache_dir: Path | None = None,
 ) -> tuple[str, bytes]:
     """The one stylesheet of the public pages: material's main and palette CSS reduced to what
     ``template_texts`` (``template_sources``) can draw, then ``own_css`` (statusgen.css) whole,
-    comments left out. ``values``: see ``vocabulary`` (``palette_values``). Returns the file's
-    hashed name and its bytes."""
+    comments left out. ``values``: see ``vocabulary`` (``palette_values``); ``cache_dir``: where
+    to keep the result between runs. Returns the file's hashed name and its bytes."""
     own = tuple(own_css)
     used = vocabulary(template_texts, css=own, values=values)
-    data = _combined(material_css(material_dir), own, used)
+    data = _kept(material_css(material_dir), own, used, cache_dir)
     return hashed_name(stem, data), data
 
 
+def _kept(material: str, own: tuple[str, ...], used: Vocabulary, cache_dir: Path | None) -> bytes:
+    """``_combined``, kept in ``cache_dir`` (``.statusgen-cache/``) under a digest of everything
+    it is made from, this module's code included: parsing material's CSS is most of its cost."""
+    if cache_dir is None:
+        return _combined(material, own, used)
+    canonical = {name: sorted(value) if isinstance(value, frozenset) else value for name, value in vars(used).items()}
+    canonical["values"] = [[name, sorted(allowed)] for name, allowed in used.values]
+    inputs = json.dumps([material, own, canonical], sort_keys=True)
+    key = code_key(["render/stylesheet.py", "render/page_vocabulary.py"], inputs)
+    stored = SignedFile(cache_dir / "stylesheet.json", key)
+    css = stored.read().get("css")
+    if isinstance(css, str):
+        return css.encode("utf-8")
+    data = _combined(material, own, used)
+    stored.write({"css": data.decode("utf-8")})
+    return data
+
+
 def site_stylesheet(
-    theme_dirs: Sequence[str | Path], palette: object, roots: Iterable[str], generated: Sequence[str] = ()
+    theme_dirs: Sequence[str | Path],
+    palette: object,
+    roots: Iterable[str],
+    generated: Sequence[str] = (),
+    *,
+    kept_in: Path | None = None,
 ) -> tuple[str, bytes]:
     """The public pages' stylesheet for a theme: ``theme_dirs`` as mkdocs' theme has them (the
     team's ``custom_dir``, statusgen's theme, material's templates), whose first
     ``assets/stylesheets/statusgen.css`` is statusgen's own CSS; ``palette``: ``theme.palette``;
     ``roots``: the templates of the pages; ``generated``: CSS written for this site, after
-    statusgen.css."""
+    statusgen.css; ``kept_in``: the repository whose ``.statusgen-cache/`` keeps the result."""
     dirs = [Path(d) for d in theme_dirs]
     own = next(
         d / "assets/stylesheets/statusgen.css" for d in dirs if (d / "assets/stylesheets/statusgen.css").is_file()
     )
     texts = template_sources(dirs, roots)
     return public_stylesheet(
-        material_templates(), [own.read_text(encoding="utf-8"), *generated], texts, values=palette_values(palette)
+        material_templates(),
+        [own.read_text(encoding="utf-8"), *generated],
+        texts,
+        values=palette_values(palette),
+        cache_dir=kept_in / CACHE_DIR if kept_in is not None else None,
     )
