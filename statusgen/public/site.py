@@ -8,7 +8,6 @@ its incident), and writes the feeds, API, calendar and badges after the build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages
 from statusgen.render.markup import render_prose
 from statusgen.render.paging import Pager, page_count, pager
-from statusgen.render.stylesheet import site_stylesheet
+from statusgen.render.stylesheet import hashed_name, site_stylesheet
 from statusgen.render.words import install as install_words
 from statusgen.views.public import PublicIncident, PublicStatus, project
 
@@ -278,8 +277,12 @@ def _with_hashed_favicon(theme, files) -> None:
     for file in files:
         if name and file.src_uri == name and file.abs_src_path:
             stem, dot, extension = name.rpartition(".")
-            digest = hashlib.sha256(Path(file.abs_src_path).read_bytes()).hexdigest()[:10]
-            hashed = f"{stem}.{digest}.{extension}" if dot and "/" not in extension else f"{name}.{digest}"
+            data = Path(file.abs_src_path).read_bytes()
+            hashed = (
+                hashed_name(stem, data, f".{extension}")
+                if dot and "/" not in extension
+                else hashed_name(name, data, "")
+            )
             file.dest_uri = hashed
             theme["favicon"] = hashed
             return

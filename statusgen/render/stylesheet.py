@@ -198,9 +198,9 @@ def reduce(css: str, used: Vocabulary | None) -> str:
 # -- the public pages' stylesheet --------------------------------------------------------------
 
 
-def hashed_name(stem: str, data: bytes) -> str:
-    """``stem.<10 hex digits of sha256>.css``: a new name for new content, so it can be cached."""
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.css"
+def hashed_name(stem: str, data: bytes, suffix: str = ".css") -> str:
+    """``stem.<10 hex digits of sha256><suffix>``: a new name for new content, so it can be cached."""
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
 
 
 def material_templates() -> Path:
