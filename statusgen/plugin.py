@@ -121,7 +121,7 @@ class StatusgenPlugin(BasePlugin):
 
     def on_nav(self, nav, *, config, files):
         if self.site is not None:
-            self.site.nav_built(nav)
+            self.site.nav_built(nav, config)
         return nav
 
     def on_page_content(self, html, *, page, config, files):
@@ -158,6 +158,8 @@ class StatusgenPlugin(BasePlugin):
 
     def on_post_page(self, output, *, page, config):
         self._guard(output, page.file.dest_uri)
+        if self.site is not None:
+            self.site.page_rendered(output, page)
         return output
 
     def on_post_template(self, output_content, *, template_name, config):

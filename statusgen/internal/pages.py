@@ -20,7 +20,7 @@ from statusgen.internal.metrics_page import completion_rate
 from statusgen.internal.urls import (
     action_items_uri,
     action_items_url,
-    alert_uri,
+    alert_url,
     incident_url,
     list_uri,
     list_url,
@@ -47,6 +47,9 @@ from statusgen.views.internal import (
 # src_uri -> (template, title, markdown body, the page's view: called when mkdocs renders it)
 PageEntry = tuple[str, str, str, Callable[[], dict[str, Any]]]
 
+# mkdocs' pages of one document: what they show says how current it is (a runbook's review date), and
+# their footer says nothing of the build's time, so a rebuild can keep them while they do not change.
+UNDATED = frozenset({"internal/runbook.html", "internal/postmortem.html"})
 PAGE_SIZE = 500  # rows per page of the incident list, the action items and a runbook's incidents
 RUNBOOK_RECENT = 20  # incidents listed on a runbook's own page; the rest on its incidents pages
 SITE_URL = "https://<internal site>/"  # how the runbook and alert lists write the internal address in examples
@@ -97,9 +100,6 @@ class InternalPages:
                 body = python_markdown_lists(runbook.body).strip() + "\n"
                 pages[runbook_uri(runbook)] = ("internal/runbook.html", runbook.title, body,
                                                partial(self.runbook_view, runbook))  # fmt: skip
-                for alert in runbook.alerts:
-                    pages[alert_uri(alert)] = ("internal/alert.html", alert, "",
-                                               partial(self.alert_view, alert, runbook))  # fmt: skip
             incidents = self.repo.incidents
             count = page_count(len(incidents), PAGE_SIZE)
             for number in range(1, count + 1):
@@ -129,10 +129,14 @@ class InternalPages:
 
     def direct_pages(self) -> list[tuple[str, str, str, partial]]:
         """``(url, title, template, view)`` of every page statusgen renders itself: one per
-        incident, and the incidents that used a runbook, when they are too many for its page."""
+        incident, one per alert (pages of data, with no Markdown of their own), and the incidents
+        that used a runbook, when they are too many for its page."""
         _ = self.language.gettext
         found = [(incident_url(i.id), i.title, "internal/incident.html", partial(self.incident_view, i))
                  for i in self.repo.incidents]  # fmt: skip
+        for runbook in self.runbooks:
+            found.extend((alert_url(alert), alert, "internal/alert.html", partial(self.alert_view, alert, runbook))
+                         for alert in runbook.alerts)  # fmt: skip
         for runbook in self.runbooks:
             incidents = self.used_by.get(runbook.name, [])
             if len(incidents) <= RUNBOOK_RECENT:

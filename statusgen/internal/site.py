@@ -5,9 +5,10 @@ name; a team's ``overrides/`` can replace any of them); what each page shows is 
 statusgen/internal/pages.py, from the Repository alone (no file of the repository is read
 here), and this module hands the pages to mkdocs. Documents (runbooks, postmortems) and the
 index pages go through mkdocs, so material's search indexes them and their Markdown bodies are
-converted there and then sanitized (``content``). The thousands of incident pages are
-rendered directly (statusgen/render/direct.py) and reach search as compact entries written
-from the data (``post_build``). Lists that grow with history are split into pages or years.
+converted there and then sanitized (``content``); a rebuild renders again only those whose
+inputs changed (statusgen/render/page_records.py). The thousands of incident pages and the alert
+pages are rendered directly (statusgen/render/direct.py); incidents reach search as compact
+entries written from the data (``post_build``). Lists that grow with history are split into pages or years.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from statusgen.internal.pages import InternalPages, site_name
+from statusgen.internal.pages import UNDATED, InternalPages, site_name
 from statusgen.internal.urls import alert_url, incident_url, runbook_uri
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages, NavFragments
 from statusgen.render.markup import own_id, sanitize_html
+from statusgen.render.page_records import MkdocsPageRecords
 from statusgen.render.words import install as install_words
 from statusgen.views.internal import as_of
 
@@ -53,8 +55,10 @@ class InternalSite:
             for problem in repo.alert_rule_problems:
                 log.warning(str(problem))
         self.bodies: dict[str, Markup] = {}  # src_uri -> sanitized HTML of a document's body
+        self.own: dict[str, dict] = {}  # src_uri -> what a page's template shows of its own
         self.direct: DirectPages | None = None
         self.nav_object = None
+        self.page_records: MkdocsPageRecords | None = None
         self._env = None
         if mkdocs_config is not None:
             _markdown_extensions(mkdocs_config)
@@ -86,7 +90,7 @@ class InternalSite:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            # Pages reached by links (alerts, postmortems) are not nav entries; saying so keeps
+            # Pages reached by links (postmortems) are not nav entries; saying so keeps
             # mkdocs from listing them at every build.
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(mkdocs_config, uri, content=content, inclusion=inclusion))
@@ -106,28 +110,43 @@ class InternalSite:
         env.filters["sg_csp"] = jinja_filter("internal")  # statusgen/csp.html
         return env
 
-    def nav_built(self, nav):
+    def nav_built(self, nav, mkdocs_config):
         self.nav_object = nav
+        self.page_records = MkdocsPageRecords(self.context, mkdocs_config, nav)
 
     def content(self, html: str, page) -> str:
-        """A document's body as mkdocs converted it, cleaned before any page embeds it."""
+        """A document's body as mkdocs converted it, cleaned before any page embeds it; then,
+        with the page's view, whether the previous build's file of it can be kept."""
         # Markup: sanitized just now; removing an empty header row cannot make markup of text.
         clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
         _own_toc(page.toc)  # the sanitizer moved the headings' ids: the table of contents follows
-        self.bodies[page.file.src_uri] = clean
+        uri = page.file.src_uri
+        self.bodies[uri] = clean
+        entry = self.views.mkdocs_pages().get(uri)
+        if entry is not None:
+            template, view = entry[0], entry[3]
+            own = dict(view() if callable(view) else view)
+            # For the footer; not on pages of one document (see statusgen/internal-footer.html).
+            own["statusgen_built"] = None if template in UNDATED else self.views.when(self.now)
+            self.own[uri] = own
+            if self.page_records is not None:
+                self.page_records.keep_if_unchanged(page, clean, own)
         return str(clean)
 
     def page_context(self, context, page, mkdocs_config):
         context["statusgen_internal"] = True
-        context["statusgen_built"] = self.views.when(self.now)  # for the footer
+        context["statusgen_built"] = self.views.when(self.now)  # pages of the team's docs/
         if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
             context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
-        entry = self.views.mkdocs_pages().get(page.file.src_uri)
-        if entry is not None:
-            view = entry[3]
-            context.update(view() if callable(view) else view)
+        own = self.own.pop(page.file.src_uri, None)
+        if own is not None:
+            context.update(own)
             context["body"] = self.bodies.get(page.file.src_uri, Markup(""))  # bodies: sanitized in content()
         return context
+
+    def page_rendered(self, html: str, page) -> None:
+        if self.page_records is not None:
+            self.page_records.rendered(page, html)
 
     def template_context(self, context, name, mkdocs_config):
         # Pages that are not documents (404.html) wear the internal footer too.
@@ -145,7 +164,8 @@ class InternalSite:
         return template
 
     def page_files(self) -> list[str]:
-        return self.direct.paths() if self.direct is not None else []
+        kept = self.page_records.kept if self.page_records is not None else []
+        return (self.direct.paths() if self.direct is not None else []) + kept
 
     def post_build(self, mkdocs_config) -> list[tuple[str, str]]:
         """Write the directly rendered pages, then add incidents to the search index as compact

@@ -17,10 +17,6 @@ def runbook_incidents_url(runbook: Runbook, number: int) -> str:
     return runbook_url(runbook) + ("incidents/" if number == 1 else f"incidents/page/{number}/")
 
 
-def alert_uri(alert: str) -> str:
-    return f"runbooks/alerts/{alert_slug(alert)}.md"
-
-
 def alert_url(alert: str) -> str:
     return f"runbooks/alerts/{alert_slug(alert)}/"
 

@@ -171,8 +171,12 @@ class PublicSite:
             context.update(status=self.status, statusgen_page="404", incident_url=self._incident_url)
         return context
 
-    def nav_built(self, nav) -> None:
+    def nav_built(self, nav, mkdocs_config) -> None:
         """The public pages carry no navigation sidebar: nothing to keep."""
+
+    def page_rendered(self, html: str, page) -> None:
+        """mkdocs renders three public pages (home, history, uptime), each changing with most
+        updates: every build renders them."""
 
     def content(self, html: str, page) -> str:
         """The public site has no documents of its own (docs_dir pages are dropped)."""

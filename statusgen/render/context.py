@@ -51,8 +51,9 @@ class Site(Protocol):
     def files(self, files: Any, mkdocs_config: Any) -> Any:
         """on_files: add the site's pages (``File.generated``), drop docs_dir pages it does not want."""
 
-    def nav_built(self, nav: Any) -> None:
-        """on_nav: the navigation, for the pages the site renders itself."""
+    def nav_built(self, nav: Any, mkdocs_config: Any) -> None:
+        """on_nav: the navigation, for the pages the site renders itself and the records of
+        the pages mkdocs renders (statusgen/render/page_records.py)."""
 
     def content(self, html: str, page: Any) -> str:
         """on_page_content: a document's HTML as mkdocs converted it."""
@@ -62,6 +63,9 @@ class Site(Protocol):
 
     def page_context(self, context: dict, page: Any, mkdocs_config: Any) -> dict:
         """on_page_context: the template variables of one page."""
+
+    def page_rendered(self, html: str, page: Any) -> None:
+        """on_post_page: what mkdocs rendered of a page (empty: the previous file is kept)."""
 
     def pre_template(self, template: Any, name: str, mkdocs_config: Any) -> Any:
         """on_pre_template: replace a theme template that is not a page (404.html)."""

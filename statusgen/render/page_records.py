@@ -1,0 +1,100 @@
+"""Records for the pages mkdocs renders (the internal site's runbooks, alert pages, postmortems
+and lists), so a rebuild renders again only those whose inputs changed.
+
+mkdocs converts every page's Markdown (its search index needs the text) and then renders every
+page's template. Here, once a page's body is converted, its inputs are digested: the build's
+shared ones (statusgen's code and templates, the team's overrides, mkdocs.yml, the whole
+navigation) and the page's own (its title, URL, metadata, table of contents, body and the view
+its template shows). When the previous build rendered the same inputs into the file it still
+holds, the page's template becomes KEPT_TEMPLATE, which renders nothing: mkdocs writes no file
+for it and the build keeps the previous one (build._commit, ``kept``). Anything that cannot be
+digested (a value without a stable ``repr``) is simply rendered, as for statusgen's own pages
+(statusgen/cache/pages.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from statusgen.cache import pages as rendercache
+from statusgen.render.context import BuildContext
+
+# An empty template in statusgen's theme: the page whose previous file is kept renders nothing.
+KEPT_TEMPLATE = "statusgen/kept.html"
+
+
+class MkdocsPageRecords:
+    """The records of one build's mkdocs pages (``context.records``, shared with DirectPages,
+    keyed by page URL; the two never render the same URL)."""
+
+    def __init__(self, context: BuildContext, mkdocs_config, nav):
+        self.previous = context.previous
+        self.records = context.records
+        self.kept: list[str] = []  # dest_uri of every page kept from the previous build
+        self._keys: dict[str, str] = {}  # page URL -> its digest, for pages rendered now
+        self._shared = _shared_key(mkdocs_config, nav) if self.records is not None else None
+
+    def keep_if_unchanged(self, page, body: str, own: dict[str, Any]) -> bool:
+        """Whether ``page`` (its Markdown converted to ``body``, about to be rendered over
+        ``own``) is the previous build's file: then it is not rendered, and True. Otherwise its
+        digest waits for ``rendered``."""
+        if self._shared is None or self.records is None:
+            return False
+        try:
+            key = rendercache.digest((
+                self._shared, page.file.src_uri, page.url, str(page.title), sorted(page.meta.items()),
+                _toc(page.toc), str(body), sorted(own.items()),
+            ))  # fmt: skip
+        except (rendercache.Unstable, TypeError):
+            return False
+        old = self.records.old.get(page.url)
+        if self.previous is not None and isinstance(old, dict) and old.get("own") == key:
+            try:
+                with open(Path(self.previous) / page.file.dest_uri, "rb") as existing:
+                    same = rendercache.file_digest(existing.read()) == old.get("out")
+            except OSError:
+                same = False
+            if same:
+                self.records.new[page.url] = old
+                self.kept.append(page.file.dest_uri)
+                page.meta["template"] = KEPT_TEMPLATE
+                return True
+        self._keys[page.url] = key
+        return False
+
+    def rendered(self, page, output: str) -> None:
+        """Record what a page rendered now was made from, and the bytes mkdocs writes of it."""
+        key = self._keys.pop(page.url, None)
+        if key is not None and self.records is not None and output.strip():
+            data = output.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes it
+            self.records.new[page.url] = {"own": key, "reads": [], "out": rendercache.file_digest(data)}
+
+
+def _shared_key(mkdocs_config, nav) -> str | None:
+    """What every mkdocs page of the build shares, as one digest."""
+    from mkdocs.utils import get_build_date
+
+    try:
+        code, dated = rendercache.code_digest(mkdocs_config.theme.dirs)
+        config_file = Path(mkdocs_config.config_file_path).read_bytes()
+        return rendercache.digest((
+            rendercache.FORMAT, "mkdocs", code, rendercache.file_digest(config_file),
+            mkdocs_config.get("site_url") or "", _nav(getattr(nav, "items", None) or []),
+            (os.environ.get("SOURCE_DATE_EPOCH"), get_build_date()) if dated else None,
+        ))  # fmt: skip
+    except (rendercache.Unstable, OSError, TypeError):
+        return None
+
+
+def _nav(items) -> list:
+    """Every entry of the navigation, at every depth: a page's sidebar, its previous and next
+    links and its breadcrumbs come from it."""
+    return [
+        (str(item.title), getattr(item, "url", None), _nav(getattr(item, "children", None) or [])) for item in items
+    ]
+
+
+def _toc(links) -> list:
+    return [(str(link.title), link.id, link.level, _toc(link.children)) for link in links or ()]

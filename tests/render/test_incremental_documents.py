@@ -1,0 +1,134 @@
+"""The internal site's runbook, postmortem and list pages (rendered by mkdocs) under records: a
+rebuild renders again only those whose inputs changed, and after any kind of change the site is
+byte for byte what a full build from an empty cache gives."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import NOW, ROOT, copy_example
+from test_incremental import OPEN, files_of, full_build, same_trees, statusgen
+
+from statusgen.build import build_sites
+from statusgen.render.page_records import MkdocsPageRecords
+
+RUNBOOK = "runbooks/webhooks/webhook-delivery-backlog.md"  # the runbook OPEN names
+OTHER_RUNBOOK = "runbooks/auth/sso-login-failures.md"
+POSTMORTEM = "incidents/2026/2026-10-14-api-outage.postmortem.md"
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """URLs of the mkdocs pages a build rendered (not kept from the previous build)."""
+    found: list[str] = []
+    real = MkdocsPageRecords.rendered
+
+    def counting(self, page, output):
+        if output.strip():
+            found.append(page.url)
+        return real(self, page, output)
+
+    monkeypatch.setattr(MkdocsPageRecords, "rendered", counting)
+    return found
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return copy_example(tmp_path / "repo")
+
+
+def build_internal(repo: Path, out: Path, now=NOW) -> None:
+    build_sites(repo, now, out=out, sites=["internal"])
+
+
+def test_an_update_renders_again_only_the_pages_that_show_the_incident(repo, tmp_path, rendered):
+    out = tmp_path / "out"
+    build_internal(repo, out)
+    assert "runbooks/webhooks/webhook-delivery-backlog/" in rendered and len(rendered) > 20
+    rendered.clear()
+    build_internal(repo, out)  # nothing changed, same "now": no page rendered again
+    assert rendered == []
+    statusgen(repo, "update", OPEN, "--stage", "monitoring", "-m", "Draining.", now=NOW + timedelta(minutes=5))
+    before = files_of(out)
+    build_internal(repo, out)
+    # The runbook the incident names lists it; the lists and the home page show it too. No
+    # other runbook or postmortem page is rendered.
+    documents = sorted(url for url in rendered if url.startswith(("runbooks/", "postmortems/")) and url.count("/") > 2)
+    assert documents == ["runbooks/webhooks/webhook-delivery-backlog/"]
+    after = files_of(out)
+    assert after["runbooks/auth/sso-login-failures/index.html"] == before["runbooks/auth/sso-login-failures/index.html"]
+    same_trees(out, full_build(repo, tmp_path / "full", ["internal"]))
+
+
+def test_only_document_pages_drop_the_build_time(repo, tmp_path):
+    out = tmp_path / "out"
+    build_internal(repo, out)
+    as_of = "Built by statusgen from the status repository as of 22 Nov 2026, 16:00 UTC."
+    assert as_of in (out / "index.html").read_text()
+    assert as_of in (out / "metrics" / "index.html").read_text()
+    for page in ("runbooks/auth/sso-login-failures/", "postmortems/2026-10-14-api-outage/"):
+        text = (out / page / "index.html").read_text()
+        assert "Built by statusgen from the status repository." in text and as_of not in text
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1))
+
+
+def _runbook_body(repo: Path) -> str:
+    path = repo / OTHER_RUNBOOK
+    text = path.read_text()
+    path.write_text(text + "\n## Afterwards\n\nWrite down what helped.\n")
+    return "Write down what helped."
+
+
+def _runbook_title(repo: Path) -> str:
+    """A title other pages show: in the sidebar of its service's other runbook."""
+    path = repo / "runbooks/api/api-error-rate.md"
+    title = next(line for line in path.read_text().splitlines() if line.startswith("title:"))
+    _edit(path, title, "title: API errors above budget")
+    return "API errors above budget"
+
+
+def _postmortem(repo: Path) -> str:
+    path = repo / POSTMORTEM
+    path.write_text(path.read_text() + "\nOne more lesson: page the database owner sooner.\n")
+    return "page the database owner sooner"
+
+
+def _override(repo: Path) -> str:
+    packaged = (ROOT / "statusgen/theme/internal/runbook.html").read_text()
+    (repo / "overrides/internal").mkdir(parents=True, exist_ok=True)
+    (repo / "overrides/internal/runbook.html").write_text(
+        packaged.replace("{% block article %}", "{% block article %}<p>Team note.</p>", 1)
+    )
+    return "Team note."
+
+
+def _config(repo: Path) -> str:
+    _edit(repo / "mkdocs.yml", "copyright:", "copyright: Renamed, Inc. #")
+    return "Renamed, Inc."
+
+
+CHANGES = {
+    "runbook-body": (_runbook_body, "runbooks/auth/sso-login-failures/index.html"),
+    "runbook-title": (_runbook_title, "runbooks/api/api-high-latency/index.html"),
+    "postmortem": (_postmortem, "postmortems/2026-10-14-api-outage/index.html"),
+    "override": (_override, "runbooks/auth/sso-login-failures/index.html"),
+    "mkdocs.yml": (_config, "runbooks/auth/sso-login-failures/index.html"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_after_each_kind_of_change_the_site_is_a_full_builds(repo, tmp_path, change):
+    out = tmp_path / "out"
+    build_internal(repo, out)
+    edit, page = CHANGES[change]
+    shown = edit(repo)
+    build_internal(repo, out)
+    assert shown in (out / page).read_text()
+    same_trees(out, full_build(repo, tmp_path / "full", ["internal"]))
