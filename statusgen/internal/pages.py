@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache, partial
 from typing import Any
@@ -53,6 +54,20 @@ UNDATED = frozenset({"internal/runbook.html", "internal/postmortem.html"})
 PAGE_SIZE = 500  # rows per page of the incident list, the action items and a runbook's incidents
 RUNBOOK_RECENT = 20  # incidents listed on a runbook's own page; the rest on its incidents pages
 SITE_URL = "https://<internal site>/"  # how the runbook and alert lists write the internal address in examples
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    """What one line of a list of incidents shows of it (``incident_line`` in
+    statusgen/theme/internal/macros.html). A runbook's page lists twenty incidents and is
+    digested at every build to tell whether it changed (statusgen/render/page_records.py):
+    twenty whole incidents, every update of each, would be most of that work."""
+
+    id: str
+    title: str
+    started_at: datetime
+    severity: str | None
+    drill: bool
 
 
 def site_name(config: Config) -> str:
@@ -398,7 +413,8 @@ class InternalPages:
         return metrics_page.metrics_view(self.metrics, self.config, self.names, self.now, self.when)
 
     def _incident_row(self, incident: Incident) -> dict:
-        return {"incident": incident, "postmortem": incident.id in self.postmortems}
+        line = IncidentLine(incident.id, incident.title, incident.started_at, incident.severity, incident.drill)
+        return {"incident": line, "postmortem": incident.id in self.postmortems}
 
 
 def _slug(heading: str) -> str:

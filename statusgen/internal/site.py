@@ -126,10 +126,12 @@ class InternalSite:
         if entry is not None:
             template, view = entry[0], entry[3]
             own = dict(view() if callable(view) else view)
-            # For the footer; not on pages of one document (see statusgen/internal-footer.html).
-            own["statusgen_built"] = None if template in UNDATED else self.views.when(self.now)
+            # The footer's build time, on lists and the home page only (statusgen/internal-footer.html):
+            # those change with every build; a document's page may be kept while it does not change.
+            undated = template in UNDATED
+            own["statusgen_built"] = None if undated else self.views.when(self.now)
             self.own[uri] = own
-            if self.page_records is not None:
+            if undated and self.page_records is not None:
                 self.page_records.keep_if_unchanged(page, clean, own)
         return str(clean)
 
@@ -196,9 +198,16 @@ class InternalSite:
         return {alert: f"{base}/{alert_url(alert)}" for alert in sorted(self.views.alerts)}
 
     def search_entries(self) -> list[dict]:
-        """One compact search entry per incident, from its data (and its internal notes, which
-        is what a responder searches for: the error they are looking at)."""
+        """One compact search entry per alert (its name, what its rules say, its runbook) and
+        per incident, from its data (and its internal notes, which is what a responder searches
+        for: the error they are looking at)."""
         entries = []
+        for alert, runbook in sorted(self.views.alerts.items(), key=lambda kv: kv[0].lower()):
+            data = self.views.alert_data.get(alert)
+            said = [text for rule in (data.rules if data else ()) for text in
+                    (rule.annotation("summary"), rule.annotation("description")) if text]  # fmt: skip
+            text = f"{alert}. {runbook.title} ({runbook.service}, {runbook.owner}). {' '.join(said)}"
+            entries.append({"location": alert_url(alert), "title": alert, "text": _plain(text)})
         for incident in self.repo.incidents:
             components = ", ".join(self.views.names.get(c, c) for c in incident.components)
             notes = " ".join(u.internal_note.strip() for u in incident.updates if u.internal_note)

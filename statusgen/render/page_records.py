@@ -1,5 +1,5 @@
-"""Records for the pages mkdocs renders (the internal site's runbooks, alert pages, postmortems
-and lists), so a rebuild renders again only those whose inputs changed.
+"""Records for the pages mkdocs renders (the internal site's runbook and postmortem pages), so a
+rebuild renders again only those whose inputs changed.
 
 mkdocs converts every page's Markdown (its search index needs the text) and then renders every
 page's template. Here, once a page's body is converted, its inputs are digested: the build's

@@ -255,7 +255,7 @@ def test_example_content_builds_the_whole_internal_site(example_site):
     assert "LED-1399" not in public  # an action item ticket
 
 
-def test_search_covers_runbooks_postmortems_and_incidents(example_site):
+def test_search_covers_runbooks_alerts_postmortems_and_incidents(example_site):
     _, built = example_site
     index = json.loads((built / "internal/search/search_index.json").read_text())
 
@@ -265,6 +265,10 @@ def test_search_covers_runbooks_postmortems_and_incidents(example_site):
     assert "runbooks/api/api-high-latency/" in found("fires when p95 latency")
     assert "postmortems/2026-10-14-api-outage/" in found("renamed the setting")
     assert "incidents/2026-10-14-api-outage/" in found("FATAL too many connections")
+    # An alert by its name, by what its rule says, and by its runbook's title.
+    alert = "runbooks/alerts/apierrorratehigh/"
+    assert [d["title"] for d in index["docs"] if d["location"] == alert] == ["APIErrorRateHigh"]
+    assert alert in found("More than 1% of API responses are 5xx") and alert in found("API error rate high")
 
 
 def test_example_build_is_reproducible(example_site, tmp_path):
