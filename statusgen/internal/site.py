@@ -5,10 +5,11 @@ name; a team's ``overrides/`` can replace any of them); what each page shows is 
 statusgen/internal/pages.py, from the Repository alone (no file of the repository is read
 here), and this module hands the pages to mkdocs. Documents (runbooks, postmortems) and the
 index pages go through mkdocs, so material's search indexes them and their Markdown bodies are
-converted there and then sanitized (``content``); a rebuild renders again only those whose
-inputs changed (statusgen/render/page_records.py). The thousands of incident pages and the alert
-pages are rendered directly (statusgen/render/direct.py); incidents reach search as compact
-entries written from the data (``post_build``). Lists that grow with history are split into pages or years.
+converted there and then sanitized (``content``); a rebuild renders again only the runbook and
+postmortem pages whose inputs changed (statusgen/render/page_records.py). The thousands of
+incident pages and the alert pages are rendered directly (statusgen/render/direct.py) and reach
+search as compact entries written from the data (``post_build``). Lists that grow with history
+are split into pages or years.
 """
 
 from __future__ import annotations
@@ -170,8 +171,8 @@ class InternalSite:
         return (self.direct.paths() if self.direct is not None else []) + kept
 
     def post_build(self, mkdocs_config) -> list[tuple[str, str]]:
-        """Write the directly rendered pages, then add incidents to the search index as compact
-        entries (alerts.json and metrics.json are generated files: see ``files``)."""
+        """Write the directly rendered pages, then add alerts and incidents to the search index
+        as compact entries (alerts.json and metrics.json are generated files: see ``files``)."""
         site_dir = Path(mkdocs_config["site_dir"])
         if self.direct is not None and self._env is not None:
             extra = {"statusgen_internal": True}  # no build time: see statusgen/internal-footer.html
