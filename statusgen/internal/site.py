@@ -55,8 +55,7 @@ class InternalSite:
         if self.views.alerts:  # the alert pages show the rules: a rule file that does not read must not pass unnoticed
             for problem in repo.alert_rule_problems:
                 log.warning(str(problem))
-        self.bodies: dict[str, Markup] = {}  # src_uri -> sanitized HTML of a document's body
-        self.own: dict[str, dict] = {}  # src_uri -> what a page's template shows of its own
+        self.own: dict[str, dict] = {}  # src_uri -> what a page's template shows of its own, body included
         self.direct: DirectPages | None = None
         self.nav_object = None
         self.page_records: MkdocsPageRecords | None = None
@@ -122,18 +121,18 @@ class InternalSite:
         clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
         _own_toc(page.toc)  # the sanitizer moved the headings' ids: the table of contents follows
         uri = page.file.src_uri
-        self.bodies[uri] = clean
         entry = self.views.mkdocs_pages().get(uri)
         if entry is not None:
             template, view = entry[0], entry[3]
             own = dict(view() if callable(view) else view)
+            own["body"] = clean  # sanitized just now
             # The footer's build time, on lists and the home page only (statusgen/internal-footer.html):
             # those change with every build; a document's page may be kept while it does not change.
             undated = template in UNDATED
             own["statusgen_built"] = None if undated else self.views.when(self.now)
             self.own[uri] = own
             if undated and self.page_records is not None:
-                self.page_records.keep_if_unchanged(page, clean, own)
+                self.page_records.keep_if_unchanged(page, own)
         return str(clean)
 
     def page_context(self, context, page, mkdocs_config):
@@ -141,10 +140,7 @@ class InternalSite:
         context["statusgen_built"] = self.views.when(self.now)  # pages of the team's docs/
         if page.file.inclusion.is_not_in_nav() and self._env is not None and context.get("nav"):
             context["sg_nav"] = self._navs.get(context)  # same for all such pages at one depth
-        own = self.own.pop(page.file.src_uri, None)
-        if own is not None:
-            context.update(own)
-            context["body"] = self.bodies.get(page.file.src_uri, Markup(""))  # bodies: sanitized in content()
+        context.update(self.own.pop(page.file.src_uri, {}))
         return context
 
     def page_rendered(self, html: str, page) -> None:

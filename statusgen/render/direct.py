@@ -123,15 +123,23 @@ class DirectPages:
     def _shared_key(self, base: dict, extra: dict | None) -> str | None:
         """Everything the pages of this build share, as one digest (statusgen/cache/pages.py)."""
         try:
-            code, dated = rendercache.code_digest(self.config.theme.dirs)
-            config_file = Path(self.config.config_file_path).read_bytes()
-            return rendercache.digest((
-                rendercache.FORMAT, code, rendercache.file_digest(config_file), self.site_url,
-                sorted((extra or {}).items()), nav_links(base.get("nav")),
-                (os.environ.get("SOURCE_DATE_EPOCH"), self.date) if dated else None,
-            ))  # fmt: skip
+            shared = build_inputs(self.config, self.date)
+            return rendercache.digest((*shared, sorted((extra or {}).items()), nav_links(base.get("nav"))))
         except (rendercache.Unstable, OSError, TypeError):
             return None
+
+
+def build_inputs(mkdocs_config, date) -> tuple:
+    """What every page of one build is made from besides its own data, for the records of
+    both kinds of page (these, and mkdocs' own: statusgen/render/page_records.py): statusgen's
+    code and theme with the team's overrides, mkdocs.yml, the site's URL, and the build
+    ``date`` when a template prints it. Raises OSError when mkdocs.yml cannot be read."""
+    code, dated = rendercache.code_digest(mkdocs_config.theme.dirs)
+    config_file = Path(mkdocs_config.config_file_path).read_bytes()
+    return (
+        rendercache.FORMAT, code, rendercache.file_digest(config_file), (mkdocs_config.get("site_url") or "").rstrip("/"),
+        (os.environ.get("SOURCE_DATE_EPOCH"), date) if dated else None,
+    )  # fmt: skip
 
 
 # Below this many pages a second process costs more than it saves.

@@ -14,12 +14,12 @@ digested (a value without a stable ``repr``) is simply rendered, as for statusge
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from statusgen.cache import pages as rendercache
 from statusgen.render.context import BuildContext
+from statusgen.render.direct import build_inputs
 
 # An empty template in statusgen's theme: the page whose previous file is kept renders nothing.
 KEPT_TEMPLATE = "statusgen/kept.html"
@@ -36,16 +36,16 @@ class MkdocsPageRecords:
         self._keys: dict[str, str] = {}  # page URL -> its digest, for pages rendered now
         self._shared = _shared_key(mkdocs_config, nav) if self.records is not None else None
 
-    def keep_if_unchanged(self, page, body: str, own: dict[str, Any]) -> bool:
-        """Whether ``page`` (its Markdown converted to ``body``, about to be rendered over
-        ``own``) is the previous build's file: then it is not rendered, and True. Otherwise its
-        digest waits for ``rendered``."""
+    def keep_if_unchanged(self, page, own: dict[str, Any]) -> bool:
+        """Whether ``page`` (converted, about to be rendered over ``own``, its body included) is
+        the previous build's file: then it is not rendered, and True. Otherwise its digest waits
+        for ``rendered``."""
         if self._shared is None or self.records is None:
             return False
         try:
             key = rendercache.digest((
                 self._shared, page.file.src_uri, page.url, str(page.title), sorted(page.meta.items()),
-                _toc(page.toc), str(body), sorted(own.items()),
+                _toc(page.toc), sorted(own.items()),
             ))  # fmt: skip
         except (rendercache.Unstable, TypeError):
             return False
@@ -73,17 +73,13 @@ class MkdocsPageRecords:
 
 
 def _shared_key(mkdocs_config, nav) -> str | None:
-    """What every mkdocs page of the build shares, as one digest."""
+    """What every mkdocs page of the build shares, as one digest: the build's inputs and the
+    whole navigation."""
     from mkdocs.utils import get_build_date
 
     try:
-        code, dated = rendercache.code_digest(mkdocs_config.theme.dirs)
-        config_file = Path(mkdocs_config.config_file_path).read_bytes()
-        return rendercache.digest((
-            rendercache.FORMAT, "mkdocs", code, rendercache.file_digest(config_file),
-            mkdocs_config.get("site_url") or "", _nav(getattr(nav, "items", None) or []),
-            (os.environ.get("SOURCE_DATE_EPOCH"), get_build_date()) if dated else None,
-        ))  # fmt: skip
+        shared = build_inputs(mkdocs_config, get_build_date())
+        return rendercache.digest(("mkdocs", *shared, _nav(getattr(nav, "items", None) or [])))
     except (rendercache.Unstable, OSError, TypeError):
         return None
 
