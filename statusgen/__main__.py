@@ -1,3 +1,3 @@
-from statusgen.cli import main
+from statusgen.cli import run
 
-main()
+run()

@@ -58,17 +58,19 @@ def list_(ctx, active, as_json):
                 flags.append(f"update overdue by {duration(late)}")
             notes.append(flags)
         widths = [max(len(row[i]) for row in table) for i in range(4)]
+        lines = []
         for number, row in enumerate(table):
             line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
             if number == 0:
-                click.echo(click.style(line, bold=True))
+                lines.append(click.style(line, bold=True))
                 continue
             flags = notes[number - 1]
             incident = rows[number - 1]
-            click.echo(
+            lines.append(
                 click.style(line, bold=incident.is_active)
                 + "".join(" " + click.style(f"[{f}]", fg="red" if f != "DRILL" else "cyan") for f in flags)
             )
+        click.echo("\n".join(lines))  # one write: 10,000 lines echoed one by one took a fifth of a second
     errors = sum(p.is_error for p in problems)
     if errors:
         click.echo(

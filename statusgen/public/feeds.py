@@ -57,8 +57,12 @@ def build_feeds(
     title: str,
     link_path: str = "",
     language: Language = ENGLISH,
+    bodies: dict[str, str] | None = None,
 ):
-    """``(rss bytes, atom bytes)`` for ``incidents``; ``path`` is the feeds' folder ('' or 'components/x/')."""
+    """``(rss bytes, atom bytes)`` for ``incidents``; ``path`` is the feeds' folder ('' or 'components/x/').
+    ``bodies`` keeps each item's HTML by ``incident <id>`` or ``update <id>``, for the next feed of the same
+    build: an incident is in both kinds of feed and in the feed of each component it affects."""
+    bodies = {} if bodies is None else bodies
     from feedgen.feed import FeedGenerator
 
     items = newest(incidents, status.feed_size)
@@ -82,24 +86,31 @@ def build_feeds(
         if status.company:
             fg.author({"name": status.company})
         if status.feed_items == "update":
-            _add_updates(fg, kind, status, items, language)
+            _add_updates(fg, kind, status, items, language, bodies)
         else:
-            _add_incidents(fg, kind, status, items, language)
+            _add_incidents(fg, kind, status, items, language, bodies)
         feeds.append(fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True))
     return feeds[0], feeds[1]
 
 
-def _add_incidents(fg, kind: str, status: PublicStatus, items: list[PublicIncident], language: Language) -> None:
+def _add_incidents(
+    fg, kind: str, status: PublicStatus, items: list[PublicIncident], language: Language, bodies: dict[str, str]
+) -> None:
     """One item per incident, with every update in it; it changes in place when one is posted."""
     names = status.component_names
     for incident in items:
+        body = bodies.get(f"incident {incident.id}")
+        if body is None:
+            body = bodies[f"incident {incident.id}"] = incident_html(incident, names, status.zone, language)
         _add_entry(
             fg, kind, status.absolute(f"incidents/{incident.id}/"), _title(incident, incident.stage_label, language),
-            incident.created_at, incident.updated_at, incident_html(incident, names, status.zone, language),
+            incident.created_at, incident.updated_at, body,
         )  # fmt: skip
 
 
-def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident], language: Language) -> None:
+def _add_updates(
+    fg, kind: str, status: PublicStatus, items: list[PublicIncident], language: Language, bodies: dict[str, str]
+) -> None:
     """One item per update, newest first, linking to the update on its incident's page: each
     update is a new item, which is what chat apps that post only new items need."""
     updates = sorted(
@@ -108,10 +119,12 @@ def _add_updates(fg, kind: str, status: PublicStatus, items: list[PublicIncident
         reverse=True,
     )[: status.feed_size]
     for update, incident in updates:
+        body = bodies.get(f"update {update.id}")
+        if body is None:
+            body = bodies[f"update {update.id}"] = update_html(update, incident.is_notice, status.zone, language)
         _add_entry(
             fg, kind, status.absolute(f"incidents/{incident.id}/#update-{update.id}"),
-            _title(incident, update.stage_label, language), update.at, update.at,
-            update_html(update, incident.is_notice, status.zone, language),
+            _title(incident, update.stage_label, language), update.at, update.at, body,
         )  # fmt: skip
 
 
@@ -146,7 +159,8 @@ def all_feeds(status: PublicStatus, language: Language = ENGLISH) -> dict[str, b
     files = {}
     # Translators: the title of the site's feed: "Ledgerline Status: incidents".
     title = language.gettext("%(site)s: incidents") % {"site": status.site_name}
-    rss, atom = build_feeds(status, status.incidents, "", title, language=language)
+    bodies: dict[str, str] = {}
+    rss, atom = build_feeds(status, status.incidents, "", title, language=language, bodies=bodies)
     files["feed.rss"], files["feed.atom"] = rss, atom
     by_component: dict[str, list[PublicIncident]] = {c.id: [] for c in status.components}
     for incident in status.incidents:
@@ -157,6 +171,6 @@ def all_feeds(status: PublicStatus, language: Language = ENGLISH) -> dict[str, b
         path = f"components/{component.id}/"
         # Translators: the title of a component's feed: "Ledgerline Status: Public API".
         title = language.gettext("%(site)s: %(component)s") % {"site": status.site_name, "component": component.name}
-        rss, atom = build_feeds(status, by_component[component.id], path, title, language=language)
+        rss, atom = build_feeds(status, by_component[component.id], path, title, language=language, bodies=bodies)
         files[path + "feed.rss"], files[path + "feed.atom"] = rss, atom
     return files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -362,3 +363,24 @@ def test_metrics_give_no_verdict_on_action_items_when_there_are_none(tmp_path):
     output = ok(root, "metrics").output
     assert "Action items: none to count yet, so no completion rate (target 90%)." in output
     assert "NOT met" not in output and "n/a" not in output
+
+
+def test_the_program_tunes_the_collector_for_its_own_process_and_main_alone_does_not(small_repo):
+    """``statusgen`` (the console script and ``python -m statusgen``) runs one command per
+    process: what it loaded at start-up is set aside (gc.freeze) and collections are rarer.
+    ``main`` called by another program leaves that program's collector alone."""
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "statusgen"]
+    assert script.value == "statusgen.cli:run"
+    report = "import atexit, gc, sys; atexit.register(lambda: print(gc.get_threshold(), gc.get_freeze_count() > 0, file=sys.stderr))"
+    program = f"{report}; import runpy; runpy.run_module('statusgen', run_name='__main__')"
+    done = subprocess.run(
+        [sys.executable, "-c", program, "-C", str(small_repo), "list"], capture_output=True, text=True, check=True
+    )
+    assert "2026-11-20-api-errors" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "(50000, 20, 100) True"
+    library = f"{report}; from statusgen.cli import main; main(['-C', sys.argv[1], 'list'])"
+    done = subprocess.run([sys.executable, "-c", library, str(small_repo)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == f"{gc.get_threshold()} False"
