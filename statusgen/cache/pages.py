@@ -6,10 +6,11 @@ its incident's view) together with everything the build shares (statusgen's code
 the team's overrides, mkdocs.yml, the site, "now", the frame around the page); every read the
 page made of shared objects (``status.component_names``, a call of ``incident_url(id)``) with a
 digest of what it got; and a digest of the bytes written. On the next build a page is not
-rendered again when its own digest is the same, every recorded read gives the same answer
-again, and the previous build's file still holds exactly the bytes recorded. Anything that
-cannot be captured this way (a value without a stable ``repr``, a page without a frame) is
-simply rendered, so the cache only ever saves work: deleting it is always safe.
+rendered again when its own digest is the same (a value that carries a ``source_key``, a
+digest of what it was made from, counts by that key: ``stand_in``), every recorded read gives
+the same answer again, and the previous build's file still holds exactly the bytes recorded.
+Anything that cannot be captured this way (a value without a stable ``repr``, a page without a
+frame) is simply rendered, so the cache only ever saves work: deleting it is always safe.
 
 The cache lives in ``.statusgen-cache/`` in the repository (git-ignored), one file per site and
 output directory.
@@ -18,6 +19,7 @@ output directory.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from statusgen.cache.store import CACHE_DIR, SignedFile
@@ -36,6 +38,23 @@ def digest(value) -> str:
     if " at 0x" in text or " object at " in text:
         raise Unstable
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def stand_in(value):
+    """What a page's digest takes of one of its own values: a value with a ``source_key`` (a
+    digest of everything it was made from besides what every page of the build shares: a
+    resolved incident's view, by its file) by that key, and so inside a dataclass, a tuple or
+    a list (a page of history holds fifty incidents); anything else as it is. Digesting views
+    whole costs a ``repr`` of every field: at 10,000 incident pages, seconds."""
+    key = getattr(value, "source_key", None)
+    if isinstance(key, str):
+        return ("source", type(value).__qualname__, key)
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, [stand_in(item) for item in value])
+    if is_dataclass(value) and not isinstance(value, type):
+        shown = [(f.name, stand_in(getattr(value, f.name))) for f in fields(value) if f.repr]
+        return (type(value).__module__, type(value).__qualname__, shown)
+    return value
 
 
 def file_digest(data: bytes) -> str:

@@ -426,10 +426,8 @@ class Incident:
 @dataclass(frozen=True)
 class Repository:
     """Everything loaded from a status repository: the incidents and the documents beside them.
-
-    A document's problems do not stop a build (a document with errors is left out): the
-    internal site logs them, ``statusgen validate`` fails on them.
-    """
+    A document's problems do not stop a build (one with errors is left out): the internal site
+    logs them, ``statusgen validate`` fails on them."""
 
     config: Config
     incidents: tuple[Incident, ...]  # sorted newest first by start
@@ -441,6 +439,7 @@ class Repository:
     runbook_problems: tuple[Problem, ...] = ()
     postmortem_problems: tuple[Problem, ...] = ()
     alert_rule_problems: tuple[Problem, ...] = ()  # of the files the `alert_rules` option names
+    sources: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # incident id -> its file's digest and path
 
     @property
     def document_problems(self) -> tuple[Problem, ...]:

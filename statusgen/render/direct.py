@@ -242,7 +242,8 @@ class _Renderer:
                 self.frame_digests[key] = rendercache.digest((self.shared_key, key, frame.before, frame.after))
             return rendercache.digest((
                 self.frame_digests[key], str(page.title), page.url,
-                sorted((name, "shared" if shown[name] is not value else value) for name, value in own.items()),
+                sorted((name, "shared" if shown[name] is not value else rendercache.stand_in(value))
+                       for name, value in own.items()),
             ))  # fmt: skip
         except rendercache.Unstable:
             return None

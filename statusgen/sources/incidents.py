@@ -34,13 +34,14 @@ _File: TypeAlias = "tuple[Path, str, os.stat_result | None, IndexEntry | None]"
 _Kept = TypeVar("_Kept", Incident, Listing)
 
 
-def load_incidents(config: Config, now: datetime) -> tuple[list[Incident], list[Problem]]:
-    """Every incident (newest first), each with its postmortem file, and every problem found;
-    files with errors are left out."""
-    postmortems, problems, parsed = parse_incident_files(config)
+def load_incidents(config: Config, now: datetime) -> tuple[list[Incident], list[Problem], dict[str, str]]:
+    """Every incident (newest first), each with its postmortem file, every problem found (files
+    with errors are left out), and per incident id the digest of its file's bytes and path."""
+    postmortems, problems, parsed, digests = parse_incident_files(config)
     incidents = _checked(parsed, postmortems, config, now, problems)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
-    return incidents, problems
+    sources = {i.id: digests[str(i.path)] for i in incidents if str(i.path) in digests}
+    return incidents, problems, sources
 
 
 def load_listings(root: Path, *, now: datetime, config: Config | None = None) -> tuple[list[Listing], list[Problem]]:
@@ -89,14 +90,16 @@ def _checked(
     return kept
 
 
-def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list[Parsed]]:
+def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list[Parsed], dict[str, str]]:
     """Every incident file parsed and checked on its own, through the parse cache.
 
-    Returns the postmortem files, the problems of files that cannot be read, and per readable
-    file ``(path, shown path, incident or None, its problems)``.
+    Returns the postmortem files, the problems of files that cannot be read, per readable
+    file ``(path, shown path, incident or None, its problems)``, and per file (``str(path)``)
+    a digest of its bytes and shown path: what its incident was read from, the config aside.
     """
     postmortems, problems, cache, files = _cached_files(config)
     parsed: list[Parsed] = []
+    digests: dict[str, str] = {}
     for path, shown, info, entry in files:
         data = None
         if entry is not None:
@@ -118,8 +121,9 @@ def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list
         if entry is None or entry[0] != digest:
             cache.remember(shown, info, digest, result)
         parsed.append((path, shown, *result))
+        digests[str(path)] = f"{digest} {shown}"
     cache.save()
-    return postmortems, problems, parsed
+    return postmortems, problems, parsed, digests
 
 
 def incident_summaries(config: Config) -> list[tuple[Path, tuple[str, str, str, bool] | None]]:

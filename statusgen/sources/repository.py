@@ -28,9 +28,10 @@ def load_repository(root: Path, *, now: datetime, config: Config | None = None) 
     out. Raises ValidationError only when mkdocs.yml itself cannot be used.
     """
     config = config or load_config(root)
-    incidents, problems = load_incidents(config, now)
+    incidents, problems, sources = load_incidents(config, now)
     problems = [*config_warnings(config.root), *problems]
-    return Repository(config, tuple(incidents), **_documents(config, incidents)), problems
+    repo = Repository(config, tuple(incidents), sources=frozen_map(sources), **_documents(config, incidents))
+    return repo, problems
 
 
 def check_documents(

@@ -8,8 +8,9 @@ receives the model. Drills are not published.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
@@ -119,6 +120,10 @@ class PublicIncident:
         return self.now - self.update_late_since if self.update_late_since and self.now else None
 
     postmortem_summary: str = ""  # Markdown: the postmortem's public_summary, when the team opted in
+    # A digest of all this view was made from besides the config and statusgen's code, when
+    # that is the incident's file and summary alone (resolved in its file; else None). A page's
+    # record (statusgen/cache/pages.py) digests it instead of the whole view.
+    source_key: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_maintenance(self) -> bool:
@@ -282,7 +287,8 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     auto_complete = config.maintenance_auto_complete
     # Maintenance nobody updated in time moves on by its schedule, here, once, so the page, the
     # API, the feeds and the calendar all tell the same story.
-    published = [i.as_of(now, auto_complete=auto_complete) for i in repo.incidents if i.is_public_at(now)]
+    shown = [i for i in repo.incidents if i.is_public_at(now)]
+    published = [i.as_of(now, auto_complete=auto_complete) for i in shown]
     statuses = views.component_statuses(config.components, published)
     changed = views.component_changed_at(published, now)
     # Without a `created` option, the earliest moment the page's own history shows (its first
@@ -303,9 +309,16 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     order = {c.id: c.position for c in config.components}
     severity_impact = {s.id: s.impact for s in config.severities}
     severity_name = {s.id: s.name for s in config.severities}
+    sources = repo.sources
     incidents = tuple(
-        _incident(i, now, order, severity_impact, severity_name, summaries.get(i.id, ""), config) for i in published
-    )
+        _incident(
+            i, now, order, severity_impact, severity_name, summaries.get(i.id, ""), config,
+            # resolved in its file (not by the clock, as a maintenance past its window is): its
+            # view is made from the file and the config alone
+            sources.get(i.id) if i is original and i.is_resolved else None,
+        )
+        for original, i in zip(shown, published)
+    )  # fmt: skip
     active = [i for i in incidents if i.is_active]
     overall = views.overall_status(
         statuses,
@@ -338,7 +351,9 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     )
 
 
-def _incident(incident, now, order, severity_impact, severity_name, summary="", config=None) -> PublicIncident:
+def _incident(
+    incident, now, order, severity_impact, severity_name, summary="", config=None, source: str | None = None
+) -> PublicIncident:
     updates = []
     for number, (update, changes) in enumerate(zip(incident.updates, incident.status_changes()), 1):
         changes = tuple(sorted(changes, key=lambda c: order.get(c[0], 0)))
@@ -380,7 +395,13 @@ def _incident(incident, now, order, severity_impact, severity_name, summary="", 
         update_late_since=_late_since(incident, config, now),
         is_cancelled=incident.is_cancelled,
         revision=incident.revision,
+        source_key=_source_key(source, summary) if source is not None else None,
     )
+
+
+def _source_key(source: str, summary: str) -> str:
+    """What a resolved incident's view is made from besides the config: its file and its summary."""
+    return hashlib.sha256(f"public incident\0{source}\0{summary}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _late_since(incident, config, now) -> datetime | None:

@@ -346,3 +346,52 @@ def test_recorded_reads_are_checked_again_one_by_one():
     assert not valid({"a": "Alpha"}, {"a": "/b/"})
     assert not valid({"a": "Beta", "b": "x"}, {"a": "/a/"})
     assert not rendercache.still_valid(reads, {}, rendercache.Sink())
+
+
+def test_a_resolved_incidents_page_counts_by_its_file_and_summary_and_a_clock_resolved_one_by_its_view(
+    repo, tmp_path, monkeypatch
+):
+    """A resolved incident's page is digested by its file and its postmortem's public summary
+    (``PublicIncident.source_key``), not by its whole view: an edit of either renders the page
+    again. A maintenance the clock completes has no such key: its page follows its view."""
+    from datetime import datetime, timezone
+
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    rendered = []
+    real = frame.Frame.fill
+    monkeypatch.setattr(
+        frame.Frame, "fill", lambda self, t, page, *a: rendered.append(page.url) or real(self, t, page, *a)
+    )
+
+    def rebuild(now=NOW) -> list[str]:
+        rendered.clear()
+        build_sites(repo, now, out=out, sites=["public"])
+        return sorted(url for url in rendered if url.startswith("incidents/"))
+
+    assert rebuild() == []
+    resolved = repo / "incidents/2026/2026-10-14-api-outage.yaml"
+    text = resolved.read_text()
+    assert "stage: resolved" in text
+    edited = text.replace(
+        "stage: resolved\n    message: |\n", "stage: resolved\n    message: |\n      Edited by hand.\n", 1
+    )
+    assert edited != text
+    resolved.write_text(edited)
+    assert rebuild() == ["incidents/2026-10-14-api-outage/"]
+    assert "Edited by hand." in (out / "incidents/2026-10-14-api-outage/index.html").read_text()
+
+    postmortem = repo / "incidents/2026/2026-10-14-api-outage.postmortem.md"
+    postmortem.write_text(postmortem.read_text().replace("for 56 minutes", "for fifty-six minutes", 1))
+    assert rebuild() == ["incidents/2026-10-14-api-outage/"]
+    assert "for fifty-six minutes" in (out / "incidents/2026-10-14-api-outage/index.html").read_text()
+    same_trees(out, full_build(repo, tmp_path / "full", sites=["public"]))
+
+    # The example's upcoming maintenance, built after its window: completed by the clock.
+    after = datetime(2026, 12, 4, tzinfo=timezone.utc)
+    assert "incidents/2026-12-03-search-upgrade/" in rebuild(after)
+    page = (out / "incidents/2026-12-03-search-upgrade/index.html").read_text()
+    shutil.rmtree(repo / CACHE_DIR)
+    build_sites(repo, after, out=tmp_path / "full-after", sites=["public"])
+    assert page == (tmp_path / "full-after/incidents/2026-12-03-search-upgrade/index.html").read_text()
+    same_trees(out, tmp_path / "full-after")

@@ -221,3 +221,42 @@ def test_an_open_page_reloads_by_itself_after_each_save_broken_or_fixed(live):
         finally:
             browser.close()
             rewrite(path, "title: Dashboard slow again", TITLE)
+
+
+def test_saves_are_heard_from_the_system_and_when_it_gives_no_more_watches_by_polling(tmp_path):
+    """A LiveServer watches with the system's own notices (inotify here), not mkdocs' half-second
+    poll. Should the system refuse a watch (Linux caps inotify watches per user), the server
+    polls every watched folder instead, and a save is still heard."""
+    import watchdog.observers.polling
+    from watchdog.observers.inotify import InotifyObserver
+
+    from statusgen.render.serve import LiveServer, ServeSession
+
+    watched = [tmp_path / "one", tmp_path / "two"]
+    for folder in watched:
+        folder.mkdir()
+    session = ServeSession("public", tmp_path, watched)
+    server = LiveServer(session, lambda: None, ("127.0.0.1", free_port()), "/", lambda url: None)
+    assert isinstance(server.observer, InotifyObserver)
+    server.watch(str(watched[0]))
+
+    class Refusing(InotifyObserver):
+        def schedule(self, *args, **kwargs):
+            raise OSError(28, "inotify watch limit reached")
+
+    server.observer = Refusing()
+    server.watch(str(watched[1]))
+    assert isinstance(server.observer, watchdog.observers.polling.PollingObserver)
+    assert sorted(server._watched_paths) == sorted(str(p) for p in watched)
+    server.observer.start()
+    try:
+        time.sleep(0.6)  # the poller's first look, then a save in the folder watched before the refusal
+        (watched[0] / "a.yaml").write_text("title: x\n")
+        deadline = time.monotonic() + 10
+        while not server._want_rebuild:
+            assert time.monotonic() < deadline, "the save was never heard"
+            time.sleep(0.05)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
