@@ -411,7 +411,7 @@ def rebuild_served(
     from statusgen.core.times import now_from
 
     now = now or now_from(None)
-    repo, problems = load_repository(root, now=now)
+    repo, problems = load_repository(root, now=now, kept=session.incidents)
     if any(p.is_error for p in problems):
         raise ValidationError(problems)
     temp = session.staging()

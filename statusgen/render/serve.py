@@ -31,10 +31,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler
 
+import watchdog.events
 import watchdog.observers
 import watchdog.observers.polling
 from mkdocs.livereload import LiveReloadServer
 
+from statusgen.cache.parsed import KeptIncidents
 from statusgen.core.model import Repository
 from statusgen.render.context import BuildContext
 
@@ -90,8 +92,8 @@ class MemoryRecords:
 
 class ServeSession:
     """The state of one server serving one site, from rebuild to rebuild: the served folder
-    (``site_dir``, removed when the process ends), the page records of the last rebuild that
-    succeeded, what the watched files were like at the last rebuild, and the problems that
+    (``site_dir``, removed when the process ends), the incidents decoded so far, the page
+    records of the last rebuild that succeeded, what the watched files were like at the last rebuild, and the problems that
     stopped the last one (none: the site is served)."""
 
     def __init__(self, site: str, root: Path, watched: Iterable[Path] = ()):
@@ -99,6 +101,7 @@ class ServeSession:
         self.root = Path(root)
         self.watched = [Path(p) for p in watched]
         self.records = MemoryRecords()
+        self.incidents = KeptIncidents()  # decoded once, then only the files that change
         self.top = Path(tempfile.mkdtemp(prefix="statusgen-serve-"))
         atexit.register(shutil.rmtree, self.top, True)
         self.site_dir = self.top / "site"
@@ -166,10 +169,11 @@ class LiveServer(LiveReloadServer):
     """mkdocs' live reload server over a ServeSession's folder. It serves the live reload
     script as a file, and while the session has problems answers every request with them.
 
-    It leans on two of mkdocs 1.6's internals (pyproject.toml pins mkdocs below 2), both
-    exercised by tests/render/test_serve.py: ``_inject_js_into_html(content, epoch)``, which
-    mkdocs calls for every HTML file it serves, and ``_visible_epoch``, the version of the site
-    browsers last saw."""
+    It leans on mkdocs 1.6's internals (pyproject.toml pins mkdocs below 2), all exercised by
+    tests/render/test_serve.py: ``_inject_js_into_html(content, epoch)``, which mkdocs calls
+    for every HTML file it serves; ``_visible_epoch``, the version of the site browsers last
+    saw; and what ``watch`` keeps (``_watched_paths``, ``_watch_refs``) and sets to ask for a
+    rebuild (``_want_rebuild`` under ``_rebuild_cond``)."""
 
     def __init__(
         self,
@@ -187,6 +191,9 @@ class LiveServer(LiveReloadServer):
         # The system's own notices (inotify, FSEvents, ReadDirectoryChangesW) come at once and
         # cost nothing while nothing changes; where there are none, watchdog polls.
         self.observer = watchdog.observers.Observer()  # type: ignore[assignment]  # mkdocs annotates its poller
+        self.handler = watchdog.events.FileSystemEventHandler()
+        self.handler.on_any_event = self._source_changed  # type: ignore[method-assign]
+        self.recursive: dict[str, bool] = {}
         self.session = session
         self.listening = listening
         self.bound = False
@@ -194,22 +201,36 @@ class LiveServer(LiveReloadServer):
         self.RequestHandlerClass = _Requests
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-        """Watch ``path`` as mkdocs does; should the system refuse another watch (Linux limits
-        inotify watches per user), poll every watched path instead, as mkdocs would."""
+        """Rebuild when a source under ``path`` changes (mkdocs' ``watch``, with the events that
+        change no source left out: see ``changes_a_source``). Should the system refuse another
+        watch (Linux limits inotify watches per user), poll every watched path instead."""
+        if not (func is None or func is self.builder):
+            raise TypeError("Plugins can no longer pass a 'func' parameter to watch().")
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+        self.recursive[path] = recursive
         try:
-            super().watch(path, func, recursive=recursive)
+            self._watch_refs[path] = self.observer.schedule(self.handler, path, recursive=recursive)
         except OSError:
             if isinstance(self.observer, watchdog.observers.polling.PollingObserver):
                 raise
             logging.getLogger("mkdocs.plugins.statusgen").warning(
                 "the system gives no more file watches; looking for changes every half second instead"
             )
-            paths = [*self._watched_paths]
-            self._watched_paths.clear()
-            self._watch_refs.clear()
             self.observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
-            for watched in paths:
-                super().watch(watched, func, recursive=recursive)
+            for watched in self._watched_paths:
+                self._watch_refs[watched] = self.observer.schedule(
+                    self.handler, watched, recursive=self.recursive[watched]
+                )
+
+    def _source_changed(self, event: watchdog.events.FileSystemEvent) -> None:
+        if changes_a_source(event):
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
 
     def server_bind(self) -> None:
         """Bound once: serve_site binds before the first build (a busy port is said at once),
@@ -276,6 +297,21 @@ class _Requests(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+# What the system says when a file's bytes or name change; it also says when a file is opened
+# or closed unwritten (inotify), and each rebuild reads the files that changed since the last.
+_CHANGES = {"created", "modified", "moved", "deleted", "closed"}
+
+
+def changes_a_source(event) -> bool:
+    """Whether a file event can change what a build reads: a file's bytes or its name, not a
+    read, and not a hidden file (the edit lock, a command's temporary file before it is
+    renamed into place, an editor's swap file), which no build reads."""
+    if event.is_directory or event.event_type not in _CHANGES:
+        return False
+    names = [event.src_path, getattr(event, "dest_path", "") or ""]
+    return any(name and not os.path.basename(os.fsdecode(name)).startswith(".") for name in names)
 
 
 def changed_text(changed: list[str]) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
-from statusgen.cache.parsed import IncidentCache, index_entry, lookup_fields
+from statusgen.cache.parsed import IncidentCache, KeptIncidents, index_entry, lookup_fields
 from statusgen.core import cadence, lifecycle  # noqa: F401  # cadence: listing_of's, loaded before any fork
 from statusgen.core.errors import Problem, display_path
 from statusgen.core.listing import Listing
@@ -34,10 +34,13 @@ _File: TypeAlias = "tuple[Path, str, os.stat_result | None, IndexEntry | None]"
 _Kept = TypeVar("_Kept", Incident, Listing)
 
 
-def load_incidents(config: Config, now: datetime) -> tuple[list[Incident], list[Problem], dict[str, str]]:
+def load_incidents(
+    config: Config, now: datetime, kept: KeptIncidents | None = None
+) -> tuple[list[Incident], list[Problem], dict[str, str]]:
     """Every incident (newest first), each with its postmortem file, every problem found (files
-    with errors are left out), and per incident id the digest of its file's bytes and path."""
-    postmortems, problems, parsed, digests = parse_incident_files(config)
+    with errors are left out), and per incident id the digest of its file's bytes and path.
+    ``kept``: incidents a long-running process keeps decoded between loads (statusgen serve)."""
+    postmortems, problems, parsed, digests = parse_incident_files(config, kept)
     incidents = _checked(parsed, postmortems, config, now, problems)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
     sources = {i.id: digests[str(i.path)] for i in incidents if str(i.path) in digests}
@@ -90,14 +93,16 @@ def _checked(
     return kept
 
 
-def parse_incident_files(config: Config) -> tuple[set[Path], list[Problem], list[Parsed], dict[str, str]]:
+def parse_incident_files(
+    config: Config, kept: KeptIncidents | None = None
+) -> tuple[set[Path], list[Problem], list[Parsed], dict[str, str]]:
     """Every incident file parsed and checked on its own, through the parse cache.
 
     Returns the postmortem files, the problems of files that cannot be read, per readable
     file ``(path, shown path, incident or None, its problems)``, and per file (``str(path)``)
     a digest of its bytes and shown path: what its incident was read from, the config aside.
     """
-    postmortems, problems, cache, files = _cached_files(config)
+    postmortems, problems, cache, files = _cached_files(config, kept)
     parsed: list[Parsed] = []
     digests: dict[str, str] = {}
     for path, shown, info, entry in files:
@@ -180,14 +185,16 @@ def _read(path: Path, shown: str, config: Config, problems: list[Problem]) -> by
     return data
 
 
-def _cached_files(config: Config) -> tuple[set[Path], list[Problem], IncidentCache, list[_File]]:
+def _cached_files(
+    config: Config, kept: KeptIncidents | None = None
+) -> tuple[set[Path], list[Problem], IncidentCache, list[_File]]:
     """The incident files with their metadata and, when it says they are unchanged, their
     index entry: ``(postmortems, problems, cache, [(path, shown, stat or None, entry or None)])``."""
     root = config.root
     incidents_dir = config.incidents_path
     shown_dir = display_path(incidents_dir, root)
     paths, postmortems, problems = scan_incidents(config, shown_dir)
-    cache = IncidentCache(root, config, runbook_names(root / config.runbooks_dir))
+    cache = IncidentCache(root, config, runbook_names(root / config.runbooks_dir), kept)
     limit = file_limit(config)
     base = len(str(incidents_dir)) + 1
     files: list[_File] = []

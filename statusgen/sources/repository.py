@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypedDict
 
+from statusgen.cache.parsed import KeptIncidents
 from statusgen.core.documents import AlertRule, Postmortem, Runbook
 from statusgen.core.errors import Problem
 from statusgen.core.listing import Listing
@@ -20,15 +21,18 @@ from statusgen.sources.requirements import requirements_problems
 from statusgen.sources.runbooks import load_runbooks, stale_problems
 
 
-def load_repository(root: Path, *, now: datetime, config: Config | None = None) -> tuple[Repository, list[Problem]]:
+def load_repository(
+    root: Path, *, now: datetime, config: Config | None = None, kept: KeptIncidents | None = None
+) -> tuple[Repository, list[Problem]]:
     """Load everything under ``root``; return the repository and the problems of its incidents.
+    ``kept``: the incidents a long-running process (serve) keeps decoded from one load to the next.
 
     Those problems decide whether a build may go on. The documents' problems are in the
     repository (``document_problems``): they do not stop a build. Files with errors are left
     out. Raises ValidationError only when mkdocs.yml itself cannot be used.
     """
     config = config or load_config(root)
-    incidents, problems, sources = load_incidents(config, now)
+    incidents, problems, sources = load_incidents(config, now, kept)
     problems = [*config_warnings(config.root), *problems]
     repo = Repository(config, tuple(incidents), sources=frozen_map(sources), **_documents(config, incidents))
     return repo, problems

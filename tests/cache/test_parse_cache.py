@@ -212,3 +212,52 @@ def test_listings_say_what_the_full_incidents_say(tmp_path, monkeypatch):
                 incident.stage,
                 incident.is_active,
             )
+
+
+def test_incidents_kept_between_loads_are_decoded_once_and_only_changed_files_are_parsed(tmp_path, monkeypatch):
+    """What `statusgen serve` keeps from one rebuild to the next (KeptIncidents): a load decodes
+    no incident it already holds, parses only a file that changed, and gives what a load
+    without them gives; the large cache file is read at the first load only, and left alone."""
+    from statusgen.cache import parsed
+    from statusgen.cache.parsed import KeptIncidents
+    from statusgen.sources import incidents as loader
+
+    root = copy_example(tmp_path / "repo")
+    (root / "incidents/2026/2026-11-23-broken.yaml").write_text(BAD)
+    monkeypatch.setattr("statusgen.cache.store.RACY_NS", 0)
+    decoded, parsed_files = [], []
+    real_decode, real_read = parsed._incident, loader.read_incident
+    monkeypatch.setattr(
+        parsed, "_incident", lambda values, path: decoded.append(path.name) or real_decode(values, path)
+    )
+    monkeypatch.setattr(loader, "read_incident", lambda path, *a: parsed_files.append(path.name) or real_read(path, *a))
+    load(root)  # the cache files, as a command before the server left them
+    large = root / CACHE_DIR / "incidents.json"
+    kept = KeptIncidents()
+
+    def load_kept():
+        decoded.clear()
+        parsed_files.clear()
+        repo, problems = load_repository(root, now=NOW, kept=kept)
+        return repo.incidents, [str(p) for p in problems]
+
+    first = load_kept()
+    assert len(decoded) == len(first[0]) and parsed_files == []
+    written = large.stat().st_mtime_ns
+    assert first == load(root)
+    assert load_kept() == first
+    assert decoded == [] and parsed_files == []
+    path = root / "incidents/2026/2026-11-22-webhook-delays.yaml"
+    path.write_text(path.read_text().replace("title: ", "title: Kept ", 1))
+    incidents, problems = load_kept()
+    assert decoded == [] and parsed_files == [path.name]
+    assert next(i for i in incidents if i.id == "2026-11-22-webhook-delays").title.startswith("Kept ")
+    assert any("2026-11-23-broken.yaml:3:" in p for p in problems)  # a kept file's problems, with their lines
+    assert large.stat().st_mtime_ns == written
+    assert (incidents, problems) == load(root)
+    assert load_kept() == (incidents, problems) and decoded == parsed_files == []
+    # Another config: what was kept was read under the old one, and is not used.
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: ", "site_name: Other ", 1))
+    assert load_kept() == load(root)
+    assert parsed_files or decoded

@@ -260,3 +260,44 @@ def test_saves_are_heard_from_the_system_and_when_it_gives_no_more_watches_by_po
         server.observer.stop()
         server.observer.join()
         server.server_close()
+
+
+def test_only_events_that_change_a_source_start_a_rebuild(tmp_path):
+    """The system reports reads too (inotify: opened, closed unwritten), and `statusgen update`
+    takes a hidden lock and writes a hidden temporary file before renaming it into place. Only
+    the rename is a change of a source: the rest once started a rebuild that then found nothing
+    changed, while the real change waited for it to end."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    from statusgen.authoring.writer import write_atomic
+    from statusgen.render.serve import changes_a_source
+
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    source = folder / "a.yaml"
+    source.write_text("title: a\n")
+    events = []
+    recorder = FileSystemEventHandler()
+    recorder.on_any_event = events.append
+    observer = Observer()
+    observer.schedule(recorder, str(folder), recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.2)
+        source.read_text()
+        (folder / ".statusgen.lock").write_text("")
+        write_atomic(source, "title: b\n")
+        deadline = time.monotonic() + 10
+        while not any(e.event_type == "moved" for e in events):
+            assert time.monotonic() < deadline, [e.event_type for e in events]
+            time.sleep(0.05)
+    finally:
+        observer.stop()
+        observer.join()
+    kinds = {e.event_type for e in events}
+    assert {"opened", "closed_no_write", "created", "moved"} <= kinds
+    changes = [
+        (e.event_type, Path(getattr(e, "dest_path", "") or e.src_path).name) for e in events if changes_a_source(e)
+    ]
+    assert changes == [("moved", "a.yaml")]
