@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from statusgen.cache.pages import RenderCache
+from statusgen.cache.pages import RenderCache, settle
 from statusgen.core.errors import Problem, StatusgenError, ValidationError
 from statusgen.core.model import SITES
 from statusgen.render import fork
@@ -177,6 +177,7 @@ def _build_one(root: Path, repo, now: datetime, site: str, target: Path, strict:
             _commit(temp, target, previous, kept=set(plugin.page_files))
         else:
             _swap(temp, target)
+        settle(cache.new, target)
         cache.save()  # only now: the records describe the site as it now stands
     except (MkDocsException, Abort, jinja2.TemplateError) as exc:
         shutil.rmtree(temp, ignore_errors=True)
@@ -425,6 +426,7 @@ def rebuild_served(
         build(cfg, serve_url=serve_url)
         previous = _tree_files(session.site_dir) if session.built else set()
         _commit(temp, session.site_dir, previous or set(), kept=set(plugin.page_files))
+        settle(session.records.new, session.site_dir)
     except (MkDocsException, Abort, jinja2.TemplateError) as exc:
         raise _build_failure(exc, session.site, root, cfg, plugin) from None
     finally:

@@ -5,7 +5,8 @@ A page's record holds: a digest of its own data (the values that differ between 
 its incident's view) together with everything the build shares (statusgen's code and templates,
 the team's overrides, mkdocs.yml, the site, "now", the frame around the page); every read the
 page made of shared objects (``status.component_names``, a call of ``incident_url(id)``) with a
-digest of what it got; and a digest of the bytes written. On the next build a page is not
+digest of what it got; and a digest of the bytes written, with the file's path and, once the
+site is finished, its metadata (``settle``). On the next build a page is not
 rendered again when its own digest is the same (a value that carries a ``source_key``, a
 digest of what it was made from, counts by that key: ``stand_in``), every recorded read gives
 the same answer again, and the previous build's file still holds exactly the bytes recorded.
@@ -19,10 +20,12 @@ output directory.
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
-from statusgen.cache.store import CACHE_DIR, SignedFile
+from statusgen.cache.store import CACHE_DIR, RACY_NS, SignedFile, signature
 
 FORMAT = 1
 _PLAIN = (str, int, float, bool, type(None))
@@ -238,6 +241,46 @@ def still_valid(reads: list, shared: dict, sink: Sink) -> bool:
         except Exception:
             return False
     return True
+
+
+def holds(path: Path, record: dict) -> bool:
+    """Whether the file at ``path`` still holds the bytes ``record`` says it was written with
+    (its ``out`` digest). Known from the file's metadata alone when ``settle`` noted it and
+    nothing has touched the file since (its size, times and inode are the same: an edit changes
+    its ctime, which no one can set back); otherwise the file is read."""
+    noted = record.get("file")
+    if noted is not None:
+        try:
+            if signature(os.stat(path)) == noted:
+                return True
+        except OSError:
+            return False
+    try:
+        with open(path, "rb") as existing:
+            return file_digest(existing.read()) == record.get("out")
+    except OSError:
+        return False
+
+
+def settle(records: dict, site: Path) -> None:
+    """Note in each record the metadata of its file as the finished site at ``site`` holds it
+    (``path``), so the next build can tell the file unchanged without reading it. A file
+    changed within RACY_NS of now gets no note: a second change in the same clock tick could
+    leave its metadata as it is (the next build reads it, and notes it then)."""
+    recent = time.time_ns() - RACY_NS
+    for record in records.values():
+        if not isinstance(record, dict):
+            continue
+        record.pop("file", None)
+        rel = record.get("path")
+        if not isinstance(rel, str):
+            continue
+        try:
+            info = os.stat(site / rel)
+        except OSError:
+            continue
+        if max(info.st_mtime_ns, info.st_ctime_ns) < recent:
+            record["file"] = signature(info)
 
 
 class RenderCache:

@@ -228,7 +228,9 @@ class _Renderer:
             if own_key is not None:
                 reads = self.sink.reads
                 if all(read[4] is not None and read[0] != "unstable" for read in reads):
-                    self.records[page.url] = {"own": own_key, "reads": reads, "out": rendercache.file_digest(data)}
+                    self.records[page.url] = {
+                        "own": own_key, "reads": reads, "out": rendercache.file_digest(data), "path": rel,
+                    }  # fmt: skip
             if previous is not None and _same(previous / rel, data):
                 continue  # unchanged: the previous build's file is kept, not rewritten
             target = self.site_dir / rel
@@ -257,11 +259,7 @@ class _Renderer:
             return False
         if not rendercache.still_valid(old.get("reads") or [], own, self.sink):
             return False
-        try:
-            with open(self.pages.previous / rel, "rb") as existing:
-                if rendercache.file_digest(existing.read()) != old.get("out"):
-                    return False
-        except OSError:
+        if old.get("path") != rel or not rendercache.holds(self.pages.previous / rel, old):
             return False
         self.records[url] = old
         return True

@@ -51,12 +51,8 @@ class MkdocsPageRecords:
             return False
         old = self.records.old.get(page.url)
         if self.previous is not None and isinstance(old, dict) and old.get("own") == key:
-            try:
-                with open(Path(self.previous) / page.file.dest_uri, "rb") as existing:
-                    same = rendercache.file_digest(existing.read()) == old.get("out")
-            except OSError:
-                same = False
-            if same:
+            dest = page.file.dest_uri
+            if old.get("path") == dest and rendercache.holds(Path(self.previous) / dest, old):
                 self.records.new[page.url] = old
                 self.kept.append(page.file.dest_uri)
                 page.meta["template"] = KEPT_TEMPLATE
@@ -69,7 +65,9 @@ class MkdocsPageRecords:
         key = self._keys.pop(page.url, None)
         if key is not None and self.records is not None and output.strip():
             data = output.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes it
-            self.records.new[page.url] = {"own": key, "reads": [], "out": rendercache.file_digest(data)}
+            self.records.new[page.url] = {
+                "own": key, "reads": [], "out": rendercache.file_digest(data), "path": page.file.dest_uri,
+            }  # fmt: skip
 
 
 def _shared_key(mkdocs_config, nav) -> str | None:

@@ -395,3 +395,36 @@ def test_a_resolved_incidents_page_counts_by_its_file_and_summary_and_a_clock_re
     build_sites(repo, after, out=tmp_path / "full-after", sites=["public"])
     assert page == (tmp_path / "full-after/incidents/2026-12-03-search-upgrade/index.html").read_text()
     same_trees(out, tmp_path / "full-after")
+
+
+def test_unchanged_pages_are_known_by_their_files_metadata_and_an_edit_with_its_mtime_set_back_is_not(
+    repo, tmp_path, monkeypatch
+):
+    """Once a site is finished, each page's record notes its file's size, times and inode
+    (``settle``): the next build tells the file is still what it wrote without reading it. A
+    hand edit changes the file's ctime, which no one can set back: that page is read, found
+    changed and rendered again."""
+    from statusgen.cache import pages
+
+    monkeypatch.setattr(pages, "RACY_NS", 0)  # the files were written just now: note them at once
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    opened = []
+    real_open = open
+
+    def opening(path, *args):
+        opened.append(Path(path))
+        return real_open(path, *args)  # noqa: SIM115  # the caller closes it
+
+    monkeypatch.setattr(pages, "open", opening, raising=False)
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert opened == []
+    page = out / "incidents/2026-10-14-api-outage/index.html"
+    info = page.stat()
+    text = page.read_text()
+    page.write_text(text.replace("<h1", "<h2", 1).replace("</h1>", "</h2>", 1))  # the same size
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert page.stat().st_size == info.st_size and page.stat().st_mtime_ns == info.st_mtime_ns
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert opened == [page]
+    assert page.read_text() == text
