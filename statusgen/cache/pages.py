@@ -243,7 +243,7 @@ def still_valid(reads: list, shared: dict, sink: Sink) -> bool:
     return True
 
 
-def holds(path: Path, record: dict) -> bool:
+def holds(path: str | Path, record: dict) -> bool:
     """Whether the file at ``path`` still holds the bytes ``record`` says it was written with
     (its ``out`` digest). Known from the file's metadata alone when ``settle`` noted it and
     nothing has touched the file since (its size, times and inode are the same: an edit changes
@@ -268,6 +268,7 @@ def settle(records: dict, site: Path) -> None:
     changed within RACY_NS of now gets no note: a second change in the same clock tick could
     leave its metadata as it is (the next build reads it, and notes it then)."""
     recent = time.time_ns() - RACY_NS
+    base = os.fspath(site)  # text, not a Path per page: at 10,000 pages Path joins cost 0.1 s
     for record in records.values():
         if not isinstance(record, dict):
             continue
@@ -276,7 +277,7 @@ def settle(records: dict, site: Path) -> None:
         if not isinstance(rel, str):
             continue
         try:
-            info = os.stat(site / rel)
+            info = os.stat(os.path.join(base, rel))
         except OSError:
             continue
         if max(info.st_mtime_ns, info.st_ctime_ns) < recent:

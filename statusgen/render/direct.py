@@ -259,7 +259,7 @@ class _Renderer:
             return False
         if not rendercache.still_valid(old.get("reads") or [], own, self.sink):
             return False
-        if old.get("path") != rel or not rendercache.holds(self.pages.previous / rel, old):
+        if old.get("path") != rel or not rendercache.holds(os.path.join(self.pages.previous, rel), old):
             return False
         self.records[url] = old
         return True
