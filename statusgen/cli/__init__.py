@@ -7,7 +7,6 @@ Only click is imported at start-up; each command imports what it needs, so
 from __future__ import annotations
 
 import contextlib
-import gc
 from pathlib import Path
 
 import click
@@ -69,23 +68,10 @@ def main(ctx, directory, now_text):
 
 def run() -> None:
     """The ``statusgen`` program: ``main`` in a process of its own, with the collector tuned for one."""
+    from statusgen.cli.process import collect_less
+
     collect_less()
     main()
-
-
-def collect_less() -> None:
-    """Tune Python's cyclic garbage collector for a process that runs one command (``run``; not
-    for ``main`` called inside another program, whose memory is its own to manage).
-
-    A command loads its data once (10,000 incidents are millions of small objects) and keeps it
-    until it exits, and that data holds no reference cycles: plain reference counting frees
-    what it drops. With the default thresholds the collector still walked all of it again and
-    again, and found almost nothing: at 10,000 incidents a public rebuild spent 2.3–3.4 s of its
-    12–15 s in collections that freed about 2,000 objects. What is loaded at start-up is set
-    aside for good (``gc.freeze``), and collections run 70 times less often. They still run, so
-    the cycles a build does make (a Markdown converter per internal page) are still freed."""
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
 
 
 for _module in (incidents, maintenance, notices, overview, validate, templates, site, internal, setup):

@@ -60,10 +60,11 @@ def build_feeds(
     bodies: dict[str, str] | None = None,
 ):
     """``(rss bytes, atom bytes)`` for ``incidents``; ``path`` is the feeds' folder ('' or 'components/x/').
-    ``bodies`` keeps each item's HTML by ``incident <id>`` or ``update <id>``, for the next feed of the same
-    build: an incident is in both kinds of feed and in the feed of each component it affects."""
-    bodies = {} if bodies is None else bodies
+    ``bodies`` keeps each item's HTML by ``incident <id>`` or ``update <id>`` for the next feed
+    of the build: an incident is in both kinds of feed, and in the feed of each component it affects."""
     from feedgen.feed import FeedGenerator
+
+    bodies = {} if bodies is None else bodies
 
     items = newest(incidents, status.feed_size)
     updated = items[0].updated_at if items else status.now

@@ -25,11 +25,11 @@ def load_repository(
     root: Path, *, now: datetime, config: Config | None = None, kept: KeptIncidents | None = None
 ) -> tuple[Repository, list[Problem]]:
     """Load everything under ``root``; return the repository and the problems of its incidents.
-    ``kept``: the incidents a long-running process (serve) keeps decoded from one load to the next.
 
     Those problems decide whether a build may go on. The documents' problems are in the
     repository (``document_problems``): they do not stop a build. Files with errors are left
-    out. Raises ValidationError only when mkdocs.yml itself cannot be used.
+    out. Raises ValidationError only when mkdocs.yml itself cannot be used. ``kept``: the
+    incidents a long-running process (serve) keeps decoded from one load to the next.
     """
     config = config or load_config(root)
     incidents, problems, sources = load_incidents(config, now, kept)
