@@ -93,6 +93,10 @@ class DirectPages:
             renderer.shared_key = self._shared_key(base, extra)
         self.problems = renderer.problems
         entries = self.entries
+        if renderer.shared_key is not None and self.previous is not None and len(entries) >= PARALLEL_FROM:
+            # A rebuild: first keep the pages whose inputs did not change, here (after one
+            # update, all but a few); a second process is worth its fork only for many left.
+            entries = renderer.render(entries, keep_only=True)
         if len(entries) < PARALLEL_FROM or not fork.available():
             renderer.render(entries)
         else:  # a forked child renders the second half while this process renders the first
@@ -165,7 +169,10 @@ class _Renderer:
         self.recorders: dict[tuple, object] = {}
         self.sink = rendercache.Sink()  # what recorders saw a page read (used when caching)
 
-    def render(self, entries) -> None:
+    def render(self, entries, keep_only: bool = False) -> list[_Entry]:
+        """Render ``entries``, but not the pages whose records say the previous build's file is
+        what they would give. With ``keep_only``, render none: return the entries to render."""
+        left: list[_Entry] = []
         # A frame may leave out only the data that is the same for every page it serves: compare
         # the first page of each kind with a second one to find the data that varies.
         firsts: set[tuple[str, str | None, str]] = set()
@@ -221,6 +228,9 @@ class _Renderer:
                 if own_key is not None and self._unchanged(page.url, rel, own_key, own):
                     continue  # same inputs, and the previous build's file is what they gave
                 self.sink.reads = list(self.frame_reads[key])
+            if keep_only:
+                left.append(entry)
+                continue
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
             if self.check is not None:
                 self.problems.extend((page.url, problem) for problem in self.check(html, page.url))
@@ -236,6 +246,7 @@ class _Renderer:
             target = self.site_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        return left
 
     def _own_key(self, key, frame, page, own: dict, shown: dict) -> str | None:
         """The digest of a page's own inputs and of the build's shared ones."""

@@ -428,3 +428,29 @@ def test_unchanged_pages_are_known_by_their_files_metadata_and_an_edit_with_its_
     build_sites(repo, NOW, out=out, sites=["public"])
     assert opened == [page]
     assert page.read_text() == text
+
+
+def test_a_rebuild_keeps_unchanged_pages_first_and_forks_only_for_many_left(repo, tmp_path, monkeypatch):
+    """A second process costs a fork and the records sent back: a rebuild first keeps the pages
+    whose inputs did not change, then forks only when enough are left to render."""
+    from statusgen.render import fork
+
+    monkeypatch.setattr(direct, "PARALLEL_FROM", 4)
+    forks = []
+    real = fork.Beside.__init__
+    monkeypatch.setattr(fork.Beside, "__init__", lambda self, work: forks.append(1) or real(self, work))
+    out = tmp_path / "out"
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert forks  # a first build renders every page: in two processes
+    forks.clear()
+    statusgen(repo, "update", OPEN, "--stage", "monitoring", "-m", "Kept first.", now=NOW + timedelta(minutes=5))
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert forks == []  # one incident page and a page of history left: rendered here
+    assert "Kept first." in (out / "incidents" / OPEN / "index.html").read_text()
+    forks.clear()
+    template = repo / "overrides/status/incident.html"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text('{% extends "status/base.html" %}\n')  # every incident page changes
+    build_sites(repo, NOW, out=out, sites=["public"])
+    assert forks
+    same_trees(out, full_build(repo, tmp_path / "full", sites=["public"]))
