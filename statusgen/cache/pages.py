@@ -243,20 +243,30 @@ def still_valid(reads: list, shared: dict, sink: Sink) -> bool:
     return True
 
 
-def holds(path: str | Path, record: dict) -> bool:
-    """Whether the file at ``path`` still holds the bytes ``record`` says it was written with
-    (its ``out`` digest). Known from the file's metadata alone when ``settle`` noted it and
-    nothing has touched the file since (its size, times and inode are the same: an edit changes
-    its ctime, which no one can set back); otherwise the file is read."""
+def page_record(own: str, reads: list, data: bytes, path: str) -> dict:
+    """The record of a page rendered now: its own digest, what it read of shared values, a
+    digest of the bytes written and the file they went to (relative to the site), which
+    ``settle`` notes the metadata of once the site is finished."""
+    return {"own": own, "reads": reads, "out": file_digest(data), "path": path}
+
+
+def holds(site: str | Path, path: str, record: dict) -> bool:
+    """Whether the file ``path`` of the site at ``site`` is still what ``record`` says was
+    written there (its ``path``, its ``out`` digest). Known from the file's metadata alone when
+    ``settle`` noted it and nothing has touched the file since (its size, times and inode are
+    the same: an edit changes its ctime, which no one can set back); otherwise the file is read."""
+    if record.get("path") != path:
+        return False
+    full = os.path.join(site, path)  # text, not a Path per page
     noted = record.get("file")
     if noted is not None:
         try:
-            if signature(os.stat(path)) == noted:
+            if signature(os.stat(full)) == noted:
                 return True
         except OSError:
             return False
     try:
-        with open(path, "rb") as existing:
+        with open(full, "rb") as existing:
             return file_digest(existing.read()) == record.get("out")
     except OSError:
         return False

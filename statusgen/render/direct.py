@@ -96,7 +96,7 @@ class DirectPages:
         if renderer.shared_key is not None and self.previous is not None and len(entries) >= PARALLEL_FROM:
             # A rebuild: first keep the pages whose inputs did not change, here (after one
             # update, all but a few); a second process is worth its fork only for many left.
-            entries = renderer.render(entries, keep_only=True)
+            entries = renderer.render(entries, keep_until=PARALLEL_FROM)
         if len(entries) < PARALLEL_FROM or not fork.available():
             renderer.render(entries)
         else:  # a forked child renders the second half while this process renders the first
@@ -169,9 +169,11 @@ class _Renderer:
         self.recorders: dict[tuple, object] = {}
         self.sink = rendercache.Sink()  # what recorders saw a page read (used when caching)
 
-    def render(self, entries, keep_only: bool = False) -> list[_Entry]:
+    def render(self, entries, keep_until: int | None = None) -> list[_Entry]:
         """Render ``entries``, but not the pages whose records say the previous build's file is
-        what they would give. With ``keep_only``, render none: return the entries to render."""
+        what they would give. With ``keep_until``, render none: keep what did not change until
+        that many pages are left to render, and return those with the entries not looked at
+        (each page left is looked at again when it renders: at most ``keep_until`` twice)."""
         left: list[_Entry] = []
         # A frame may leave out only the data that is the same for every page it serves: compare
         # the first page of each kind with a second one to find the data that varies.
@@ -183,7 +185,7 @@ class _Renderer:
                 seconds.setdefault(key, entry)
             firsts.add(key)
         caching = self.shared_key is not None
-        for entry in entries:
+        for index, entry in enumerate(entries):
             page = entry.page
             if entry.template not in self.templates:
                 self.templates[entry.template] = self.env.get_template(entry.template)
@@ -228,8 +230,10 @@ class _Renderer:
                 if own_key is not None and self._unchanged(page.url, rel, own_key, own):
                     continue  # same inputs, and the previous build's file is what they gave
                 self.sink.reads = list(self.frame_reads[key])
-            if keep_only:
+            if keep_until is not None:
                 left.append(entry)
+                if len(left) >= keep_until:  # enough for a second process: it checks the rest
+                    return left + list(entries[index + 1 :])
                 continue
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
             if self.check is not None:
@@ -238,9 +242,7 @@ class _Renderer:
             if own_key is not None:
                 reads = self.sink.reads
                 if all(read[4] is not None and read[0] != "unstable" for read in reads):
-                    self.records[page.url] = {
-                        "own": own_key, "reads": reads, "out": rendercache.file_digest(data), "path": rel,
-                    }  # fmt: skip
+                    self.records[page.url] = rendercache.page_record(own_key, reads, data, rel)
             if previous is not None and _same(previous / rel, data):
                 continue  # unchanged: the previous build's file is kept, not rewritten
             target = self.site_dir / rel
@@ -270,7 +272,7 @@ class _Renderer:
             return False
         if not rendercache.still_valid(old.get("reads") or [], own, self.sink):
             return False
-        if old.get("path") != rel or not rendercache.holds(os.path.join(self.pages.previous, rel), old):
+        if not rendercache.holds(self.pages.previous, rel, old):
             return False
         self.records[url] = old
         return True

@@ -14,7 +14,6 @@ digested (a value without a stable ``repr``) is simply rendered, as for statusge
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from statusgen.cache import pages as rendercache
@@ -50,13 +49,15 @@ class MkdocsPageRecords:
         except (rendercache.Unstable, TypeError):
             return False
         old = self.records.old.get(page.url)
-        if self.previous is not None and isinstance(old, dict) and old.get("own") == key:
-            dest = page.file.dest_uri
-            if old.get("path") == dest and rendercache.holds(Path(self.previous) / dest, old):
-                self.records.new[page.url] = old
-                self.kept.append(page.file.dest_uri)
-                page.meta["template"] = KEPT_TEMPLATE
-                return True
+        dest = page.file.dest_uri
+        if (
+            self.previous is not None and isinstance(old, dict) and old.get("own") == key
+            and rendercache.holds(self.previous, dest, old)
+        ):  # fmt: skip
+            self.records.new[page.url] = old
+            self.kept.append(dest)
+            page.meta["template"] = KEPT_TEMPLATE
+            return True
         self._keys[page.url] = key
         return False
 
@@ -65,9 +66,7 @@ class MkdocsPageRecords:
         key = self._keys.pop(page.url, None)
         if key is not None and self.records is not None and output.strip():
             data = output.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes it
-            self.records.new[page.url] = {
-                "own": key, "reads": [], "out": rendercache.file_digest(data), "path": page.file.dest_uri,
-            }  # fmt: skip
+            self.records.new[page.url] = rendercache.page_record(key, [], data, page.file.dest_uri)
 
 
 def _shared_key(mkdocs_config, nav) -> str | None:
