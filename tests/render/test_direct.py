@@ -8,6 +8,7 @@ from conftest import NOW, copy_example
 
 import statusgen.render.direct as direct
 import statusgen.render.frame as frame
+from statusgen.render import fork
 from statusgen.build import build_sites
 from statusgen.sources.repository import load_repository
 
@@ -33,7 +34,7 @@ def test_two_processes_write_the_same_pages_as_one(tmp_path, monkeypatch):
     root = copy_example(tmp_path / "repo")
     build_sites(root, NOW, out=tmp_path / "one")
     monkeypatch.setattr(direct, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(direct.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(fork, "available", lambda: True)  # whatever CPUs and threads the runner has
     build_sites(root, NOW, out=tmp_path / "two")
     one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert one.keys() == two.keys()
@@ -51,7 +52,7 @@ def test_a_page_the_child_renders_is_checked_like_the_others(tmp_path, monkeypat
     (root / "overrides" / "status").mkdir(parents=True)
     (root / "overrides" / "status" / "incident.html").write_text(page + beacon)
     monkeypatch.setattr(direct, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(direct.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(fork, "available", lambda: True)  # whatever CPUs and threads the runner has
     try:
         build_sites(root, NOW, sites=("public",), out=tmp_path / "out")
     except StatusgenError as exc:
