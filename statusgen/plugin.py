@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
 from statusgen.cache.templates import TemplateCache
 from statusgen.core.language import language_code
@@ -84,7 +84,16 @@ class StatusgenPlugin(BasePlugin):
         """Build with ``context`` (set before mkdocs runs: the repository is loaded once)."""
         self._given = context
 
-    def on_config(self, config):
+    # First of all plugins: the public pages have no search box, so the search plugin is off
+    # before its own on_config reads material's translations for an index no public page loads.
+    @event_priority(100)
+    def _search_off_for_public(self, config):
+        site = self._given.site if self._given is not None else self.config["site"]
+        if self.config["enabled"] and site == "public":
+            _without_search(config)
+        return config
+
+    def _on_config(self, config):
         if not self.config["enabled"]:
             return config
         _add_packaged_theme(config)
@@ -115,6 +124,8 @@ class StatusgenPlugin(BasePlugin):
         self.failure = None
         self.page_files = []
         return config
+
+    on_config = CombinedEvent(_search_off_for_public, _on_config)
 
     def on_files(self, files, *, config):
         return files if self.site is None else self.site.files(files, config)
@@ -277,3 +288,12 @@ def _escape_site_text(config) -> None:
             config[key] = escape(config[key])
     if config.get("copyright") and not isinstance(config["copyright"], Markup):
         config["copyright"] = Markup(sanitize_html(config["copyright"]))
+
+
+def _without_search(mkdocs_config) -> None:
+    """Turn the search plugin off: the public pages have no search box, so indexing thousands
+    of pages would only make a file to delete."""
+    for name in ("search", "material/search"):
+        plugin = mkdocs_config["plugins"].get(name)
+        if plugin is not None and "enabled" in plugin.config:
+            plugin.config.enabled = False

@@ -155,23 +155,19 @@ def _add_entry(fg, kind: str, url: str, title: str, published: datetime, updated
         entry.content(body, type="html")
 
 
-def all_feeds(status: PublicStatus, language: Language = ENGLISH) -> dict[str, bytes]:
-    """Every feed file, site path -> bytes: the site's pair and one pair per component."""
-    files = {}
+def feed_sets(status: PublicStatus, language: Language = ENGLISH) -> list[tuple[str, str, list[PublicIncident]]]:
+    """Each pair of feed files of the site: ``(folder, title, items)``, the folder '' (the
+    site's own pair) or ``components/<id>/``, and the items newest first."""
     # Translators: the title of the site's feed: "Ledgerline Status: incidents".
     title = language.gettext("%(site)s: incidents") % {"site": status.site_name}
-    bodies: dict[str, str] = {}
-    rss, atom = build_feeds(status, status.incidents, "", title, language=language, bodies=bodies)
-    files["feed.rss"], files["feed.atom"] = rss, atom
+    sets = [("", title, newest(status.incidents, status.feed_size))]
     by_component: dict[str, list[PublicIncident]] = {c.id: [] for c in status.components}
     for incident in status.incidents:
         for cid in incident.component_ids:
             if cid in by_component:
                 by_component[cid].append(incident)
     for component in status.components:
-        path = f"components/{component.id}/"
         # Translators: the title of a component's feed: "Ledgerline Status: Public API".
         title = language.gettext("%(site)s: %(component)s") % {"site": status.site_name, "component": component.name}
-        rss, atom = build_feeds(status, by_component[component.id], path, title, language=language, bodies=bodies)
-        files[path + "feed.rss"], files[path + "feed.atom"] = rss, atom
-    return files
+        sets.append((f"components/{component.id}/", title, newest(by_component[component.id], status.feed_size)))
+    return sets

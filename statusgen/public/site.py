@@ -23,6 +23,7 @@ from statusgen.public.bar_columns import bar_columns_css
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
 from statusgen.render.direct import DirectPages
+from statusgen.render.kept_outputs import KeptOutputs
 from statusgen.render.markup import render_prose
 from statusgen.render.paging import Pager, page_count, pager
 from statusgen.render.stylesheet import hashed_name, site_stylesheet
@@ -60,8 +61,8 @@ class PublicSite:
         self.language: Language = repo.config.lang
         self.direct: DirectPages | None = None  # pages statusgen renders itself (statusgen/render/direct.py)
         self.stylesheet: tuple[str, bytes] | None = None  # (hashed file name, CSS) of every public page
+        self.outputs: KeptOutputs | None = None  # the feeds, after post_build: made, or kept from the previous build
         if mkdocs_config is not None:
-            _without_search(mkdocs_config)
             _with_description(mkdocs_config, self.status, self.language)
 
     # -- mkdocs hooks -------------------------------------------------------------------------
@@ -183,7 +184,8 @@ class PublicSite:
         return html
 
     def page_files(self) -> list[str]:
-        return self.direct.paths() if self.direct is not None else []
+        kept = self.outputs.kept if self.outputs is not None else []
+        return [*(self.direct.paths() if self.direct is not None else []), *kept]
 
     def post_build(self, mkdocs_config) -> list[tuple[str, str]]:
         """Write the pages statusgen renders itself, the feeds, the API, the calendar and the
@@ -208,7 +210,17 @@ class PublicSite:
         if self.stylesheet is not None:
             outputs["assets/stylesheets/" + self.stylesheet[0]] = self.stylesheet[1]
         language = self.language
-        outputs.update(feeds.all_feeds(self.status, language))
+        # A feed whose items did not change since the previous build is kept as it is.
+        self.outputs = KeptOutputs(self.context, self.direct.shared_key if self.direct is not None else None)
+        bodies: dict[str, str] = {}  # an item's HTML, made once for every feed it is in
+        for folder, title, items in feeds.feed_sets(self.status, language):
+            paths = (folder + "feed.rss", folder + "feed.atom")
+            made = self.outputs.get(
+                paths, (title, tuple(items), None if items else self.status.now),
+                partial(feeds.build_feeds, self.status, items, folder, title, language=language, bodies=bodies),
+            )  # fmt: skip
+            if made is not None:
+                outputs.update(zip(paths, made))
         outputs.update(api.all_endpoints(self.status))  # the Statuspage API stays English
         outputs.update(badges.all_badges(self.status, language))
         outputs["maintenance.ics"] = ical.calendar(self.status, language)
@@ -290,11 +302,3 @@ def _with_hashed_favicon(theme, files) -> None:
             file.dest_uri = hashed
             theme["favicon"] = hashed
             return
-
-
-def _without_search(mkdocs_config) -> None:
-    """The public pages have no search box: don't index thousands of pages only to delete it."""
-    for name in ("search", "material/search"):
-        plugin = mkdocs_config["plugins"].get(name)
-        if plugin is not None and "enabled" in plugin.config:
-            plugin.config.enabled = False

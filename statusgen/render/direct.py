@@ -49,6 +49,9 @@ class DirectPages:
         self.problems: list[tuple[str, str]] = []  # (url, what check() found), after write()
         self.previous = previous
         self.cache = records
+        # After write: the digest of what every page of the build shares (None: none could be
+        # made), for the site's other outputs under records (statusgen/render/kept_outputs.py).
+        self.shared_key: str | None = None
 
     @classmethod
     def for_build(cls, mkdocs_config, context) -> DirectPages:
@@ -90,7 +93,7 @@ class DirectPages:
         base.update(extra or {})
         renderer = _Renderer(self, env, base, Path(site_dir), nav is not None, check)
         if self.cache is not None:
-            renderer.shared_key = self._shared_key(base, extra)
+            renderer.shared_key = self.shared_key = self._shared_key(base, extra)
         self.problems = renderer.problems
         entries = self.entries
         if renderer.shared_key is not None and self.previous is not None and len(entries) >= PARALLEL_FROM:

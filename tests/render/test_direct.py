@@ -8,8 +8,8 @@ from conftest import NOW, copy_example
 
 import statusgen.render.direct as direct
 import statusgen.render.frame as frame
-from statusgen.render import fork
 from statusgen.build import build_sites
+from statusgen.render import fork
 from statusgen.sources.repository import load_repository
 
 
