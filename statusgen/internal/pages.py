@@ -70,6 +70,15 @@ class IncidentLine:
     drill: bool
 
 
+@dataclass(frozen=True)
+class RunbookLink:
+    """What a link to a runbook shows of it (``runbook_link`` in statusgen/theme/internal/macros.html):
+    an incident's page digests its links at every build, not each runbook's whole text."""
+
+    rel: str
+    title: str
+
+
 def site_name(config: Config) -> str:
     """``Acme internal``: the internal site's name, so nobody mistakes it for the public page."""
     # Translators: the internal site's name: the company's name, then a word saying it is internal.
@@ -88,6 +97,7 @@ class InternalPages:
         self.runbooks = repo.runbooks
         self.postmortems = repo.postmortems
         self.runbook_by_name = {r.name: r for r in self.runbooks}
+        self.runbook_links = {r.name: RunbookLink(r.rel, r.title) for r in self.runbooks}
         self.by_id = {i.id: i for i in repo.incidents}
         self.used_by = used_by(repo)
         self.alerts = {alert: r for r in self.runbooks for alert in r.alerts}
@@ -142,15 +152,18 @@ class InternalPages:
             self._pages = pages
         return self._pages
 
-    def direct_pages(self) -> list[tuple[str, str, str, partial]]:
-        """``(url, title, template, view)`` of every page statusgen renders itself: one per
-        incident, one per alert (pages of data, with no Markdown of their own), and the incidents
-        that used a runbook, when they are too many for its page."""
+    def direct_pages(self) -> list[tuple[str, str, str, partial, dict[str, str]]]:
+        """``(url, title, template, view, sources)`` of every page statusgen renders itself: one
+        per incident, one per alert (pages of data, with no Markdown of their own), and the
+        incidents that used a runbook, when they are too many for its page. ``sources``: per name
+        of the view, what that value is made from (DirectPages.add): an incident, its file."""
         _ = self.language.gettext
-        found = [(incident_url(i.id), i.title, "internal/incident.html", partial(self.incident_view, i))
+        sources = self.repo.sources
+        found = [(incident_url(i.id), i.title, "internal/incident.html", partial(self.incident_view, i),
+                  {"incident": f"{sources[i.id]}\0{i.postmortem_path}"} if i.id in sources else {})
                  for i in self.repo.incidents]  # fmt: skip
         for runbook in self.runbooks:
-            found.extend((alert_url(alert), alert, "internal/alert.html", partial(self.alert_view, alert, runbook))
+            found.extend((alert_url(alert), alert, "internal/alert.html", partial(self.alert_view, alert, runbook), {})
                          for alert in runbook.alerts)  # fmt: skip
         for runbook in self.runbooks:
             incidents = self.used_by.get(runbook.name, [])
@@ -164,7 +177,7 @@ class InternalPages:
                     % {"runbook": runbook.title, "number": number}
                 )
                 found.append((runbook_incidents_url(runbook, number), title, "internal/runbook-incidents.html",
-                              partial(self.runbook_incidents_view, runbook, number)))  # fmt: skip
+                              partial(self.runbook_incidents_view, runbook, number), {}))  # fmt: skip
         return found
 
     def home_view(self) -> dict:
@@ -301,7 +314,7 @@ class InternalPages:
         return {
             "incident": incident,
             "facts": facts,
-            "runbooks": [(name, self.runbook_by_name.get(name)) for name in incident.runbooks],
+            "runbooks": [(name, self.runbook_links.get(name)) for name in incident.runbooks],
             "runbook_url": runbook_url,
             "has_postmortem": incident.id in self.postmortems,
             "postmortem_url": postmortem_url(incident.id),

@@ -83,8 +83,8 @@ class InternalSite:
         nav = self.nav()
         in_nav = set(_nav_uris(nav))
         self.direct = DirectPages.for_build(mkdocs_config, self.context)
-        for url, title, template, view in self.views.direct_pages():
-            self.direct.add(url, title, template, view, "article")
+        for url, title, template, view, sources in self.views.direct_pages():
+            self.direct.add(url, title, template, view, "article", sources)
         taken = {u + "index.html" for u in self.direct.urls}
         for uri, content in generated.items():
             existing = files.get_file_from_path(uri)

@@ -11,7 +11,7 @@ to ``site_dir``. The sidebar navigation is rendered once per directory depth and
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import escape
 
 from statusgen.cache import pages as rendercache
+from statusgen.core.model import EMPTY
 from statusgen.render import fork
 from statusgen.render.frame import DirectPage, Frame, NavFragments, nav_links, page_context, split_url, varying_names
 
@@ -29,6 +30,9 @@ class _Entry:
     template: str
     context: Callable[[], dict]  # called at render time, so views are built one page at a time
     block: str | None  # the template's own block (see Frame)
+    # Per name of the page's own data, a digest of what that value was made from (an incident,
+    # by its file): the page's record takes it instead of the value's every field.
+    sources: Mapping[str, str]
 
 
 class DirectPages:
@@ -59,15 +63,23 @@ class DirectPages:
         return cls(mkdocs_config, previous=context.previous, records=context.records)
 
     def add(
-        self, url: str, title: str, template: str, context: Callable[[], dict], block: str | None = None
+        self,
+        url: str,
+        title: str,
+        template: str,
+        context: Callable[[], dict],
+        block: str | None = None,
+        sources: Mapping[str, str] = EMPTY,
     ) -> DirectPage:
         """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``;
-        ``block`` names the block that holds what is the page's own (see ``Frame``)."""
+        ``block`` names the block that holds what is the page's own (see ``Frame``). ``sources``:
+        per name in ``context()``, a digest of everything that value is made from besides what
+        the build shares (statusgen's code, mkdocs.yml), for the page's record."""
         page = DirectPage(title=escape(title), url=url, update_date=self.date)
         if self.site_url:
             page.canonical_url = f"{self.site_url}/{url}"
             page.abs_url = "/" + "/".join(page.canonical_url.split("/")[3:])
-        self.entries.append(_Entry(page, template, context, block))
+        self.entries.append(_Entry(page, template, context, block, sources))
         self.urls.add(url)
         return page
 
@@ -215,7 +227,7 @@ class _Renderer:
             frame = self.frames.get(key)
             if caching and frame is not None:
                 # Known unchanged before any of its context is made: at 10,000 pages, most of a rebuild.
-                own_key = self._own_key(key, frame, page, own, shown)
+                own_key = self._own_key(key, frame, entry, own, shown)
                 if own_key is not None and self._unchanged(page.url, rel, own_key, own):
                     continue  # same inputs, and the previous build's file is what they gave
             context = dict(self.base)
@@ -234,7 +246,7 @@ class _Renderer:
                 if caching:
                     self.frame_reads[key] = self.sink.reads
                 if caching and frame is not None:
-                    own_key = self._own_key(key, frame, page, own, shown)
+                    own_key = self._own_key(key, frame, entry, own, shown)
                     if own_key is not None and self._unchanged(page.url, rel, own_key, own):
                         continue
             if caching and frame is not None:
@@ -259,14 +271,16 @@ class _Renderer:
             target.write_bytes(data)
         return left
 
-    def _own_key(self, key, frame, page, own: dict, shown: dict) -> str | None:
+    def _own_key(self, key, frame, entry: _Entry, own: dict, shown: dict) -> str | None:
         """The digest of a page's own inputs and of the build's shared ones."""
+        page, sources = entry.page, entry.sources
         try:
             if key not in self.frame_digests:  # the frame is the same for every page of its kind
                 self.frame_digests[key] = rendercache.digest((self.shared_key, key, frame.before, frame.after))
             return rendercache.digest((
                 self.frame_digests[key], str(page.title), page.url,
-                sorted((name, "shared" if shown[name] is not value else rendercache.stand_in(value))
+                sorted((name, "shared" if shown[name] is not value
+                        else ("source", sources[name]) if name in sources else rendercache.stand_in(value))
                        for name, value in own.items()),
             ))  # fmt: skip
         except rendercache.Unstable:

@@ -155,3 +155,39 @@ def test_after_each_kind_of_change_the_site_is_a_full_builds(repo, tmp_path, cha
     build_internal(repo, out)
     assert shown in (out / page).read_text()
     same_trees(out, full_build(repo, tmp_path / "full", ["internal"]))
+
+
+def test_an_incidents_page_counts_by_its_file_and_a_runbook_link_by_what_it_shows(repo, tmp_path, monkeypatch):
+    """An internal incident page's record takes the incident by its file (its view's other values
+    are digested as they are), and the runbooks it links by their address and title: a hand edit
+    of the file, or a new title of a runbook it names, renders the page again; nothing else does."""
+    from statusgen.render import frame
+
+    out = tmp_path / "out"
+    build_internal(repo, out)
+    pages: list[str] = []
+    real = frame.Frame.fill
+    monkeypatch.setattr(
+        frame.Frame, "fill", lambda self, t, page, *a: pages.append(page.url) or real(self, t, page, *a)
+    )
+
+    def rebuild() -> list[str]:
+        pages.clear()
+        build_internal(repo, out)
+        return sorted(url for url in pages if url.startswith("incidents/") and url.count("/") == 2)
+
+    assert rebuild() == []
+    resolved = repo / "incidents/2026/2026-10-14-api-outage.yaml"
+    text = resolved.read_text()
+    assert "\ndrill: " not in text
+    resolved.write_text(text.replace("\nkind: incident\n", "\nkind: incident\ndrill: true\n", 1))
+    assert rebuild() == ["incidents/2026-10-14-api-outage/"]
+    assert "drill" in (out / "incidents/2026-10-14-api-outage/index.html").read_text().lower()
+
+    runbook = repo / RUNBOOK
+    runbook.write_text(
+        re.sub(r"^title: .*$", "title: Webhook backlog, retitled", runbook.read_text(), count=1, flags=re.M)
+    )
+    assert OPEN in " ".join(rebuild())  # the open incident names that runbook
+    assert "Webhook backlog, retitled" in (out / f"incidents/{OPEN}/index.html").read_text()
+    same_trees(out, full_build(repo, tmp_path / "full", sites=["internal"]))
