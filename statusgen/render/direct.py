@@ -223,39 +223,34 @@ class _Renderer:
                             self.recorders[(name, id(value))] = rendercache.Recorder(name, value, self.sink)
                         shown[name] = self.recorders[(name, id(value))]
             rel = _file_of(page.url)
-            own_key = None
-            frame = self.frames.get(key)
-            if caching and frame is not None:
-                # Known unchanged before any of its context is made: at 10,000 pages, most of a rebuild.
-                own_key = self._own_key(key, frame, entry, own, shown)
-                if own_key is not None and self._unchanged(page.url, rel, own_key, own):
-                    continue  # same inputs, and the previous build's file is what they gave
-            context = dict(self.base)
-            context.update(page_context(self.pages.config, page))
-            if self.navs is not None:
-                context["sg_nav"] = self.navs.get(context)
-            context.update(shown)
-            if key not in self.frames:
+            context = None
+            if key not in self.frames:  # the first page of its kind: its context makes the frame
+                context = self._context(page, shown)
                 if caching:
                     self.sink.reads = []
-                self.frames[key] = frame = (
+                self.frames[key] = (
                     Frame.make(self.pages, template, entry.block, parent, context, varying)
                     if varying is not None
                     else None
                 )
                 if caching:
                     self.frame_reads[key] = self.sink.reads
-                if caching and frame is not None:
-                    own_key = self._own_key(key, frame, entry, own, shown)
-                    if own_key is not None and self._unchanged(page.url, rel, own_key, own):
-                        continue
+            frame = self.frames[key]
+            own_key = None
             if caching and frame is not None:
-                self.sink.reads = list(self.frame_reads[key])
+                # Known unchanged before its context is made: at 10,000 pages, most of a rebuild.
+                own_key = self._own_key(key, frame, entry, own, shown)
+                if own_key is not None and self._unchanged(page.url, rel, own_key, own):
+                    continue  # same inputs, and the previous build's file is what they gave
             if keep_until is not None:
                 left.append(entry)
                 if len(left) >= keep_until:  # enough for a second process: it checks the rest
                     return left + list(entries[index + 1 :])
                 continue
+            if context is None:
+                context = self._context(page, shown)
+            if caching and frame is not None:
+                self.sink.reads = list(self.frame_reads[key])
             html = frame.fill(template, page, slug, context) if frame else template.render(context)
             if self.check is not None:
                 self.problems.extend((page.url, problem) for problem in self.check(html, page.url))
@@ -270,6 +265,15 @@ class _Renderer:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         return left
+
+    def _context(self, page: DirectPage, shown: dict) -> dict:
+        """What a page's template renders over: the build's, mkdocs' for the page, its own."""
+        context = dict(self.base)
+        context.update(page_context(self.pages.config, page))
+        if self.navs is not None:
+            context["sg_nav"] = self.navs.get(context)
+        context.update(shown)
+        return context
 
     def _own_key(self, key, frame, entry: _Entry, own: dict, shown: dict) -> str | None:
         """The digest of a page's own inputs and of the build's shared ones."""
