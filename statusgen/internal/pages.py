@@ -152,16 +152,14 @@ class InternalPages:
             self._pages = pages
         return self._pages
 
-    def direct_pages(self) -> list[tuple[str, str, str, partial, dict[str, str]]]:
-        """``(url, title, template, view, sources)`` of every page statusgen renders itself: one
-        per incident, one per alert (pages of data, with no Markdown of their own), and the
-        incidents that used a runbook, when they are too many for its page. ``sources``: per name
-        of the view, what that value is made from (DirectPages.add): an incident, its file."""
+    def direct_pages(self) -> list[tuple[str, str, str, partial, dict[str, Any]]]:
+        """``(url, title, template, view, keys)`` of every page statusgen renders itself: one per
+        incident, one per alert (pages of data, with no Markdown of their own), and the incidents
+        that used a runbook, when they are too many for its page. ``keys``: what the page's view
+        is made from, for its record (DirectPages.add's ``sources`` and ``view_key``)."""
         _ = self.language.gettext
-        sources = self.repo.sources
         found = [(incident_url(i.id), i.title, "internal/incident.html", partial(self.incident_view, i),
-                  {"incident": f"{sources[i.id]}\0{i.postmortem_path}"} if i.id in sources else {})
-                 for i in self.repo.incidents]  # fmt: skip
+                  self._incident_keys(i)) for i in self.repo.incidents]  # fmt: skip
         for runbook in self.runbooks:
             found.extend((alert_url(alert), alert, "internal/alert.html", partial(self.alert_view, alert, runbook), {})
                          for alert in runbook.alerts)  # fmt: skip
@@ -305,6 +303,20 @@ class InternalPages:
             "pager": pager(number, count, lambda n: list_url("incidents", n)),
             "years": [(year, list_url("incidents", n)) for year, n in years.items()] if count > 1 else [],
         }
+
+    def _incident_keys(self, incident: Incident) -> dict[str, Any]:
+        """An incident page's record takes the incident by its file. The view of one resolved in its
+        file is made only of that file, its postmortem (there or overdue), the runbooks it links and
+        the config: keyed by those, an unchanged page is kept without its view being made."""
+        source = self.repo.sources.get(incident.id)
+        if source is None:
+            return {}
+        keys: dict[str, Any] = {"sources": {"incident": f"{source}\0{incident.postmortem_path}"}}
+        if incident.is_resolved:
+            links = [(name, self.runbook_links.get(name)) for name in incident.runbooks]
+            keys["view_key"] = repr((source, str(incident.postmortem_path), incident.id in self.postmortems,
+                                     incident.id in self.missing_ids, links))  # fmt: skip
+        return keys
 
     def incident_view(self, incident: Incident) -> dict:
         language, when = self.language, self.when

@@ -83,8 +83,8 @@ class InternalSite:
         nav = self.nav()
         in_nav = set(_nav_uris(nav))
         self.direct = DirectPages.for_build(mkdocs_config, self.context)
-        for url, title, template, view, sources in self.views.direct_pages():
-            self.direct.add(url, title, template, view, "article", sources)
+        for url, title, template, view, keys in self.views.direct_pages():
+            self.direct.add(url, title, template, view, "article", **keys)
         taken = {u + "index.html" for u in self.direct.urls}
         for uri, content in generated.items():
             existing = files.get_file_from_path(uri)

@@ -33,6 +33,9 @@ class _Entry:
     # Per name of the page's own data, a digest of what that value was made from (an incident,
     # by its file): the page's record takes it instead of the value's every field.
     sources: Mapping[str, str]
+    # A digest of everything the page's own data is made from: a page whose record matches it
+    # is kept without that data being made at all.
+    view_key: str | None
 
 
 class DirectPages:
@@ -70,16 +73,18 @@ class DirectPages:
         context: Callable[[], dict],
         block: str | None = None,
         sources: Mapping[str, str] = EMPTY,
+        view_key: str | None = None,
     ) -> DirectPage:
         """Register a page at ``url`` (``a/b/``), rendered from ``template`` over ``context()``;
-        ``block`` names the block that holds what is the page's own (see ``Frame``). ``sources``:
-        per name in ``context()``, a digest of everything that value is made from besides what
-        the build shares (statusgen's code, mkdocs.yml), for the page's record."""
+        ``block`` names the block that holds what is the page's own (see ``Frame``). For the
+        page's record, besides what the build shares (statusgen's code, mkdocs.yml): ``sources``,
+        per name in ``context()``, a digest of everything that value is made from; ``view_key``,
+        one of everything ``context()`` is made from (then it is not called for a kept page)."""
         page = DirectPage(title=escape(title), url=url, update_date=self.date)
         if self.site_url:
             page.canonical_url = f"{self.site_url}/{url}"
             page.abs_url = "/" + "/".join(page.canonical_url.split("/")[3:])
-        self.entries.append(_Entry(page, template, context, block, sources))
+        self.entries.append(_Entry(page, template, context, block, sources, view_key))
         self.urls.add(url)
         return page
 
@@ -181,6 +186,7 @@ class _Renderer:
         self.varying: dict[tuple, list | None] = {}
         self.frame_reads: dict[tuple, list] = {}
         self.frame_digests: dict[tuple, str] = {}
+        self.shared_values: dict[tuple, dict] = {}  # per kind of page, the values its pages share
         self.recorders: dict[tuple, object] = {}
         self.sink = rendercache.Sink()  # what recorders saw a page read (used when caching)
 
@@ -206,9 +212,14 @@ class _Renderer:
             if entry.template not in self.templates:
                 self.templates[entry.template] = self.env.get_template(entry.template)
             template = self.templates[entry.template]
-            own = entry.context()  # this page's own data (its incident, say)
             parent, slug = split_url(page.url)
             key = (entry.template, entry.block, parent)
+            rel = _file_of(page.url)
+            if caching and entry.view_key is not None and self.frames.get(key) is not None:
+                own_key = self._own_key(key, self.frames[key], entry, {}, {})
+                if own_key is not None and self._unchanged(page.url, rel, own_key, self.shared_values[key]):
+                    continue  # kept before its own data is even made
+            own = entry.context()  # this page's own data (its incident, say)
             if key not in self.varying:
                 other = seconds.get(key)  # none: a kind with one page gains nothing from a frame
                 self.varying[key] = varying_names(own, other.context()) if other is not None else None
@@ -222,10 +233,11 @@ class _Renderer:
                         if (name, id(value)) not in self.recorders:
                             self.recorders[(name, id(value))] = rendercache.Recorder(name, value, self.sink)
                         shown[name] = self.recorders[(name, id(value))]
-            rel = _file_of(page.url)
             context = None
             if key not in self.frames:  # the first page of its kind: its context makes the frame
                 context = self._context(page, shown)
+                # Frames hold only what every page of the kind shares: the first page's is theirs.
+                self.shared_values[key] = {name: value for name, value in own.items() if name not in (varying or ())}
                 if caching:
                     self.sink.reads = []
                 self.frames[key] = (
@@ -281,6 +293,8 @@ class _Renderer:
         try:
             if key not in self.frame_digests:  # the frame is the same for every page of its kind
                 self.frame_digests[key] = rendercache.digest((self.shared_key, key, frame.before, frame.after))
+            if entry.view_key is not None:
+                return rendercache.digest((self.frame_digests[key], str(page.title), page.url, "view", entry.view_key))
             return rendercache.digest((
                 self.frame_digests[key], str(page.title), page.url,
                 sorted((name, "shared" if shown[name] is not value

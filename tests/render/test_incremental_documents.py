@@ -5,6 +5,7 @@ byte for byte what a full build from an empty cache gives."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from conftest import NOW, ROOT, copy_example
 from test_incremental import OPEN, files_of, full_build, same_trees, statusgen
 
 from statusgen.build import build_sites
+from statusgen.cache.store import CACHE_DIR
 from statusgen.render.page_records import MkdocsPageRecords
 
 RUNBOOK = "runbooks/webhooks/webhook-delivery-backlog.md"  # the runbook OPEN names
@@ -191,3 +193,32 @@ def test_an_incidents_page_counts_by_its_file_and_a_runbook_link_by_what_it_show
     assert OPEN in " ".join(rebuild())  # the open incident names that runbook
     assert "Webhook backlog, retitled" in (out / f"incidents/{OPEN}/index.html").read_text()
     same_trees(out, full_build(repo, tmp_path / "full", sites=["internal"]))
+
+
+def test_a_resolved_incidents_page_is_kept_without_its_view_until_its_postmortem_falls_due(repo, tmp_path, monkeypatch):
+    """The view of an incident resolved in its file is keyed by that file, its postmortem and the
+    runbooks it links: a rebuild keeps such a page without making its view, and the clock making
+    its postmortem overdue renders it again."""
+    from statusgen.internal.pages import InternalPages
+
+    sso = "2026-11-22-sso-login-failures"  # SEV2, open in the example: resolved here, no postmortem
+    statusgen(repo, "update", sso, "--stage", "resolved", "-m", "Fixed.", now=NOW + timedelta(minutes=1))
+    out = tmp_path / "out"
+    later = NOW + timedelta(minutes=2)
+    build_internal(repo, out, now=later)
+    made: list[str] = []
+    real = InternalPages.incident_view
+    monkeypatch.setattr(InternalPages, "incident_view", lambda self, i: made.append(i.id) or real(self, i))
+    build_internal(repo, out, now=later + timedelta(minutes=1))
+    active = {p.stem for p in (repo / "incidents").rglob("*.yaml") if "stage: resolved" not in p.read_text()}
+    assert len(set(made) - active) <= 2  # the pages that make the frame: the first two of their kind
+    page = out / f"incidents/{sso}/index.html"
+    assert "Postmortem overdue" not in page.read_text()
+
+    due = later + timedelta(hours=49)
+    made.clear()
+    build_internal(repo, out, now=due)
+    assert sso in made and "Postmortem overdue" in page.read_text()
+    shutil.rmtree(repo / CACHE_DIR)
+    build_internal(repo, tmp_path / "full", now=due)
+    same_trees(out, tmp_path / "full")
