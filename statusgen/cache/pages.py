@@ -250,12 +250,14 @@ def page_record(own: str, reads: list, data: bytes, path: str) -> dict:
     return {"own": own, "reads": reads, "out": file_digest(data), "path": path}
 
 
-def holds(site: str | Path, path: str, record: dict) -> bool:
-    """Whether the file ``path`` of the site at ``site`` is still what ``record`` says was
-    written there (its ``path``, its ``out`` digest). Known from the file's metadata alone when
-    ``settle`` noted it and nothing has touched the file since (its size, times and inode are
-    the same: an edit changes its ctime, which no one can set back); otherwise the file is read."""
-    if record.get("path") != path:
+def holds(site: str | Path | None, path: str, record: object, own: str) -> bool:
+    """Whether ``record`` (a record of the previous build, or anything read in its place) was
+    made from inputs whose digest is ``own``, and the file ``path`` of that build's site at
+    ``site`` (None: there is none) is still what the record says was written there (its
+    ``path``, its ``out`` digest). The file is known from its metadata alone when ``settle``
+    noted it and nothing has touched it since (its size, times and inode are the same: an edit
+    changes its ctime, which no one can set back); otherwise it is read."""
+    if site is None or not isinstance(record, dict) or record.get("own") != own or record.get("path") != path:
         return False
     full = os.path.join(site, path)  # text, not a Path per page
     noted = record.get("file")

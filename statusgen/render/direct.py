@@ -215,8 +215,10 @@ class _Renderer:
             parent, slug = split_url(page.url)
             key = (entry.template, entry.block, parent)
             rel = _file_of(page.url)
+            own_key = None
+            checked = False  # whether the page's record was looked at already
             if caching and entry.view_key is not None and self.frames.get(key) is not None:
-                own_key = self._own_key(key, self.frames[key], entry, {}, {})
+                own_key, checked = self._own_key(key, self.frames[key], entry, {}, {}), True
                 if own_key is not None and self._unchanged(page.url, rel, own_key, self.shared_values[key]):
                     continue  # kept before its own data is even made
             own = entry.context()  # this page's own data (its incident, say)
@@ -248,8 +250,7 @@ class _Renderer:
                 if caching:
                     self.frame_reads[key] = self.sink.reads
             frame = self.frames[key]
-            own_key = None
-            if caching and frame is not None:
+            if caching and frame is not None and not checked:
                 # Known unchanged before its context is made: at 10,000 pages, most of a rebuild.
                 own_key = self._own_key(key, frame, entry, own, shown)
                 if own_key is not None and self._unchanged(page.url, rel, own_key, own):
@@ -306,14 +307,10 @@ class _Renderer:
 
     def _unchanged(self, url: str, rel: str, own_key: str, own: dict) -> bool:
         """Whether the page's record says it would come out as the previous build's file."""
-        if self.pages.previous is None:
-            return False
         old = self.pages.cache.old.get(url)
-        if not isinstance(old, dict) or old.get("own") != own_key:
+        if not rendercache.holds(self.pages.previous, rel, old, own_key):
             return False
         if not rendercache.still_valid(old.get("reads") or [], own, self.sink):
-            return False
-        if not rendercache.holds(self.pages.previous, rel, old):
             return False
         self.records[url] = old
         return True

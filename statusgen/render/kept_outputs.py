@@ -36,12 +36,9 @@ class KeptOutputs:
         ``make()`` from inputs that ``own`` stands for; None when the previous build's files are
         all still what it made from the same inputs, and are kept."""
         key = self._key(paths, own)
-        if key is not None and self.previous is not None and self.records is not None:
+        if key is not None and self.records is not None:
             old = [self.records.old.get(path) for path in paths]
-            if all(
-                isinstance(record, dict) and record.get("own") == key and rendercache.holds(self.previous, path, record)
-                for path, record in zip(paths, old)
-            ):
+            if all(rendercache.holds(self.previous, path, record, key) for path, record in zip(paths, old)):
                 self.records.new.update(zip(paths, old))
                 self.kept.extend(paths)
                 return None

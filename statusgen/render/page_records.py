@@ -50,10 +50,7 @@ class MkdocsPageRecords:
             return False
         old = self.records.old.get(page.url)
         dest = page.file.dest_uri
-        if (
-            self.previous is not None and isinstance(old, dict) and old.get("own") == key
-            and rendercache.holds(self.previous, dest, old)
-        ):  # fmt: skip
+        if rendercache.holds(self.previous, dest, old, key):
             self.records.new[page.url] = old
             self.kept.append(dest)
             page.meta["template"] = KEPT_TEMPLATE
