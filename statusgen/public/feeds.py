@@ -52,21 +52,21 @@ def newest(incidents: Iterable[PublicIncident], size: int) -> list[PublicInciden
 
 def build_feeds(
     status: PublicStatus,
-    incidents: Iterable[PublicIncident],
+    items: list[PublicIncident],
     path: str,
     title: str,
     link_path: str = "",
     language: Language = ENGLISH,
     bodies: dict[str, str] | None = None,
 ):
-    """``(rss bytes, atom bytes)`` for ``incidents``; ``path`` is the feeds' folder ('' or 'components/x/').
+    """``(rss bytes, atom bytes)`` for ``items``, the feed's incidents as ``feed_sets`` chose
+    them (newest first); ``path`` is the feeds' folder ('' or 'components/x/').
     ``bodies`` keeps each item's HTML by ``incident <id>`` or ``update <id>`` for the next feed
     of the build: an incident is in both kinds of feed, and in the feed of each component it affects."""
     from feedgen.feed import FeedGenerator
 
     bodies = {} if bodies is None else bodies
 
-    items = newest(incidents, status.feed_size)
     updated = items[0].updated_at if items else status.now
     home = status.absolute(link_path)
     feeds = []

@@ -20,9 +20,9 @@ def made_feeds(monkeypatch) -> list[str]:
     made: list[str] = []
     real = feeds.build_feeds
 
-    def counted(status, incidents, path, *args, **kwargs):
+    def counted(status, items, path, *args, **kwargs):
         made.append(path)
-        return real(status, incidents, path, *args, **kwargs)
+        return real(status, items, path, *args, **kwargs)
 
     monkeypatch.setattr(feeds, "build_feeds", counted)
     return made
