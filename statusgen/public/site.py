@@ -52,7 +52,7 @@ class PublicSite:
     def __init__(self, context: BuildContext, mkdocs_config=None):
         # Project at once and keep only the projection: nothing below can reach the model.
         repo, now = context.repo, context.now
-        self.status: PublicStatus = project(repo, now, summaries=repo.public_summaries)
+        self.status: PublicStatus = project(repo, now, summaries=repo.public_summaries, kept=context.kept_views)
         self.pages: dict[str, tuple[str, object]] = {}  # src_uri -> (kind, payload)
         self.incident_uris: dict[str, str] = {}  # incident id -> src_uri
         self.urls: dict[str, str] = {}  # src_uri -> site-relative URL

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from statusgen.core.kept import KeptViews
 from statusgen.core.model import Repository
 
 
@@ -41,6 +42,7 @@ class BuildContext:
     previous: Path | None = None  # the earlier build whose unchanged pages are kept
     records: PageRecords | None = None
     page_check: PageCheck | None = None  # run on every page statusgen renders itself
+    kept_views: KeptViews | None = None  # public views kept from the last rebuild (statusgen serve)
 
 
 class Site(Protocol):

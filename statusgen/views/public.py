@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from statusgen.core.cadence import next_update_due
+from statusgen.core.kept import KeptViews
 from statusgen.core.language import N_
 from statusgen.core.model import Repository
 from statusgen.core.status import IMPACT_LABEL, OPERATIONAL, STAGE_LABEL, STATUS_LABEL, weights_sentence
@@ -276,11 +277,15 @@ class PublicStatus:
         return f"{self.site_url}{path.lstrip('/')}" if self.site_url else "/" + path.lstrip("/")
 
 
-def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None = None) -> PublicStatus:
+def project(
+    repo: Repository, now: datetime, summaries: Mapping[str, str] | None = None, kept: KeptViews | None = None
+) -> PublicStatus:
     """The public projection of ``repo`` at ``now``: the only thing public renderers get.
 
     ``summaries`` maps incident ids to the public summaries of their postmortems
-    (``Repository.public_summaries``): the only postmortem text published.
+    (``Repository.public_summaries``): the only postmortem text published. ``kept``: the
+    views of incidents resolved in their files that a long-running process keeps from the last
+    projection (``core.kept``); this one takes what it can from them and leaves its own.
     """
     summaries = summaries or {}
     config = repo.config
@@ -310,15 +315,25 @@ def project(repo: Repository, now: datetime, summaries: Mapping[str, str] | None
     severity_impact = {s.id: s.impact for s in config.severities}
     severity_name = {s.id: s.name for s in config.severities}
     sources = repo.sources
-    incidents = tuple(
-        _incident(
-            i, now, order, severity_impact, severity_name, summaries.get(i.id, ""), config,
-            # resolved in its file (not by the clock, as a maintenance past its window is): its
-            # view is made from the file and the config alone
-            sources.get(i.id) if i is original and i.is_resolved else None,
-        )
-        for original, i in zip(shown, published)
-    )  # fmt: skip
+    if kept is not None:
+        kept.begin(config)
+
+    def view(original, incident) -> PublicIncident:
+        summary = summaries.get(incident.id, "")
+        # Resolved in its file (not by the clock, as a maintenance past its window is): its view
+        # is made from the file, its summary and the config alone.
+        source = sources.get(incident.id) if incident is original and incident.is_resolved else None
+
+        def make() -> PublicIncident:
+            return _incident(incident, now, order, severity_impact, severity_name, summary, config, source)
+
+        if source is None or kept is None:
+            return make()
+        return kept.view(incident.id, (source, summary), make)  # type: ignore[return-value]
+
+    incidents = tuple(view(original, i) for original, i in zip(shown, published))
+    if kept is not None:
+        kept.end()
     active = [i for i in incidents if i.is_active]
     overall = views.overall_status(
         statuses,

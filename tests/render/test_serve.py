@@ -259,6 +259,7 @@ def test_saves_are_heard_from_the_system_and_when_it_gives_no_more_watches_by_po
     finally:
         server.observer.stop()
         server.observer.join()
+        server.collector.stop()
         server.server_close()
 
 
@@ -301,3 +302,41 @@ def test_only_events_that_change_a_source_start_a_rebuild(tmp_path):
         (e.event_type, Path(getattr(e, "dest_path", "") or e.src_path).name) for e in events if changes_a_source(e)
     ]
     assert changes == [("moved", "a.yaml")]
+
+
+def test_garbage_is_collected_once_the_server_is_quiet_after_rebuilds_and_never_during_one():
+    """mkdocs tells the browsers to reload only once the builder returns, so the server collects
+    after it, in a thread of its own: once no rebuild has ended for ``quiet`` seconds, and never
+    while a rebuild holds ``busy``."""
+    import threading
+
+    from statusgen.render.collector import QuietCollector
+
+    collected = []
+    done = threading.Event()
+
+    def collect():
+        collected.append(time.monotonic())
+        done.set()
+
+    collector = QuietCollector(0.3, collect)
+    try:
+        asked = []
+        for _ in range(3):  # three rebuilds in a row, 0.1 s apart: one collection, after the last
+            asked.append(time.monotonic())
+            collector.due()
+            time.sleep(0.1)
+        assert done.wait(10)
+        assert len(collected) == 1 and collected[0] >= asked[-1] + 0.3
+
+        done.clear()
+        with collector.busy:  # a rebuild runs: the collection waits for its end
+            collector.due()
+            time.sleep(0.6)
+            assert len(collected) == 1
+            ended = time.monotonic()
+        assert done.wait(10)
+        assert len(collected) == 2 and collected[1] >= ended
+    finally:
+        collector.stop()
+    assert not collector._thread.is_alive()
