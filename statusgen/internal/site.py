@@ -26,7 +26,8 @@ from statusgen.internal.pages import UNDATED, InternalPages, site_name
 from statusgen.internal.urls import alert_url, incident_url, runbook_uri
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
-from statusgen.render.direct import DirectPages, NavFragments
+from statusgen.render.direct import DirectPages, NavFragments, build_inputs
+from statusgen.render.kept_markdown import KeptConversions
 from statusgen.render.markup import own_id, sanitize_html
 from statusgen.render.page_records import MkdocsPageRecords
 from statusgen.render.words import install as install_words
@@ -86,6 +87,9 @@ class InternalSite:
         for url, title, template, view, keys in self.views.direct_pages():
             self.direct.add(url, title, template, view, "article", **keys)
         taken = {u + "index.html" for u in self.direct.urls}
+        titles = dict(_nav_titles(nav))
+        conversions = KeptConversions.for_build(self.context.records, mkdocs_config, _conversion_inputs(mkdocs_config))
+        document_uris = {uri for uri, entry in self.views.mkdocs_pages().items() if entry[0] in UNDATED}
         for uri, content in generated.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -93,7 +97,10 @@ class InternalSite:
             # Pages reached by links (postmortems) are not nav entries; saying so keeps
             # mkdocs from listing them at every build.
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(mkdocs_config, uri, content=content, inclusion=inclusion))
+            file = File.generated(mkdocs_config, uri, content=content, inclusion=inclusion)
+            files.append(file)
+            if uri in document_uris:  # a runbook or a postmortem: converted again only when it changed
+                conversions.page(titles.get(uri), file, mkdocs_config)
         for file in list(files):
             if file.src_uri in taken:
                 files.remove(file)
@@ -246,6 +253,24 @@ def _with_pruned_navigation(theme) -> None:
     features = list(theme.get("features") or [])
     if "navigation.prune" not in features and "navigation.expand" not in features:
         theme["features"] = [*features, "navigation.prune"]
+
+
+def _nav_titles(nav):
+    """``(uri, title)`` of every page of a navigation (``InternalSite.nav``)."""
+    for entry in nav:
+        for title, value in entry.items():
+            if isinstance(value, str):
+                yield value, title
+            else:
+                yield from _nav_titles(value)
+
+
+def _conversion_inputs(mkdocs_config) -> tuple | None:
+    """What every page's Markdown conversion depends on besides its own text and the files."""
+    try:
+        return build_inputs(mkdocs_config, None)
+    except OSError:
+        return None
 
 
 def _nav_uris(nav):
