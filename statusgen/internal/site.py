@@ -60,6 +60,7 @@ class InternalSite:
         self.direct: DirectPages | None = None
         self.nav_object = None
         self.page_records: MkdocsPageRecords | None = None
+        self.conversions: KeptConversions | None = None  # after files: the documents' kept conversions
         self._env = None
         if mkdocs_config is not None:
             _markdown_extensions(mkdocs_config)
@@ -88,7 +89,9 @@ class InternalSite:
             self.direct.add(url, title, template, view, "article", **keys)
         taken = {u + "index.html" for u in self.direct.urls}
         titles = dict(_nav_titles(nav))
-        conversions = KeptConversions.for_build(self.context.records, mkdocs_config, _conversion_inputs(mkdocs_config))
+        self.conversions = conversions = KeptConversions.for_build(
+            self.context.records, mkdocs_config, _conversion_inputs(mkdocs_config)
+        )
         document_uris = {uri for uri, entry in self.views.mkdocs_pages().items() if entry[0] in UNDATED}
         for uri, content in generated.items():
             existing = files.get_file_from_path(uri)
@@ -124,15 +127,16 @@ class InternalSite:
     def content(self, html: str, page) -> str:
         """A document's body as mkdocs converted it, cleaned before any page embeds it; then,
         with the page's view, whether the previous build's file of it can be kept."""
-        # Markup: sanitized just now; removing an empty header row cannot make markup of text.
-        clean = Markup(_EMPTY_HEADER_ROW.sub("", sanitize_html(html)))
+        # Markup: sanitized (now, or when the conversion was made); removing an empty header row
+        # cannot make markup of text.
+        clean = Markup(self.conversions.after(page, html, _clean) if self.conversions else _clean(html))
         _own_toc(page.toc)  # the sanitizer moved the headings' ids: the table of contents follows
         uri = page.file.src_uri
         entry = self.views.mkdocs_pages().get(uri)
         if entry is not None:
             template, view = entry[0], entry[3]
             own = dict(view() if callable(view) else view)
-            own["body"] = clean  # sanitized just now
+            own["body"] = clean
             # The footer's build time, on lists and the home page only (statusgen/internal-footer.html):
             # those change with every build; a document's page may be kept while it does not change.
             undated = template in UNDATED
@@ -253,6 +257,11 @@ def _with_pruned_navigation(theme) -> None:
     features = list(theme.get("features") or [])
     if "navigation.prune" not in features and "navigation.expand" not in features:
         theme["features"] = [*features, "navigation.prune"]
+
+
+def _clean(html: str) -> str:
+    """A document's converted HTML as its pages show it: sanitized, without an empty header row."""
+    return _EMPTY_HEADER_ROW.sub("", sanitize_html(html))
 
 
 def _nav_titles(nav):

@@ -18,6 +18,7 @@ Only the Markdown extensions known to read nothing but the page's text are trust
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.structure.pages import Page
@@ -60,6 +61,17 @@ class KeptConversions:
     def page(self, title, file, mkdocs_config) -> Page:
         """The page of ``file``, converted through this build's kept conversions."""
         return KeptPage(self, title, file, mkdocs_config)
+
+    def after(self, page, html: str, make: Callable[[str], str]) -> str:
+        """``make(html)`` of a page's converted ``html`` (statusgen's own clean-up of it), kept
+        beside the conversion: made once for as long as the conversion is kept."""
+        record = self.records.new.get(PREFIX + page.file.src_uri) if self.records is not None else None
+        if not isinstance(record, dict) or record.get("html") != html:  # another plugin changed it
+            return make(html)
+        made = record.get("after")
+        if not isinstance(made, str):
+            made = record["after"] = make(html)
+        return made
 
     def shared(self, files) -> str | None:
         """The digest of the build's inputs and of every file with its URL (links resolve against

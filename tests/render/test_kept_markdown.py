@@ -50,14 +50,27 @@ def documents(uris: list[str]) -> list[str]:
     return sorted(u for u in uris if DOCUMENT.fullmatch(u))
 
 
-def test_an_unchanged_document_is_not_converted_again_and_an_edited_one_is(repo, tmp_path, converted):
+def test_an_unchanged_document_is_not_converted_again_and_an_edited_one_is(repo, tmp_path, converted, monkeypatch):
+    import statusgen.internal.site as internal_site
+
+    sanitized: list[str] = []  # what the internal site sanitized of converted documents
+    real_sanitize = internal_site.sanitize_html
+
+    def counting(html, *args, **kwargs):
+        sanitized.append(html)
+        return real_sanitize(html, *args, **kwargs)
+
+    monkeypatch.setattr(internal_site, "sanitize_html", counting)
     out = tmp_path / "out"
     build_internal(repo, out)
     first = documents(converted)
     assert len(first) == 14  # 8 runbooks, 6 postmortems
+    assert len([h for h in sanitized if h.strip()]) >= 14
     converted.clear()
+    sanitized.clear()
     build_internal(repo, out)
-    assert documents(converted) == []  # every conversion kept
+    assert documents(converted) == []  # every conversion kept, and its sanitized HTML with it
+    assert [h for h in sanitized if h.strip()] == []
     same_trees(out, full_build(repo, tmp_path / "full-1", sites=("internal",)))
 
     build_internal(repo, out)  # records again (the full build above emptied the cache)
