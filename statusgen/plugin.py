@@ -119,7 +119,7 @@ class StatusgenPlugin(BasePlugin):
             self.site = PublicSite(replace(context, page_check=self._loads), config)
         _escape_site_text(config)
         self.building = context.site
-        self.templates = TemplateCache(root, context.site)
+        self.templates = TemplateCache(context.site, Path(config.config_file_path))
         self.external = []
         self.failure = None
         self.page_files = []

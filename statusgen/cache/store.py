@@ -220,10 +220,16 @@ def write_cache_file(path: Path, text: str) -> None:
         os.close(folder)
 
 
+def user_cache_dir() -> Path:
+    """This user's own statusgen folder (``$XDG_CACHE_HOME/statusgen``, else ``~/.cache/statusgen``):
+    the signing key, and what every repository of this user shares (compiled templates)."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(home) / "statusgen"
+
+
 def _secret() -> bytes | None:
     """This user's key for signing caches (made on first use); None when it cannot be kept."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(home) / "statusgen" / "key"
+    path = user_cache_dir() / "key"
     try:
         return bytes.fromhex(path.read_text().strip())
     except (OSError, ValueError):

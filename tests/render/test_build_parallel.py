@@ -16,7 +16,8 @@ from statusgen.render import fork as parallel
      (RuntimeError("unexpected"), "RuntimeError: unexpected")],
 )  # fmt: skip
 def test_a_failure_in_the_child_is_raised_by_the_parent(tmp_path, monkeypatch, error, message):
-    assert parallel.available()  # this machine has two CPUs: the child really runs
+    # The child really runs, whatever threads the test runner keeps (a module's server reader, say).
+    monkeypatch.setattr(parallel, "available", lambda: True)
     root = copy_example(tmp_path / "repo")
     real = build._build_one
 
