@@ -1,19 +1,19 @@
 """Compiled templates kept between runs: Jinja's bytecode for each template of one site, in one
 signed file of this user's statusgen folder (``~/.cache/statusgen/templates-<site>.json``),
-shared by every repository of the user: a fresh clone, a second status repository or a test's
-copy of one compiles only its own overrides.
+shared by the user's clones and copies of a repository: a fresh clone, a worktree or a test's
+copy compiles only its own overrides.
 
 A build compiles some thirty templates (material's and statusgen's) before it renders a page,
 about half a second of CPU per site on every ``build`` and every rebuild under ``serve``. Jinja
 checks each entry against the template's source (its checksum) and its own and Python's versions
 (the bytecode's header). Jinja also folds constant expressions while it compiles, calling the
 environment's filters on them (a status code worded in the site's language, say), so the file's
-key adds what those filters are made from: statusgen's code and the repository's mkdocs.yml
-(its language, its time zone). So an edited template, override, option or upgrade compiles
-afresh, and repositories with the same mkdocs.yml (clones of one) share their templates. The file is
+key adds what those filters are made from: statusgen's code and the repository's mkdocs.yml (its
+language, its time zone). So an edited template, override, option or upgrade compiles afresh,
+and repositories with the same mkdocs.yml (clones of one) share their templates. The file is
 signed with this user's key like the rest of the cache: bytecode is code, and only what this
-user's statusgen wrote is loaded. It keeps the entries of templates whose files still exist,
-at most ``KEPT`` of them, those used last kept first.
+user's statusgen wrote is loaded. It keeps the entries of templates whose files still exist, at
+most ``KEPT`` of them, those used last kept first.
 """
 
 from __future__ import annotations

@@ -45,9 +45,7 @@ class KeptConversions:
     def __init__(self, records, inputs: tuple | None):
         self.records = records
         self.inputs = inputs  # None: every page is converted
-        self._shared: dict[int, str | None] = {}  # id(files) -> the digest of inputs and files
-        self.converted: list[str] = []  # src_uri of every page converted in this build
-        self.kept: list[str] = []  # src_uri of every page whose conversion was kept
+        self._shared: tuple[int, str | None] | None = None  # (id of the build's files, their digest)
 
     @classmethod
     def for_build(cls, records, mkdocs_config, shared_inputs: tuple | None) -> KeptConversions:
@@ -78,13 +76,13 @@ class KeptConversions:
         them), made once per build from the files mkdocs hands the pages."""
         if self.inputs is None:
             return None
-        if id(files) not in self._shared:
+        if self._shared is None or self._shared[0] != id(files):
             listed = sorted((f.src_uri, f.url, str(f.inclusion)) for f in files)
             try:
-                self._shared = {id(files): rendercache.digest((*self.inputs, listed))}
+                self._shared = (id(files), rendercache.digest((*self.inputs, listed)))
             except rendercache.Unstable:
-                self._shared = {id(files): None}
-        return self._shared[id(files)]
+                self._shared = (id(files), None)
+        return self._shared[1]
 
 
 class KeptPage(Page):
@@ -105,7 +103,6 @@ class KeptPage(Page):
         record = conversions.records.old.get(name)
         if isinstance(record, dict) and record.get("own") == key and self._restore(record, files):
             conversions.records.new[name] = record
-            conversions.kept.append(self.file.src_uri)
             return
         said = _Said()
         logger = logging.getLogger("mkdocs")
@@ -114,7 +111,6 @@ class KeptPage(Page):
             super().render(config, files)
         finally:
             logger.removeHandler(said)
-        conversions.converted.append(self.file.src_uri)
         conversions.records.new[name] = {
             "own": key,
             "html": self.content,

@@ -3,14 +3,14 @@ rebuild renders again only those whose inputs changed.
 
 mkdocs converts every page's Markdown (its search index needs the text; a runbook or postmortem
 whose text did not change takes its conversion from the previous build: render/kept_markdown.py)
-and then renders every page's template. Here, once a page's body is converted, its inputs are digested: the build's
-shared ones (statusgen's code and templates, the team's overrides, mkdocs.yml, the whole
-navigation) and the page's own (its title, URL, metadata, table of contents, body and the view
-its template shows). When the previous build rendered the same inputs into the file it still
-holds, the page's template becomes KEPT_TEMPLATE, which renders nothing: mkdocs writes no file
-for it and the build keeps the previous one (build._commit, ``kept``). Anything that cannot be
-digested (a value without a stable ``repr``) is simply rendered, as for statusgen's own pages
-(statusgen/cache/pages.py).
+and then renders every page's template. Here, once a page's body is converted, its inputs are
+digested: the build's shared ones (statusgen's code and templates, the team's overrides,
+mkdocs.yml, the whole navigation) and the page's own (its title, URL, metadata, table of
+contents, body and the view its template shows). When the previous build rendered the same
+inputs into the file it still holds, the page's template becomes KEPT_TEMPLATE, which renders
+nothing: mkdocs writes no file for it and the build keeps the previous one (build._commit,
+``kept``). Anything that cannot be digested (a value without a stable ``repr``) is simply
+rendered, as for statusgen's own pages (statusgen/cache/pages.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Compiled templates are kept in this user's statusgen folder, the reduced stylesheet in
-.statusgen-cache/: a second build, of the same repository or of another one, compiles (almost)
+.statusgen-cache/: a second build, of the same repository or of a copy of it, compiles (almost)
 nothing, a second build of one repository parses no CSS, and both write the same bytes; a
-damaged or foreign cache is ignored."""
+damaged or foreign cache is ignored, and another mkdocs.yml compiles afresh."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def test_an_edited_stylesheet_input_makes_a_new_stylesheet(tmp_path):
     assert before.name != after.name and ".md-tag" in after.read_text() and ".md-tag" not in before.read_text()
 
 
-def test_another_repository_compiles_only_its_own_overrides_and_templates_gone_are_dropped(
+def test_a_copy_of_the_repository_compiles_only_its_own_overrides_and_templates_gone_are_dropped(
     tmp_path, monkeypatch, own_cache_home
 ):
     first = copy_example(tmp_path / "first-repo")
