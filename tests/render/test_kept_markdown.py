@@ -127,3 +127,18 @@ def test_with_an_extension_that_reads_other_files_every_page_is_converted(repo, 
     converted.clear()
     build_internal(repo, out)
     assert len(documents(converted)) == 14
+
+
+def test_a_strict_build_still_fails_on_a_broken_link_in_a_kept_page(repo, tmp_path, converted):
+    """mkdocs counts the warnings said again for a kept conversion, and --strict stops on them."""
+    from statusgen.core.errors import StatusgenError
+
+    path = repo / RUNBOOK
+    path.write_text(path.read_text() + "\nSee [the replay guide](replay-guide.md).\n")
+    out = tmp_path / "out"
+    build_internal(repo, out)
+    converted.clear()
+    with pytest.raises(StatusgenError) as caught:
+        build_sites(repo, NOW, out=out, sites=["internal"], strict=True)
+    assert documents(converted) == []  # the conversion was kept, and still the build stopped
+    assert caught.value.format_message() == "building the internal site failed: Aborted with 1 warnings in strict mode!"
