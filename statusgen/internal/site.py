@@ -83,12 +83,11 @@ class InternalSite:
         for name, data in documents:
             generated[name] = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         nav = self.nav()
-        in_nav = set(_nav_uris(nav))
+        titles = dict(_nav_titles(nav))  # every page of the navigation, by its uri
         self.direct = DirectPages.for_build(mkdocs_config, self.context)
         for url, title, template, view, keys in self.views.direct_pages():
             self.direct.add(url, title, template, view, "article", **keys)
         taken = {u + "index.html" for u in self.direct.urls}
-        titles = dict(_nav_titles(nav))
         self.conversions = conversions = KeptConversions.for_build(
             self.context.records, mkdocs_config, _conversion_inputs(mkdocs_config)
         )
@@ -99,7 +98,7 @@ class InternalSite:
                 files.remove(existing)
             # Pages reached by links (postmortems) are not nav entries; saying so keeps
             # mkdocs from listing them at every build.
-            inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if uri in titles else InclusionLevel.NOT_IN_NAV
             file = File.generated(mkdocs_config, uri, content=content, inclusion=inclusion)
             files.append(file)
             if uri in document_uris:  # a runbook or a postmortem: converted again only when it changed
@@ -127,8 +126,10 @@ class InternalSite:
     def content(self, html: str, page) -> str:
         """A document's body as mkdocs converted it, cleaned before any page embeds it; then,
         with the page's view, whether the previous build's file of it can be kept."""
-        # Markup: sanitized (now, or when the conversion was made); removing an empty header row
-        # cannot make markup of text.
+        # Markup: the people's Markdown as converted, then sanitized by _clean: now, or when the
+        # kept conversion was made (a signed record whose key holds statusgen's code, so the same
+        # sanitizer, and used only for exactly the HTML it was made from). Removing an empty
+        # header row cannot make markup of text.
         clean = Markup(self.conversions.after(page, html, _clean) if self.conversions else _clean(html))
         _own_toc(page.toc)  # the sanitizer moved the headings' ids: the table of contents follows
         uri = page.file.src_uri
@@ -280,15 +281,6 @@ def _conversion_inputs(mkdocs_config) -> tuple | None:
         return build_inputs(mkdocs_config, None)
     except OSError:
         return None
-
-
-def _nav_uris(nav):
-    for entry in nav:
-        for value in entry.values():
-            if isinstance(value, str):
-                yield value
-            else:
-                yield from _nav_uris(value)
 
 
 # A Markdown table written without headings (``| | |``, as the postmortem scaffold starts)
