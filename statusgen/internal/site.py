@@ -26,7 +26,7 @@ from statusgen.internal.pages import UNDATED, InternalPages, site_name
 from statusgen.internal.urls import alert_url, incident_url, runbook_uri
 from statusgen.render.context import BuildContext
 from statusgen.render.csp import jinja_filter
-from statusgen.render.direct import DirectPages, NavFragments, build_inputs
+from statusgen.render.direct import BuildInputs, DirectPages, NavFragments
 from statusgen.render.kept_markdown import KeptConversions
 from statusgen.render.markup import own_id, sanitize_html
 from statusgen.render.page_records import MkdocsPageRecords
@@ -61,6 +61,7 @@ class InternalSite:
         self.nav_object = None
         self.page_records: MkdocsPageRecords | None = None
         self.conversions: KeptConversions | None = None  # after files: the documents' kept conversions
+        self.inputs: BuildInputs | None = None  # after files: what every page's record shares
         self._env = None
         if mkdocs_config is not None:
             _markdown_extensions(mkdocs_config)
@@ -84,13 +85,12 @@ class InternalSite:
             generated[name] = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         nav = self.nav()
         titles = dict(_nav_titles(nav))  # every page of the navigation, by its uri
-        self.direct = DirectPages.for_build(mkdocs_config, self.context)
+        self.inputs = BuildInputs(mkdocs_config)  # read once, for every kind of record below
+        self.direct = DirectPages.for_build(mkdocs_config, self.context, self.inputs)
         for url, title, template, view, keys in self.views.direct_pages():
             self.direct.add(url, title, template, view, "article", **keys)
         taken = {u + "index.html" for u in self.direct.urls}
-        self.conversions = conversions = KeptConversions.for_build(
-            self.context.records, mkdocs_config, _conversion_inputs(mkdocs_config)
-        )
+        self.conversions = conversions = KeptConversions.for_build(self.context.records, mkdocs_config, self.inputs)
         document_uris = {uri for uri, entry in self.views.mkdocs_pages().items() if entry[0] in UNDATED}
         for uri, content in generated.items():
             existing = files.get_file_from_path(uri)
@@ -121,7 +121,7 @@ class InternalSite:
 
     def nav_built(self, nav, mkdocs_config):
         self.nav_object = nav
-        self.page_records = MkdocsPageRecords(self.context, mkdocs_config, nav)
+        self.page_records = MkdocsPageRecords(self.context, nav, self.inputs or BuildInputs(mkdocs_config))
 
     def content(self, html: str, page) -> str:
         """A document's body as mkdocs converted it, cleaned before any page embeds it; then,
@@ -273,14 +273,6 @@ def _nav_titles(nav):
                 yield value, title
             else:
                 yield from _nav_titles(value)
-
-
-def _conversion_inputs(mkdocs_config) -> tuple | None:
-    """What every page's Markdown conversion depends on besides its own text and the files."""
-    try:
-        return build_inputs(mkdocs_config, None)
-    except OSError:
-        return None
 
 
 # A Markdown table written without headings (``| | |``, as the postmortem scaffold starts)

@@ -41,16 +41,17 @@ class _Entry:
 class DirectPages:
     """The directly rendered pages of one build: ``add`` them, then ``write`` them after mkdocs."""
 
-    def __init__(self, mkdocs_config, *, previous: Path | None = None, records=None):
+    def __init__(self, mkdocs_config, *, previous: Path | None = None, records=None, inputs: BuildInputs | None = None):
         """``previous`` is the site's earlier build: a page whose bytes are the same there is not
         written again (the build keeps the old file, build._commit). ``records`` say what each
         page was rendered from (statusgen/cache/pages.py); with ``previous``, a page whose inputs
-        did not change is not even rendered."""
+        did not change is not even rendered. ``inputs``: the build's, when the site has them."""
         from mkdocs.utils import get_build_date
 
         self.config = mkdocs_config
         self.site_url = (mkdocs_config.get("site_url") or "").rstrip("/")
         self.date = get_build_date()
+        self.inputs = inputs if inputs is not None else BuildInputs(mkdocs_config)
         self.entries: list[_Entry] = []
         self.urls: set[str] = set()
         self.problems: list[tuple[str, str]] = []  # (url, what check() found), after write()
@@ -61,9 +62,9 @@ class DirectPages:
         self.shared_key: str | None = None
 
     @classmethod
-    def for_build(cls, mkdocs_config, context) -> DirectPages:
+    def for_build(cls, mkdocs_config, context, inputs: BuildInputs | None = None) -> DirectPages:
         """The directly rendered pages of the build ``context`` (a BuildContext) describes."""
-        return cls(mkdocs_config, previous=context.previous, records=context.records)
+        return cls(mkdocs_config, previous=context.previous, records=context.records, inputs=inputs)
 
     def add(
         self,
@@ -147,23 +148,34 @@ class DirectPages:
     def _shared_key(self, base: dict, extra: dict | None) -> str | None:
         """Everything the pages of this build share, as one digest (statusgen/cache/pages.py)."""
         try:
-            shared = build_inputs(self.config, self.date)
+            shared = self.inputs.at(self.date)
             return rendercache.digest((*shared, sorted((extra or {}).items()), nav_links(base.get("nav"))))
         except (rendercache.Unstable, OSError, TypeError):
             return None
 
 
-def build_inputs(mkdocs_config, date) -> tuple:
-    """What every page of one build is made from besides its own data, for the records of
-    both kinds of page (these, and mkdocs' own: statusgen/render/page_records.py): statusgen's
-    code and theme with the team's overrides, mkdocs.yml, the site's URL, and the build
-    ``date`` when a template prints it. Raises OSError when mkdocs.yml cannot be read."""
-    code, dated = rendercache.code_digest(mkdocs_config.theme.dirs)
-    config_file = Path(mkdocs_config.config_file_path).read_bytes()
-    return (
-        rendercache.FORMAT, code, rendercache.file_digest(config_file), (mkdocs_config.get("site_url") or "").rstrip("/"),
-        (os.environ.get("SOURCE_DATE_EPOCH"), date) if dated else None,
-    )  # fmt: skip
+class BuildInputs:
+    """What every page of one build is made from besides its own data, for the records of every
+    kind of page (these, mkdocs' own: statusgen/render/page_records.py, and the kept Markdown
+    conversions: statusgen/render/kept_markdown.py): statusgen's code and theme with the team's
+    overrides, mkdocs.yml and the site's URL. Read once per build, when first asked for: digesting
+    every file of the theme takes some 25 ms, and a site makes one BuildInputs for all its records."""
+
+    def __init__(self, mkdocs_config):
+        self.config = mkdocs_config
+        self._read: tuple[tuple, bool] | None = None  # (the inputs, whether a template prints the date)
+
+    def at(self, date) -> tuple:
+        """The inputs, with the build ``date`` when a template prints it. Raises OSError when
+        mkdocs.yml cannot be read."""
+        if self._read is None:
+            config = self.config
+            code, dated = rendercache.code_digest(config.theme.dirs)
+            config_file = Path(config.config_file_path).read_bytes()
+            site_url = (config.get("site_url") or "").rstrip("/")
+            self._read = ((rendercache.FORMAT, code, rendercache.file_digest(config_file), site_url), dated)
+        inputs, dated = self._read
+        return (*inputs, (os.environ.get("SOURCE_DATE_EPOCH"), date) if dated else None)
 
 
 # Below this many pages a second process costs more than it saves.

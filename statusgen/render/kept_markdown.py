@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from statusgen.cache import pages as rendercache
+from statusgen.render.direct import BuildInputs
 
 # Extensions whose output depends only on the text and their options (in mkdocs.yml): not
 # pymdownx.snippets (other files), not the emoji indexes (icon folders), not an unknown one.
@@ -42,19 +43,17 @@ class KeptConversions:
     """One build's conversions: ``records`` (a BuildContext's, shared with the page records;
     None: nothing is kept) and what every page's conversion shares besides the build's files."""
 
-    def __init__(self, records, inputs: tuple | None):
+    def __init__(self, records, inputs: BuildInputs | None):
         self.records = records
         self.inputs = inputs  # None: every page is converted
         self._shared: tuple[int, str | None] | None = None  # (id of the build's files, their digest)
 
     @classmethod
-    def for_build(cls, records, mkdocs_config, shared_inputs: tuple | None) -> KeptConversions:
-        """``shared_inputs``: the build's inputs (``render.direct.build_inputs``), None when unknown."""
+    def for_build(cls, records, mkdocs_config, inputs: BuildInputs) -> KeptConversions:
+        """``inputs``: the build's (the site's one BuildInputs)."""
         extensions = mkdocs_config["markdown_extensions"]
         pure = all(isinstance(name, str) and name in PURE_EXTENSIONS for name in extensions)
-        if records is None or shared_inputs is None or not pure:
-            return cls(records, None)
-        return cls(records, ("markdown", *shared_inputs))
+        return cls(records, inputs if records is not None and pure else None)
 
     def page(self, title, file, mkdocs_config) -> Page:
         """The page of ``file``, converted through this build's kept conversions."""
@@ -79,8 +78,9 @@ class KeptConversions:
         if self._shared is None or self._shared[0] != id(files):
             listed = sorted((f.src_uri, f.url, str(f.inclusion)) for f in files)
             try:
-                self._shared = (id(files), rendercache.digest((*self.inputs, listed)))
-            except rendercache.Unstable:
+                # the build's date aside: it is in a page's template, not in its Markdown
+                self._shared = (id(files), rendercache.digest(("markdown", *self.inputs.at(None), listed)))
+            except (rendercache.Unstable, OSError):
                 self._shared = (id(files), None)
         return self._shared[1]
 

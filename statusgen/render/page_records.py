@@ -19,7 +19,7 @@ from typing import Any
 
 from statusgen.cache import pages as rendercache
 from statusgen.render.context import BuildContext
-from statusgen.render.direct import build_inputs
+from statusgen.render.direct import BuildInputs
 
 # An empty template in statusgen's theme: the page whose previous file is kept renders nothing.
 KEPT_TEMPLATE = "statusgen/kept.html"
@@ -29,12 +29,13 @@ class MkdocsPageRecords:
     """The records of one build's mkdocs pages (``context.records``, shared with DirectPages,
     keyed by page URL; the two never render the same URL)."""
 
-    def __init__(self, context: BuildContext, mkdocs_config, nav):
+    def __init__(self, context: BuildContext, nav, inputs: BuildInputs):
+        """``inputs``: the build's (the site's one BuildInputs)."""
         self.previous = context.previous
         self.records = context.records
         self.kept: list[str] = []  # dest_uri of every page kept from the previous build
         self._keys: dict[str, str] = {}  # page URL -> its digest, for pages rendered now
-        self._shared = _shared_key(mkdocs_config, nav) if self.records is not None else None
+        self._shared = _shared_key(inputs, nav) if self.records is not None else None
 
     def keep_if_unchanged(self, page, own: dict[str, Any]) -> bool:
         """Whether ``page`` (converted, about to be rendered over ``own``, its body included) is
@@ -67,13 +68,13 @@ class MkdocsPageRecords:
             self.records.new[page.url] = rendercache.page_record(key, [], data, page.file.dest_uri)
 
 
-def _shared_key(mkdocs_config, nav) -> str | None:
+def _shared_key(inputs: BuildInputs, nav) -> str | None:
     """What every mkdocs page of the build shares, as one digest: the build's inputs and the
     whole navigation."""
     from mkdocs.utils import get_build_date
 
     try:
-        shared = build_inputs(mkdocs_config, get_build_date())
+        shared = inputs.at(get_build_date())
         return rendercache.digest(("mkdocs", *shared, _nav(getattr(nav, "items", None) or [])))
     except (rendercache.Unstable, OSError, TypeError):
         return None
